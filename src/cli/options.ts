@@ -1,0 +1,167 @@
+import { parseSize } from './sizes';
+
+/** Everything the command line can set. */
+export interface CliOptions {
+  file: string | null;
+  eval: string | null;
+  stdin: boolean;
+  repl: boolean;
+  links: string[];
+  args: string[];
+  help: boolean;
+  version: boolean;
+  heapLimit: number;
+  gcThreshold: number;
+  gcGrowth: number;
+  gcStress: number;
+  heapVerify: boolean;
+  noGc: boolean;
+  gcStats: boolean;
+  gcTrace: 'text' | 'json' | null;
+  memStats: boolean;
+  leakCheck: boolean;
+  maxFrames: number;
+  sandbox: boolean;
+  dumpTokens: boolean;
+  dumpAst: boolean;
+  dumpBytecode: boolean;
+}
+
+export const DEFAULTS: CliOptions = {
+  file: null, eval: null, stdin: false, repl: false, links: [], args: [],
+  help: false, version: false,
+  heapLimit: 2048 * 1024 * 1024, gcThreshold: 1024 * 1024, gcGrowth: 2.0, gcStress: 0,
+  heapVerify: false, noGc: false, gcStats: false, gcTrace: null, memStats: false, leakCheck: false,
+  maxFrames: 10000, sandbox: false, dumpTokens: false, dumpAst: false, dumpBytecode: false,
+};
+
+/** A bad command line: exit 64 with this message. */
+export class UsageError extends Error {}
+
+interface Flag {
+  names: string[];
+  /** 'none': a switch; 'required': --flag=V or --flag V; 'optional': --flag or --flag=V only. */
+  value: 'none' | 'required' | 'optional';
+  placeholder?: string;
+  help: string;
+  apply(o: CliOptions, value: string | undefined, flag: string): void;
+}
+
+function size(flag: string, v: string | undefined, min: number, max: number): number {
+  const n = v === undefined ? null : parseSize(v);
+  if (n === null || n < min || n > max) {
+    throw new UsageError(`${flag}: expected a size from ${min >= 1024 * 1024 ? `${min / 1024 / 1024}M` : `${min}`} to ${max / 1024 / 1024 / 1024}G (e.g. 512K, 64M, 1G), got '${v ?? ''}'`);
+  }
+  return n;
+}
+
+function positiveInt(flag: string, v: string | undefined): number {
+  if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag}: expected a positive integer, got '${v ?? ''}'`);
+  return Number(v);
+}
+
+export const FLAGS: Flag[] = [
+  { names: ['-h', '--help'], value: 'none', help: 'show this help and exit', apply: (o) => { o.help = true; } },
+  { names: ['-v', '--version'], value: 'none', help: 'print the version and exit', apply: (o) => { o.version = true; } },
+  { names: ['-e', '--eval'], value: 'required', placeholder: 'CODE', help: 'run CODE as the program', apply: (o, v) => { o.eval = v as string; } },
+  { names: ['-r', '--run'], value: 'required', placeholder: 'FILE', help: 'run FILE (same as giving FILE as the first argument)', apply: (o, v) => { o.file = v as string; } },
+  { names: ['-l', '--link'], value: 'required', placeholder: 'FILE', help: 'prepend the library FILE to the program (repeatable)', apply: (o, v) => { o.links.push(v as string); } },
+  { names: ['--repl'], value: 'none', help: 'start the interactive REPL', apply: (o) => { o.repl = true; } },
+  { names: ['--sandbox'], value: 'none', help: 'remove the natives that reach outside the process (fs, net, input, exit)', apply: (o) => { o.sandbox = true; } },
+  { names: ['--max-frames'], value: 'required', placeholder: 'N', help: 'call depth limit before "Stack overflow." (default 10000)', apply: (o, v, f) => { o.maxFrames = positiveInt(f, v); } },
+  { names: ['--heap-limit'], value: 'required', placeholder: 'SIZE', help: 'heap size limit, reserved up front (default 2G, at most 4G)', apply: (o, v, f) => { o.heapLimit = size(f, v, 1024 * 1024, 4096 * 1024 * 1024); } },
+  { names: ['--gc-threshold'], value: 'required', placeholder: 'SIZE', help: 'minimum live bytes before the first/next collection (default 1M)', apply: (o, v, f) => { o.gcThreshold = size(f, v, 1, 4096 * 1024 * 1024); } },
+  { names: ['--gc-growth'], value: 'required', placeholder: 'F', help: 'next threshold = live bytes x F after each collection (default 2.0, > 1)', apply: (o, v, f) => {
+    const n = Number(v);
+    if (v === undefined || !/^\d+(\.\d+)?$/.test(v) || !(n > 1) || n > 100) throw new UsageError(`${f}: expected a number above 1 and at most 100, got '${v ?? ''}'`);
+    o.gcGrowth = n;
+  } },
+  { names: ['--gc-stress'], value: 'optional', placeholder: 'N', help: 'collect before every allocation (or every N-th)', apply: (o, v, f) => { o.gcStress = v === undefined ? 1 : positiveInt(f, v); } },
+  { names: ['--heap-verify'], value: 'none', help: 'verify the whole heap after every collection', apply: (o) => { o.heapVerify = true; } },
+  { names: ['--no-gc'], value: 'none', help: 'never collect (the heap limit still applies)', apply: (o) => { o.noGc = true; } },
+  { names: ['--gc-trace'], value: 'optional', placeholder: 'json', help: 'one line per collection on stderr (--gc-trace=json for JSON lines)', apply: (o, v, f) => {
+    if (v !== undefined && v !== 'json' && v !== 'text') throw new UsageError(`${f}: expected 'json' or 'text', got '${v}'`);
+    o.gcTrace = v === 'json' ? 'json' : 'text';
+  } },
+  { names: ['--gc-stats'], value: 'none', help: 'print collector statistics at exit (stderr)', apply: (o) => { o.gcStats = true; } },
+  { names: ['--mem-stats'], value: 'none', help: 'print allocator statistics at exit (stderr)', apply: (o) => { o.memStats = true; } },
+  { names: ['--leak-check'], value: 'none', help: 'at exit, drop all roots, collect, report what remains (exit 70 on leaks)', apply: (o) => { o.leakCheck = true; } },
+  { names: ['--dump-tokens'], value: 'none', help: 'print the tokens and exit', apply: (o) => { o.dumpTokens = true; } },
+  { names: ['--dump-ast'], value: 'none', help: 'print the syntax tree and exit', apply: (o) => { o.dumpAst = true; } },
+  { names: ['--dump-bytecode'], value: 'none', help: 'print the disassembled bytecode and exit', apply: (o) => { o.dumpBytecode = true; } },
+];
+
+/**
+ * Options may also come from the MUFIZ_OPTIONS environment variable (whitespace-separated),
+ * which is read before the command line, so the command line wins.
+ */
+export function parseCommandLine(argv: readonly string[], env: string | undefined): CliOptions {
+  const o: CliOptions = { ...DEFAULTS, links: [], args: [] };
+  const fromEnv = env ? env.trim().split(/\s+/).filter((s) => s !== '') : [];
+  for (const a of fromEnv) {
+    if (!a.startsWith('-')) throw new UsageError(`MUFIZ_OPTIONS: unexpected '${a}' (only flags are allowed there)`);
+  }
+  parseInto(o, fromEnv, true);
+  parseInto(o, argv, false);
+  return o;
+}
+
+function parseInto(o: CliOptions, argv: readonly string[], flagsOnly: boolean): void {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-') {
+      o.stdin = true;
+      o.args = argv.slice(i + 1) as string[];
+      return;
+    }
+    if (arg === '--') {
+      if (!flagsOnly && i + 1 < argv.length && o.file === null && o.eval === null) o.file = argv[i + 1];
+      o.args = argv.slice(i + 2) as string[];
+      return;
+    }
+    if (!arg.startsWith('-') || flagsOnly) {
+      if (flagsOnly) throw new UsageError(`unexpected '${arg}'`);
+      if (o.file === null && o.eval === null) {
+        o.file = arg;
+        o.args = argv.slice(i + 1) as string[];
+      } else {
+        o.args = argv.slice(i) as string[];
+      }
+      return;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
+    let value: string | undefined = eq >= 0 && arg.startsWith('--') ? arg.slice(eq + 1) : undefined;
+    const flag = FLAGS.find((f) => f.names.includes(name));
+    if (flag === undefined) throw new UsageError(`unknown option '${name}' (see --help)`);
+    if (flag.value === 'none' && value !== undefined) throw new UsageError(`${name} takes no value`);
+    if (flag.value === 'required' && value === undefined) {
+      if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value (${flag.placeholder})`);
+      value = argv[++i];
+    }
+    flag.apply(o, value, name);
+  }
+}
+
+export function helpText(): string {
+  const lines = [
+    'Usage: mufiz [options] [FILE [args...]]',
+    '       mufiz [options] -e CODE',
+    '       mufiz [options] -            (read the program from stdin)',
+    '       mufiz                        (start the REPL on a terminal)',
+    '',
+    'Options:',
+  ];
+  for (const f of FLAGS) {
+    const value = f.value === 'required' ? ` ${f.placeholder}` : f.value === 'optional' ? `[=${f.placeholder}]` : '';
+    const left = `  ${f.names.join(', ')}${value}`;
+    lines.push(left.padEnd(30) + ' ' + f.help);
+  }
+  lines.push(
+    '',
+    'Sizes accept plain bytes or K, M, G suffixes (512K, 64M, 1G).',
+    'Options can also be given in the MUFIZ_OPTIONS environment variable.',
+    'Exit status: 0 ok, 64 usage error, 65 compile error, 70 runtime error, 74 unreadable file.',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,136 @@
+/**
+ * Byte-level emission for one function: code, line table, deduplicated constant pool, jump
+ * patching and stack-depth tracking. The code generator drives it; it knows nothing of the AST.
+ *
+ * Invariant: `depth` is the number of stack slots in use above the frame base at the current
+ * point of the straight-line code (slot 0 included). At statement boundaries it equals the
+ * number of locals. `maxDepth` is the largest value it reached: the prototype's `maxSlots`.
+ */
+import { Op, OPERAND_BYTES } from './opcodes';
+import type { Constant } from './prototype';
+
+export const MAX_CONSTANTS = 65536;
+
+/** Stack effect of each opcode with fixed effect (variable ones are passed explicitly). */
+function fixedEffect(op: Op): number {
+  switch (op) {
+    case Op.CONSTANT: case Op.NIL: case Op.TRUE: case Op.FALSE:
+    case Op.GET_LOCAL: case Op.GET_GLOBAL: case Op.GET_UPVALUE:
+    case Op.CLOSURE: case Op.CLASS:
+      return 1;
+    case Op.POP: case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL: case Op.SET_PROPERTY: case Op.GET_SUPER:
+    case Op.EQUAL: case Op.NOT_EQUAL: case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
+    case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: case Op.DIVIDE: case Op.MODULO: case Op.POWER:
+    case Op.PRINT: case Op.POP_JUMP_IF_FALSE: case Op.CLOSE_UPVALUE: case Op.RETURN: case Op.INHERIT: case Op.METHOD:
+      return -1;
+    default:
+      return 0;
+  }
+}
+
+export class Emitter {
+  readonly code: number[] = [];
+  readonly lines: number[] = [];
+  readonly constants: Constant[] = [];
+  private readonly constantIndex = new Map<string, number>();
+  depth: number;
+  maxDepth: number;
+  /** Source line attached to the bytes emitted next. */
+  line = 1;
+
+  constructor(
+    initialDepth: number,
+    private readonly error: (message: string) => void,
+  ) {
+    this.depth = initialDepth;
+    this.maxDepth = initialDepth;
+  }
+
+  get offset(): number {
+    return this.code.length;
+  }
+
+  private byte(b: number): void {
+    this.code.push(b & 0xff);
+    this.lines.push(this.line);
+  }
+
+  private u16(v: number): void {
+    this.byte(v & 0xff);
+    this.byte((v >> 8) & 0xff);
+  }
+
+  adjust(delta: number): void {
+    this.depth += delta;
+    if (this.depth > this.maxDepth) this.maxDepth = this.depth;
+  }
+
+  /** Emits an opcode with no operand or with its fixed-size operand; `effect` overrides the table. */
+  op(op: Op, operand = 0, effect = fixedEffect(op)): void {
+    this.byte(op);
+    const size = OPERAND_BYTES[op];
+    if (size === 1) this.byte(operand);
+    else if (size === 2) this.u16(operand);
+    this.adjust(effect);
+  }
+
+  /** INVOKE / SUPER_INVOKE: u16 name, u8 argc. */
+  invoke(op: Op.INVOKE | Op.SUPER_INVOKE, name: number, argc: number): void {
+    this.byte(op);
+    this.u16(name);
+    this.byte(argc);
+    this.adjust(op === Op.INVOKE ? -argc : -argc - 1);
+  }
+
+  closure(fn: number, upvalues: readonly { isLocal: boolean; index: number }[]): void {
+    this.byte(Op.CLOSURE);
+    this.u16(fn);
+    for (const u of upvalues) {
+      this.byte(u.isLocal ? 1 : 0);
+      this.byte(u.index);
+    }
+    this.adjust(1);
+  }
+
+  /** Emits a forward jump with a placeholder offset; returns the operand position for `patch`. */
+  jump(op: Op.JUMP | Op.JUMP_IF_FALSE | Op.JUMP_IF_TRUE | Op.POP_JUMP_IF_FALSE): number {
+    this.op(op, 0xffff);
+    return this.code.length - 2;
+  }
+
+  patch(at: number): void {
+    const distance = this.code.length - at - 2;
+    if (distance > 0xffff) {
+      this.error('Too much code to jump over (maximum 65535 bytes)');
+      return;
+    }
+    this.code[at] = distance & 0xff;
+    this.code[at + 1] = (distance >> 8) & 0xff;
+  }
+
+  loop(target: number): void {
+    const distance = this.code.length + 3 - target;
+    if (distance > 0xffff) this.error('Loop body too large (maximum 65535 bytes)');
+    this.op(Op.LOOP, distance > 0xffff ? 0 : distance);
+  }
+
+  /** Index of a constant, reusing an equal one (same kind and value; functions are never shared). */
+  constant(c: Constant): number {
+    let key: string | null = null;
+    if (c.kind === 'int') key = 'i' + c.value;
+    else if (c.kind === 'double') key = 'd' + (Object.is(c.value, -0) ? '-0' : String(c.value));
+    else if (c.kind === 'string') key = 's' + c.value;
+    if (key !== null) {
+      const found = this.constantIndex.get(key);
+      if (found !== undefined) return found;
+    }
+    if (this.constants.length >= MAX_CONSTANTS) {
+      this.error(`Too many constants in one chunk (maximum ${MAX_CONSTANTS})`);
+      return 0;
+    }
+    const index = this.constants.length;
+    this.constants.push(c);
+    if (key !== null) this.constantIndex.set(key, index);
+    return index;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The bytecode instruction set: the one contract between the compiler and the VM.
+ *
+ * Encoding: one opcode byte followed by its operands, little-endian.
+ *   u8  = 1-byte operand, u16 = 2-byte operand (low byte first).
+ * Jump offsets are unsigned u16 distances measured from the byte after the operand
+ * (forward for the JUMP family, backward for LOOP), as in clox.
+ *
+ * Global variables: the operand of GET_GLOBAL/SET_GLOBAL/DEFINE_GLOBAL/DEFINE_CONST_GLOBAL is,
+ * as emitted by the compiler, the index of a string constant holding the global's name. The VM
+ * loader rewrites it in place into a global slot number before the code runs (globals are
+ * late-bound by name but resolved to slots at load time).
+ */
+export const enum Op {
+  /** u16 constant index: push constants[i]. */
+  CONSTANT,
+  NIL,
+  TRUE,
+  FALSE,
+  POP,
+  /** u8 slot (relative to the frame base; slot 0 is the callee / self). */
+  GET_LOCAL,
+  SET_LOCAL,
+  /** u16 (see header): global name constant, rewritten to a slot by the loader. */
+  GET_GLOBAL,
+  SET_GLOBAL,
+  DEFINE_GLOBAL,
+  /** Defines a global that later assignments must reject at run time. */
+  DEFINE_CONST_GLOBAL,
+  /** u8 upvalue index. */
+  GET_UPVALUE,
+  SET_UPVALUE,
+  /** u16 name constant. Pops the instance, pushes the field or bound method. */
+  GET_PROPERTY,
+  /** u16 name constant. Stack: instance value -> value. */
+  SET_PROPERTY,
+  /** u16 name constant. Stack: self superclass -> bound method. */
+  GET_SUPER,
+  EQUAL,
+  NOT_EQUAL,
+  GREATER,
+  GREATER_EQUAL,
+  LESS,
+  LESS_EQUAL,
+  ADD,
+  SUBTRACT,
+  MULTIPLY,
+  DIVIDE,
+  MODULO,
+  POWER,
+  NOT,
+  NEGATE,
+  PRINT,
+  /** u16 forward offset. */
+  JUMP,
+  /** u16 forward offset; leaves the condition on the stack. */
+  JUMP_IF_FALSE,
+  /** u16 forward offset; leaves the condition on the stack. */
+  JUMP_IF_TRUE,
+  /** u16 forward offset; pops the condition. */
+  POP_JUMP_IF_FALSE,
+  /** u16 backward offset. */
+  LOOP,
+  /** u8 argument count. */
+  CALL,
+  /** u16 method name constant, u8 argument count. */
+  INVOKE,
+  /** u16 method name constant, u8 argument count. Stack: self args... superclass. */
+  SUPER_INVOKE,
+  /** u16 function constant, then per upvalue: u8 isLocal (1/0), u8 index. */
+  CLOSURE,
+  CLOSE_UPVALUE,
+  RETURN,
+  /** u16 name constant: push a new class. */
+  CLASS,
+  /** Stack: superclass subclass -> superclass (copies methods down; pops subclass). */
+  INHERIT,
+  /** u16 name constant. Stack: class closure -> class. */
+  METHOD,
+  /** u8 n: pop n values (used when leaving scopes with break/continue). */
+  POPN,
+}
+
+/** Operand byte counts per opcode (CLOSURE has extra variable-length operands). */
+export const OPERAND_BYTES: readonly number[] = [
+  2, 0, 0, 0, 0, // CONSTANT NIL TRUE FALSE POP
+  1, 1, // GET_LOCAL SET_LOCAL
+  2, 2, 2, 2, // GET_GLOBAL SET_GLOBAL DEFINE_GLOBAL DEFINE_CONST_GLOBAL
+  1, 1, // GET_UPVALUE SET_UPVALUE
+  2, 2, 2, // GET_PROPERTY SET_PROPERTY GET_SUPER
+  0, 0, 0, 0, 0, 0, // EQUAL NOT_EQUAL GREATER GREATER_EQUAL LESS LESS_EQUAL
+  0, 0, 0, 0, 0, 0, 0, 0, // ADD SUBTRACT MULTIPLY DIVIDE MODULO POWER NOT NEGATE
+  0, // PRINT
+  2, 2, 2, 2, 2, // JUMP JUMP_IF_FALSE JUMP_IF_TRUE POP_JUMP_IF_FALSE LOOP
+  1, // CALL
+  3, 3, // INVOKE SUPER_INVOKE
+  2, // CLOSURE (+ 2 bytes per upvalue)
+  0, 0, // CLOSE_UPVALUE RETURN
+  2, 0, 2, // CLASS INHERIT METHOD
+  1, // POPN
+];
+
+export const OP_NAMES: readonly string[] = [
+  'CONSTANT', 'NIL', 'TRUE', 'FALSE', 'POP',
+  'GET_LOCAL', 'SET_LOCAL',
+  'GET_GLOBAL', 'SET_GLOBAL', 'DEFINE_GLOBAL', 'DEFINE_CONST_GLOBAL',
+  'GET_UPVALUE', 'SET_UPVALUE',
+  'GET_PROPERTY', 'SET_PROPERTY', 'GET_SUPER',
+  'EQUAL', 'NOT_EQUAL', 'GREATER', 'GREATER_EQUAL', 'LESS', 'LESS_EQUAL',
+  'ADD', 'SUBTRACT', 'MULTIPLY', 'DIVIDE', 'MODULO', 'POWER', 'NOT', 'NEGATE',
+  'PRINT',
+  'JUMP', 'JUMP_IF_FALSE', 'JUMP_IF_TRUE', 'POP_JUMP_IF_FALSE', 'LOOP',
+  'CALL', 'INVOKE', 'SUPER_INVOKE',
+  'CLOSURE', 'CLOSE_UPVALUE', 'RETURN',
+  'CLASS', 'INHERIT', 'METHOD',
+  'POPN',
+];

@@ -1,0 +1,447 @@
+import { Heap, Addr } from './heap';
+import {
+  HEADER_BYTES, MIN_BLOCK, HEAP_START, FREE_KIND, QUARANTINE_KIND, MARK_BIT, LIVE_MAGIC,
+  FREE_MAGIC, SMALL_MAX, CLASS_COUNT, blockSizeFor,
+} from './block';
+import { AllocatorConfig, DEFAULT_ALLOCATOR_CONFIG } from './config';
+import { HeapSafetyError } from './errors';
+import { MemStats, MemStatsSnapshot } from './stats';
+
+const POISON = 0xde;
+/** A request size used to judge fragmentation: free blocks smaller than this count as unusable. */
+const TYPICAL_REQUEST_BLOCK = 64;
+
+/**
+ * The allocator: the one funnel every heap byte passes through.
+ *
+ * - Small blocks (<= SMALL_MAX bytes) come from segregated free lists, one per 8-byte size class
+ *   (the seed's "pool allocators for fixed-size objects").
+ * - Larger blocks come from a first-fit free list; small requests that find their class empty
+ *   carve from the tail of a large free block before touching fresh memory.
+ * - Fresh memory comes from the high-water mark `top`.
+ * - Adjacent free blocks are coalesced by `sweep()`, which walks the whole heap anyway and
+ *   rebuilds every free list; a free run that ends at `top` lowers `top`.
+ *
+ * Invariants: every byte in [HEAP_START, top) belongs to exactly one block; a block is on a free
+ * list iff its kind is FREE_KIND; `stats` equals what a heap walk counts (see `walkTotals`).
+ */
+export class Allocator {
+  readonly heap: Heap;
+  readonly config: AllocatorConfig;
+  readonly stats = new MemStats();
+  /** Names of object kinds, registered by the VM, for reports. */
+  kindNames: string[] = [];
+  /** First byte past the last block. */
+  top = HEAP_START;
+  /** Highest value `top` has reached. */
+  peakTop = HEAP_START;
+  /** Allocation site recorded with each new block when retainMetadata is on (set by the VM). */
+  currentSite = 0;
+  readonly sites: Map<number, number> | null;
+
+  private readonly u8: Uint8Array;
+  private readonly u16: Uint16Array;
+  private readonly u32: Uint32Array;
+  private readonly smallHeads = new Float64Array(CLASS_COUNT);
+  private largeHead = 0;
+  private readonly tracking: boolean;
+  private readonly safety: boolean;
+  private readonly quarantine: boolean;
+
+  constructor(config: Partial<AllocatorConfig> = {}) {
+    this.config = { ...DEFAULT_ALLOCATOR_CONFIG, ...config };
+    this.heap = new Heap(this.config.heapLimit);
+    this.u8 = this.heap.u8;
+    this.u16 = this.heap.u16;
+    this.u32 = this.heap.u32;
+    this.tracking = this.config.enableTracking;
+    this.safety = this.config.enableSafety;
+    this.quarantine = this.config.neverUnmap;
+    this.sites = this.config.retainMetadata ? new Map() : null;
+  }
+
+  /** Allocates a block with room for `bytes` payload bytes. Returns 0 when the heap is full. */
+  alloc(bytes: number, kind: number): Addr {
+    const size = blockSizeFor(bytes);
+    let b: number;
+    if (size <= SMALL_MAX) {
+      const cls = size >>> 3;
+      b = this.smallHeads[cls];
+      if (b !== 0) {
+        this.smallHeads[cls] = this.u32[(b + HEADER_BYTES) >>> 2];
+      } else {
+        b = this.carve(size);
+        if (b === 0) return 0;
+      }
+    } else {
+      b = this.allocLarge(size);
+      if (b === 0) return 0;
+    }
+    const blockSize = this.u32[b >>> 2];
+    this.u8[b + 4] = kind;
+    this.u8[b + 5] = 0;
+    this.u16[(b + 6) >>> 1] = LIVE_MAGIC;
+    this.recordAlloc(blockSize, kind);
+    if (this.sites !== null) this.sites.set(b, this.currentSite);
+    return b + HEADER_BYTES;
+  }
+
+  /** Allocates and zero-fills the payload. */
+  allocZeroed(bytes: number, kind: number): Addr {
+    const a = this.alloc(bytes, kind);
+    if (a !== 0) this.u8.fill(0, a, a + this.payloadSize(a));
+    return a;
+  }
+
+  free(addr: Addr): void {
+    if (this.safety) this.checkLive(addr, 'free');
+    const b = addr - HEADER_BYTES;
+    const size = this.u32[b >>> 2];
+    this.recordFree(size, this.u8[b + 4]);
+    if (this.sites !== null) this.sites.delete(b);
+    this.release(b, size);
+  }
+
+  /** Resizes a block's payload, moving it if needed; the contents up to the smaller size are kept. */
+  realloc(addr: Addr, bytes: number): Addr {
+    if (this.safety) this.checkLive(addr, 'realloc');
+    const oldSize = this.u32[(addr - HEADER_BYTES) >>> 2];
+    if (blockSizeFor(bytes) === oldSize) return addr;
+    const kind = this.u8[addr - HEADER_BYTES + 4];
+    const fresh = this.alloc(bytes, kind);
+    if (fresh === 0) return 0;
+    const keep = Math.min(oldSize - HEADER_BYTES, bytes);
+    this.u8.copyWithin(fresh, addr, addr + keep);
+    this.free(addr);
+    return fresh;
+  }
+
+  /** Payload bytes of a live block (may exceed the request: sizes round up to 8). */
+  payloadSize(addr: Addr): number {
+    return this.u32[(addr - HEADER_BYTES) >>> 2] - HEADER_BYTES;
+  }
+
+  kindOf(addr: Addr): number {
+    return this.u8[addr - HEADER_BYTES + 4];
+  }
+
+  // --- byte utilities (typed-array bulk operations where the Zig original used SIMD) ---
+
+  copy(dst: Addr, src: Addr, n: number): void {
+    this.u8.copyWithin(dst, src, src + n);
+  }
+
+  fill(dst: Addr, byte: number, n: number): void {
+    this.u8.fill(byte, dst, dst + n);
+  }
+
+  /** memcmp: negative, 0 or positive. */
+  compare(a: Addr, b: Addr, n: number): number {
+    const u8 = this.u8;
+    for (let i = 0; i < n; i++) {
+      const d = u8[a + i] - u8[b + i];
+      if (d !== 0) return d;
+    }
+    return 0;
+  }
+
+  // --- mark bits, used by the collector ---
+
+  isMarked(addr: Addr): boolean {
+    return (this.u8[addr - 3] & MARK_BIT) !== 0;
+  }
+
+  setMarked(addr: Addr): void {
+    this.u8[addr - 3] |= MARK_BIT;
+  }
+
+  /**
+   * Frees every live block whose mark bit is clear and clears the marks of the survivors,
+   * coalescing adjacent free blocks and rebuilding the free lists. Calls `onFree(addr, kind,
+   * bytes)` for each block freed, before its memory is reused. Returns the number of bytes freed.
+   */
+  sweep(onFree: ((addr: Addr, kind: number, bytes: number) => void) | null): number {
+    const u8 = this.u8, u32 = this.u32;
+    this.smallHeads.fill(0);
+    this.largeHead = 0;
+    let freed = 0;
+    let runStart = 0; // start of the current run of free blocks, 0 when none
+    let b = HEAP_START;
+    const end = this.top;
+    while (b < end) {
+      const size = u32[b >>> 2];
+      const kind = u8[b + 4];
+      if (kind === FREE_KIND) {
+        if (runStart === 0) runStart = b;
+      } else if (kind === QUARANTINE_KIND) {
+        if (runStart !== 0) { this.pushRun(runStart, b - runStart); runStart = 0; }
+      } else if ((u8[b + 5] & MARK_BIT) !== 0) {
+        u8[b + 5] = 0;
+        if (runStart !== 0) { this.pushRun(runStart, b - runStart); runStart = 0; }
+      } else {
+        if (onFree !== null) onFree(b + HEADER_BYTES, kind, size);
+        freed += size;
+        this.recordFree(size, kind);
+        if (this.sites !== null) this.sites.delete(b);
+        if (this.quarantine) {
+          this.quarantineBlock(b, size);
+          if (runStart !== 0) { this.pushRun(runStart, b - runStart); runStart = 0; }
+        } else {
+          if (this.safety) u8.fill(POISON, b + HEADER_BYTES, b + size);
+          u8[b + 4] = FREE_KIND;
+          this.u16[(b + 6) >>> 1] = FREE_MAGIC;
+          if (runStart === 0) runStart = b;
+        }
+      }
+      b += size;
+    }
+    if (runStart !== 0) this.top = runStart; // the last run touches the top: give it back
+    return freed;
+  }
+
+  /** Visits every block from the start of the heap to the top. */
+  forEachBlock(visit: (block: number, size: number, kind: number, flags: number) => void): void {
+    const u8 = this.u8, u32 = this.u32;
+    for (let b = HEAP_START; b < this.top; b += u32[b >>> 2]) {
+      visit(b, u32[b >>> 2], u8[b + 4], u8[b + 5]);
+    }
+  }
+
+  /** Counts live blocks and bytes by walking the heap (for checks against the counters). */
+  walkTotals(): { count: number; bytes: number; freeBytes: number; countByKind: Map<number, number>; bytesByKind: Map<number, number> } {
+    let count = 0, bytes = 0, freeBytes = 0;
+    const countByKind = new Map<number, number>(), bytesByKind = new Map<number, number>();
+    this.forEachBlock((_b, size, kind) => {
+      if (kind === FREE_KIND) { freeBytes += size; return; }
+      if (kind === QUARANTINE_KIND) return;
+      count++;
+      bytes += size;
+      countByKind.set(kind, (countByKind.get(kind) ?? 0) + 1);
+      bytesByKind.set(kind, (bytesByKind.get(kind) ?? 0) + size);
+    });
+    return { count, bytes, freeBytes, countByKind, bytesByKind };
+  }
+
+  /**
+   * Checks the heap's structure: block sizes tile [HEAP_START, top), headers carry a valid magic,
+   * every free-list entry is a free block, and the counters equal a heap walk.
+   * Returns a list of problems (empty when the heap is sound).
+   */
+  verify(): string[] {
+    const problems: string[] = [];
+    const u8 = this.u8, u32 = this.u32, u16 = this.u16;
+    let b = HEAP_START, live = 0, liveBytes = 0, freeBlocks = 0;
+    while (b < this.top) {
+      const size = u32[b >>> 2];
+      if (size < MIN_BLOCK || size % 8 !== 0 || b + size > this.top) {
+        problems.push(`block at ${b} has a bad size ${size}`);
+        return problems;
+      }
+      const kind = u8[b + 4], magic = u16[(b + 6) >>> 1];
+      if (kind === FREE_KIND || kind === QUARANTINE_KIND) {
+        if (magic !== FREE_MAGIC) problems.push(`free block at ${b} has magic ${magic.toString(16)}`);
+        if (kind === FREE_KIND) freeBlocks++;
+      } else {
+        if (magic !== LIVE_MAGIC) problems.push(`live block at ${b} has magic ${magic.toString(16)}`);
+        if ((u8[b + 5] & MARK_BIT) !== 0) problems.push(`live block at ${b} is still marked`);
+        live++;
+        liveBytes += size;
+      }
+      b += size;
+    }
+    let listed = 0;
+    const seen = new Set<number>();
+    const checkList = (head: number, small: boolean, cls: number) => {
+      for (let f = head; f !== 0; f = u32[(f + HEADER_BYTES) >>> 2]) {
+        if (seen.has(f)) { problems.push(`free list loops at ${f}`); return; }
+        seen.add(f);
+        listed++;
+        if (u8[f + 4] !== FREE_KIND) problems.push(`free list holds a non-free block at ${f}`);
+        const size = u32[f >>> 2];
+        if (small && size >>> 3 !== cls) problems.push(`block of size ${size} on size class ${cls * 8}`);
+        if (!small && size <= SMALL_MAX) problems.push(`small block of size ${size} on the large list`);
+      }
+    };
+    for (let c = 0; c < CLASS_COUNT; c++) checkList(this.smallHeads[c], true, c);
+    checkList(this.largeHead, false, 0);
+    if (listed !== freeBlocks) problems.push(`${freeBlocks} free blocks in the heap but ${listed} on free lists`);
+    if (live !== this.stats.currentAllocations) problems.push(`heap walk finds ${live} live blocks, counters say ${this.stats.currentAllocations}`);
+    if (liveBytes !== this.stats.currentBytes) problems.push(`heap walk finds ${liveBytes} live bytes, counters say ${this.stats.currentBytes}`);
+    return problems;
+  }
+
+  /** Is `addr` the payload address of a live block? (Exact, by walking: for verification only.) */
+  isLiveBlockSlow(addr: Addr): boolean {
+    const target = addr - HEADER_BYTES;
+    for (let b = HEAP_START; b < this.top; b += this.u32[b >>> 2]) {
+      if (b === target) return this.u8[b + 4] !== FREE_KIND && this.u8[b + 4] !== QUARANTINE_KIND;
+      if (b > target) return false;
+    }
+    return false;
+  }
+
+  getMemStats(): MemStatsSnapshot {
+    const s = this.stats;
+    let freeBytes = 0, fragmentedBytes = 0;
+    const u32 = this.u32;
+    for (let c = 0; c < CLASS_COUNT; c++) {
+      for (let f = this.smallHeads[c]; f !== 0; f = u32[(f + HEADER_BYTES) >>> 2]) {
+        const size = u32[f >>> 2];
+        freeBytes += size;
+        if (size < TYPICAL_REQUEST_BLOCK) fragmentedBytes += size;
+      }
+    }
+    for (let f = this.largeHead; f !== 0; f = u32[(f + HEADER_BYTES) >>> 2]) freeBytes += u32[f >>> 2];
+    const byKind: MemStatsSnapshot['byKind'] = [];
+    for (let k = 1; k < 255; k++) {
+      if (s.allocsByKind[k] === 0) continue;
+      byKind.push({ kind: this.kindNames[k] ?? `kind ${k}`, count: s.liveCountByKind[k], bytes: s.liveBytesByKind[k], allocations: s.allocsByKind[k] });
+    }
+    return {
+      totalAllocations: s.totalAllocations, totalFrees: s.totalFrees,
+      currentAllocations: s.currentAllocations, peakAllocations: s.peakAllocations,
+      bytesAllocated: s.bytesAllocated, bytesFreed: s.bytesFreed,
+      currentBytes: s.currentBytes, peakBytes: s.peakBytes,
+      committedBytes: this.peakTop - HEAP_START, freeBytes, fragmentedBytes,
+      heapLimit: this.heap.size, reservationReduced: this.heap.reduced, byKind,
+    };
+  }
+
+  // --- internals ---
+
+  private recordAlloc(size: number, kind: number): void {
+    const s = this.stats;
+    s.totalAllocations++;
+    s.bytesAllocated += size;
+    if (++s.currentAllocations > s.peakAllocations) s.peakAllocations = s.currentAllocations;
+    if ((s.currentBytes += size) > s.peakBytes) s.peakBytes = s.currentBytes;
+    if (this.tracking) {
+      s.liveCountByKind[kind]++;
+      s.liveBytesByKind[kind] += size;
+      s.allocsByKind[kind]++;
+      s.liveCountByClass[size <= SMALL_MAX ? size >>> 3 : 0]++;
+    }
+  }
+
+  private recordFree(size: number, kind: number): void {
+    const s = this.stats;
+    s.totalFrees++;
+    s.bytesFreed += size;
+    s.currentAllocations--;
+    s.currentBytes -= size;
+    if (this.tracking) {
+      s.liveCountByKind[kind]--;
+      s.liveBytesByKind[kind] -= size;
+      s.liveCountByClass[size <= SMALL_MAX ? size >>> 3 : 0]--;
+    }
+  }
+
+  private checkLive(addr: Addr, what: string): void {
+    const b = addr - HEADER_BYTES;
+    if (addr % 8 !== 0 || b < HEAP_START || addr >= this.top) {
+      throw new HeapSafetyError(`invalid ${what} of address ${addr}: not a heap block`);
+    }
+    const magic = this.u16[(b + 6) >>> 1];
+    if (magic === FREE_MAGIC) {
+      const kind = this.u8[b + 4] === QUARANTINE_KIND ? 'quarantined' : 'free';
+      throw new HeapSafetyError(`double ${what} of address ${addr}: the block is already ${kind}`);
+    }
+    if (magic !== LIVE_MAGIC) {
+      throw new HeapSafetyError(`invalid ${what} of address ${addr}: no block starts there`);
+    }
+  }
+
+  /** Puts a block that was live back on a free list (or into quarantine). */
+  private release(b: number, size: number): void {
+    if (this.quarantine) { this.quarantineBlock(b, size); return; }
+    if (this.safety) this.u8.fill(POISON, b + HEADER_BYTES, b + size);
+    this.pushFree(b, size);
+  }
+
+  private quarantineBlock(b: number, size: number): void {
+    this.u8.fill(POISON, b + HEADER_BYTES, b + size);
+    this.u8[b + 4] = QUARANTINE_KIND;
+    this.u8[b + 5] = 0;
+    this.u16[(b + 6) >>> 1] = FREE_MAGIC;
+  }
+
+  private pushFree(b: number, size: number): void {
+    this.u32[b >>> 2] = size;
+    this.u8[b + 4] = FREE_KIND;
+    this.u8[b + 5] = 0;
+    this.u16[(b + 6) >>> 1] = FREE_MAGIC;
+    const link = (b + HEADER_BYTES) >>> 2;
+    if (size <= SMALL_MAX) {
+      const cls = size >>> 3;
+      this.u32[link] = this.smallHeads[cls];
+      this.smallHeads[cls] = b;
+    } else {
+      this.u32[link] = this.largeHead;
+      this.largeHead = b;
+    }
+  }
+
+  /** A coalesced run of free bytes found by the sweep becomes one free block. */
+  private pushRun(start: number, size: number): void {
+    this.pushFree(start, size);
+  }
+
+  /** A small block when its size class is empty: the tail of a large free block, else fresh memory. */
+  private carve(size: number): number {
+    const head = this.largeHead;
+    if (head !== 0) {
+      const u32 = this.u32;
+      const headSize = u32[head >>> 2];
+      const rest = headSize - size;
+      // The large list only holds blocks above SMALL_MAX, so the head always fits a small request.
+      if (rest >= MIN_BLOCK) {
+        const b = head + rest;
+        u32[b >>> 2] = size;
+        if (rest <= SMALL_MAX) {
+          this.largeHead = u32[(head + HEADER_BYTES) >>> 2];
+          this.pushFree(head, rest);
+        } else {
+          u32[head >>> 2] = rest;
+        }
+        return b;
+      }
+    }
+    return this.bump(size);
+  }
+
+  private allocLarge(size: number): number {
+    const u32 = this.u32;
+    let prev = 0;
+    for (let f = this.largeHead; f !== 0; prev = f, f = u32[(f + HEADER_BYTES) >>> 2]) {
+      const fSize = u32[f >>> 2];
+      if (fSize < size) continue;
+      const rest = fSize - size;
+      const next = u32[(f + HEADER_BYTES) >>> 2];
+      if (rest >= MIN_BLOCK) {
+        // Take the tail; the head stays where it is, or moves to a size class if it got small.
+        const b = f + rest;
+        u32[b >>> 2] = size;
+        if (rest <= SMALL_MAX) {
+          if (prev === 0) this.largeHead = next; else u32[(prev + HEADER_BYTES) >>> 2] = next;
+          this.pushFree(f, rest);
+        } else {
+          u32[f >>> 2] = rest;
+        }
+        return b;
+      }
+      // Too little left to split: hand out the whole block.
+      if (prev === 0) this.largeHead = next; else u32[(prev + HEADER_BYTES) >>> 2] = next;
+      return f;
+    }
+    return this.bump(size);
+  }
+
+  private bump(size: number): number {
+    const b = this.top;
+    if (b + size > this.heap.size) return 0;
+    this.top = b + size;
+    if (this.top > this.peakTop) this.peakTop = this.top;
+    this.u32[b >>> 2] = size;
+    return b;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The managed heap: one non-resizable ArrayBuffer reserved up front, with typed-array views
+ * made once. Every object of a running MufiZ program lives in here, addressed by byte offset.
+ *
+ * Invariants:
+ *  - Views never change after construction, so no stale view can exist.
+ *  - Addresses are byte offsets, 8-byte aligned, and may exceed 2^31: never `| 0` or `>>` an
+ *    address; use `>>> 0` or division. Offset 0 is never a valid address.
+ */
+
+/** A byte offset into the heap that points at a block's payload. 0 means "no object". */
+export type Addr = number;
+
+export const MIB = 1024 * 1024;
+export const DEFAULT_HEAP_LIMIT = 2048 * MIB;
+export const MAX_HEAP_LIMIT = 4096 * MIB;
+/** When a reservation fails, halve it, but never below this. */
+export const MIN_RESERVATION = 64 * MIB;
+
+export class Heap {
+  readonly buffer: ArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly u16: Uint16Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  /** Bytes actually reserved (may be less than requested if the host refused). */
+  readonly size: number;
+  /** The limit the user asked for. */
+  readonly requested: number;
+  /** True when the reservation had to be reduced. */
+  readonly reduced: boolean;
+
+  constructor(requestedBytes: number) {
+    let size = roundDown8(Math.min(requestedBytes, MAX_HEAP_LIMIT));
+    let buffer: ArrayBuffer | null = null;
+    while (buffer === null) {
+      try {
+        buffer = new ArrayBuffer(size);
+      } catch (e) {
+        // Some hosts cannot reserve gigabytes of address space; halve until it fits.
+        if (size <= MIN_RESERVATION) throw e;
+        size = Math.max(MIN_RESERVATION, roundDown8(size / 2));
+      }
+    }
+    this.buffer = buffer;
+    this.size = size;
+    this.requested = requestedBytes;
+    this.reduced = size < roundDown8(Math.min(requestedBytes, MAX_HEAP_LIMIT));
+    this.u8 = new Uint8Array(buffer);
+    this.u16 = new Uint16Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+  }
+}
+
+function roundDown8(n: number): number {
+  return Math.floor(n / 8) * 8;
+}

@@ -1,0 +1,528 @@
+import { Op } from '../compiler/opcodes';
+import { Addr } from '../memory';
+import { Runtime } from './runtime';
+import { Tag, VALUE_SLOT } from './value';
+import { Kind } from './kinds';
+import { RuntimeError, MufiRuntimeError } from './errors';
+import { OutOfMemoryError } from '../gc';
+import * as L from './layout';
+import { valuesEqual, concatenate } from './operators';
+
+/**
+ * The dispatch loop. Runs from the frame on top of the stack until the frame count drops back
+ * to `stopAt` (0 for a whole script). ip, sp, the frame base and the constants' address are
+ * kept in locals; rt.sp is written back before anything that may allocate (the collector reads
+ * it to find the live stack). Nothing here creates JS objects, except when formatting output
+ * and raising errors.
+ */
+export function execute(rt: Runtime, stopAt: number): void {
+  const u8 = rt.u8, u32 = rt.u32, i32 = rt.i32, f64 = rt.f64;
+  const tags = rt.stackTags, vals = rt.stackVals;
+  const gTags = rt.globalTags, gVals = rt.globalVals;
+  const objects = rt.objects, tables = rt.tables;
+  const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase;
+
+  let closure: Addr = frameClosure[rt.frameCount - 1];
+  let fn: Addr = u32[(closure + L.CLOSURE_FN) >>> 2];
+  let constants: Addr = u32[(fn + L.FN_CONSTANTS) >>> 2];
+  let base = frameBase[rt.frameCount - 1];
+  let ip = frameIp[rt.frameCount - 1];
+  let sp = rt.sp;
+
+  try {
+    for (;;) {
+      switch (u8[ip++]) {
+        case Op.CONSTANT: {
+          const c = constants + (u8[ip] | (u8[ip + 1] << 8)) * VALUE_SLOT;
+          ip += 2;
+          tags[sp] = u32[c >>> 2];
+          vals[sp++] = f64[(c + 8) >>> 3];
+          break;
+        }
+        case Op.NIL: tags[sp++] = Tag.NIL; break;
+        case Op.TRUE: tags[sp++] = Tag.TRUE; break;
+        case Op.FALSE: tags[sp++] = Tag.FALSE; break;
+        case Op.POP: sp--; break;
+        case Op.POPN: sp -= u8[ip++]; break;
+        case Op.GET_LOCAL: {
+          const s = base + u8[ip++];
+          tags[sp] = tags[s];
+          vals[sp++] = vals[s];
+          break;
+        }
+        case Op.SET_LOCAL: {
+          const s = base + u8[ip++];
+          tags[s] = tags[sp - 1];
+          vals[s] = vals[sp - 1];
+          break;
+        }
+        case Op.GET_GLOBAL: {
+          const g = u8[ip] | (u8[ip + 1] << 8);
+          ip += 2;
+          const t = gTags[g];
+          if (t === Tag.EMPTY) throw new RuntimeError(`Undefined variable '${rt.globalNames[g]}'.`);
+          tags[sp] = t;
+          vals[sp++] = gVals[g];
+          break;
+        }
+        case Op.SET_GLOBAL: {
+          const g = u8[ip] | (u8[ip + 1] << 8);
+          ip += 2;
+          if (gTags[g] === Tag.EMPTY) throw new RuntimeError(`Undefined variable '${rt.globalNames[g]}'.`);
+          if (rt.globalConst[g] !== 0) throw new RuntimeError(`Cannot assign to constant variable '${rt.globalNames[g]}'.`);
+          gTags[g] = tags[sp - 1];
+          gVals[g] = vals[sp - 1];
+          break;
+        }
+        case Op.DEFINE_GLOBAL:
+        case Op.DEFINE_CONST_GLOBAL: {
+          const isConst = u8[ip - 1] === Op.DEFINE_CONST_GLOBAL;
+          const g = u8[ip] | (u8[ip + 1] << 8);
+          ip += 2;
+          if (rt.globalConst[g] !== 0) throw new RuntimeError(`Cannot assign to constant variable '${rt.globalNames[g]}'.`);
+          gTags[g] = tags[sp - 1];
+          gVals[g] = vals[sp - 1];
+          if (isConst) rt.globalConst[g] = 1;
+          sp--;
+          break;
+        }
+        case Op.GET_UPVALUE: {
+          const upv = u32[(closure + L.CLOSURE_UPVALUES + u8[ip++] * 4) >>> 2];
+          if (u32[(upv + L.UPV_CLOSED) >>> 2] !== 0) {
+            tags[sp] = u32[(upv + L.UPV_SLOT) >>> 2];
+            vals[sp++] = f64[(upv + L.UPV_SLOT + 8) >>> 3];
+          } else {
+            const s = u32[(upv + L.UPV_STACK_INDEX) >>> 2];
+            tags[sp] = tags[s];
+            vals[sp++] = vals[s];
+          }
+          break;
+        }
+        case Op.SET_UPVALUE: {
+          const upv = u32[(closure + L.CLOSURE_UPVALUES + u8[ip++] * 4) >>> 2];
+          if (u32[(upv + L.UPV_CLOSED) >>> 2] !== 0) {
+            u32[(upv + L.UPV_SLOT) >>> 2] = tags[sp - 1];
+            f64[(upv + L.UPV_SLOT + 8) >>> 3] = vals[sp - 1];
+          } else {
+            const s = u32[(upv + L.UPV_STACK_INDEX) >>> 2];
+            tags[s] = tags[sp - 1];
+            vals[s] = vals[sp - 1];
+          }
+          break;
+        }
+        case Op.GET_PROPERTY: {
+          const name = constantObject(u8, u32, f64, constants, ip);
+          ip += 2;
+          const r = sp - 1;
+          if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have properties.');
+          const inst = vals[r];
+          const klass = u32[(inst + L.INST_CLASS) >>> 2];
+          const fe = tables.find(klass + L.CLASS_FIELDS, name);
+          if (fe !== 0) {
+            const slot = objects.fieldSlotForRead(inst, f64[(fe + 8) >>> 3]);
+            if (slot !== 0 && u32[slot >>> 2] !== Tag.EMPTY) {
+              tags[r] = u32[slot >>> 2];
+              vals[r] = f64[(slot + 8) >>> 3];
+              break;
+            }
+          }
+          const me = tables.find(klass + L.CLASS_METHODS, name);
+          if (me === 0) throw new RuntimeError(`Undefined property '${rt.strings.toJs(name)}'.`);
+          rt.sp = sp;
+          const bound = objects.boundMethod(Tag.OBJ, inst, f64[(me + 8) >>> 3]);
+          tags[r] = Tag.OBJ;
+          vals[r] = bound;
+          break;
+        }
+        case Op.SET_PROPERTY: {
+          const name = constantObject(u8, u32, f64, constants, ip);
+          ip += 2;
+          const r = sp - 2;
+          if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have fields.');
+          const inst = vals[r];
+          rt.sp = sp;
+          const index = objects.fieldIndexForWrite(u32[(inst + L.INST_CLASS) >>> 2], name);
+          const slot = objects.fieldSlotForWrite(inst, index);
+          u32[slot >>> 2] = tags[sp - 1];
+          f64[(slot + 8) >>> 3] = vals[sp - 1];
+          tags[r] = tags[sp - 1];
+          vals[r] = vals[sp - 1];
+          sp--;
+          break;
+        }
+        case Op.GET_SUPER: {
+          const name = constantObject(u8, u32, f64, constants, ip);
+          ip += 2;
+          const superclass = vals[--sp];
+          const me = tables.find(superclass + L.CLASS_METHODS, name);
+          if (me === 0) throw new RuntimeError(`Undefined property '${rt.strings.toJs(name)}'.`);
+          rt.sp = sp;
+          const bound = objects.boundMethod(tags[sp - 1], vals[sp - 1], f64[(me + 8) >>> 3]);
+          tags[sp - 1] = Tag.OBJ;
+          vals[sp - 1] = bound;
+          break;
+        }
+        case Op.EQUAL: {
+          const eq = valuesEqual(rt, tags[sp - 2], vals[sp - 2], tags[sp - 1], vals[sp - 1]);
+          tags[sp - 2] = eq ? Tag.TRUE : Tag.FALSE;
+          sp--;
+          break;
+        }
+        case Op.NOT_EQUAL: {
+          const eq = valuesEqual(rt, tags[sp - 2], vals[sp - 2], tags[sp - 1], vals[sp - 1]);
+          tags[sp - 2] = eq ? Tag.FALSE : Tag.TRUE;
+          sp--;
+          break;
+        }
+        case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL: {
+          const ta = tags[sp - 2], tb = tags[sp - 1];
+          if ((ta !== Tag.INT && ta !== Tag.DOUBLE) || (tb !== Tag.INT && tb !== Tag.DOUBLE)) throw new RuntimeError('Operands must be numbers.');
+          const a = vals[sp - 2], b = vals[sp - 1];
+          const op = u8[ip - 1];
+          const r = op === Op.GREATER ? a > b : op === Op.GREATER_EQUAL ? a >= b : op === Op.LESS ? a < b : a <= b;
+          tags[sp - 2] = r ? Tag.TRUE : Tag.FALSE;
+          sp--;
+          break;
+        }
+        case Op.ADD: {
+          const ta = tags[sp - 2], tb = tags[sp - 1];
+          if (ta === Tag.INT && tb === Tag.INT) {
+            vals[sp - 2] = (vals[sp - 2] + vals[sp - 1]) | 0;
+          } else if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
+            tags[sp - 2] = Tag.DOUBLE;
+            vals[sp - 2] = vals[sp - 2] + vals[sp - 1];
+          } else {
+            rt.sp = sp; // both operands stay on the stack (rooted) while the result is built
+            concatenate(rt, sp - 2);
+          }
+          sp--;
+          break;
+        }
+        case Op.SUBTRACT: {
+          const ta = tags[sp - 2], tb = tags[sp - 1];
+          if (ta === Tag.INT && tb === Tag.INT) {
+            vals[sp - 2] = (vals[sp - 2] - vals[sp - 1]) | 0;
+          } else if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
+            tags[sp - 2] = Tag.DOUBLE;
+            vals[sp - 2] = vals[sp - 2] - vals[sp - 1];
+          } else throw new RuntimeError('Operands must be numbers.');
+          sp--;
+          break;
+        }
+        case Op.MULTIPLY: {
+          const ta = tags[sp - 2], tb = tags[sp - 1];
+          if (ta === Tag.INT && tb === Tag.INT) {
+            vals[sp - 2] = Math.imul(vals[sp - 2], vals[sp - 1]);
+          } else if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
+            tags[sp - 2] = Tag.DOUBLE;
+            vals[sp - 2] = vals[sp - 2] * vals[sp - 1];
+          } else throw new RuntimeError('Operands must be numbers.');
+          sp--;
+          break;
+        }
+        case Op.DIVIDE: {
+          const ta = tags[sp - 2], tb = tags[sp - 1];
+          if ((ta !== Tag.INT && ta !== Tag.DOUBLE) || (tb !== Tag.INT && tb !== Tag.DOUBLE)) throw new RuntimeError('Operands must be numbers.');
+          tags[sp - 2] = Tag.DOUBLE;
+          vals[sp - 2] = vals[sp - 2] / vals[sp - 1];
+          sp--;
+          break;
+        }
+        case Op.MODULO: {
+          const ta = tags[sp - 2], tb = tags[sp - 1];
+          const a = vals[sp - 2], b = vals[sp - 1];
+          if (ta === Tag.INT && tb === Tag.INT) {
+            if (b === 0) throw new RuntimeError('Division by zero.');
+            let r = a % b;
+            if (r !== 0 && (r < 0) !== (b < 0)) r += b;
+            vals[sp - 2] = r | 0;
+          } else if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
+            let r = a % b;
+            if (r !== 0 && (r < 0) !== (b < 0)) r += b;
+            tags[sp - 2] = Tag.DOUBLE;
+            vals[sp - 2] = r;
+          } else throw new RuntimeError('Operands must be numbers.');
+          sp--;
+          break;
+        }
+        case Op.POWER: {
+          const ta = tags[sp - 2], tb = tags[sp - 1];
+          if ((ta !== Tag.INT && ta !== Tag.DOUBLE) || (tb !== Tag.INT && tb !== Tag.DOUBLE)) throw new RuntimeError('Operands must be numbers.');
+          tags[sp - 2] = Tag.DOUBLE;
+          vals[sp - 2] = Math.pow(vals[sp - 2], vals[sp - 1]);
+          sp--;
+          break;
+        }
+        case Op.NOT:
+          tags[sp - 1] = tags[sp - 1] <= Tag.FALSE ? Tag.TRUE : Tag.FALSE;
+          break;
+        case Op.NEGATE: {
+          const t = tags[sp - 1];
+          if (t === Tag.INT) vals[sp - 1] = -vals[sp - 1] | 0;
+          else if (t === Tag.DOUBLE) vals[sp - 1] = -vals[sp - 1];
+          else throw new RuntimeError('Operand must be a number.');
+          break;
+        }
+        case Op.PRINT: {
+          sp--;
+          rt.write(rt.formatter.text(tags[sp], vals[sp]) + '\n');
+          break;
+        }
+        case Op.JUMP:
+          ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
+          break;
+        case Op.JUMP_IF_FALSE:
+          if (tags[sp - 1] <= Tag.FALSE) ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
+          else ip += 2;
+          break;
+        case Op.JUMP_IF_TRUE:
+          if (tags[sp - 1] > Tag.FALSE) ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
+          else ip += 2;
+          break;
+        case Op.POP_JUMP_IF_FALSE:
+          if (tags[--sp] <= Tag.FALSE) ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
+          else ip += 2;
+          break;
+        case Op.LOOP:
+          ip = ip + 2 - (u8[ip] | (u8[ip + 1] << 8));
+          break;
+
+        case Op.CALL:
+        case Op.INVOKE:
+        case Op.SUPER_INVOKE: {
+          // Resolve the callee into the slot below the arguments, then call it.
+          const op = u8[ip - 1];
+          let argc: number;
+          let callee: number;
+          let calleeSlot: number;
+          if (op === Op.CALL) {
+            argc = u8[ip++];
+            calleeSlot = sp - argc - 1;
+            if (tags[calleeSlot] !== Tag.OBJ) throw new RuntimeError('Can only call functions and classes.');
+            callee = vals[calleeSlot];
+          } else {
+            const name = constantObject(u8, u32, f64, constants, ip);
+            argc = u8[ip + 2];
+            ip += 3;
+            if (op === Op.SUPER_INVOKE) {
+              const superclass = vals[--sp];
+              const me = tables.find(superclass + L.CLASS_METHODS, name);
+              if (me === 0) throw new RuntimeError(`Undefined method '${rt.strings.toJs(name)}'.`);
+              calleeSlot = sp - argc - 1;
+              callee = f64[(me + 8) >>> 3];
+            } else {
+              calleeSlot = sp - argc - 1;
+              if (tags[calleeSlot] !== Tag.OBJ || u8[vals[calleeSlot] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have methods.');
+              const inst = vals[calleeSlot];
+              const klass = u32[(inst + L.INST_CLASS) >>> 2];
+              // A field holding a callable wins over a method of the same name.
+              const fe = tables.find(klass + L.CLASS_FIELDS, name);
+              const slot = fe === 0 ? 0 : objects.fieldSlotForRead(inst, f64[(fe + 8) >>> 3]);
+              if (slot !== 0 && u32[slot >>> 2] !== Tag.EMPTY) {
+                tags[calleeSlot] = u32[slot >>> 2];
+                vals[calleeSlot] = f64[(slot + 8) >>> 3];
+                if (tags[calleeSlot] !== Tag.OBJ) throw new RuntimeError('Can only call functions and classes.');
+                callee = vals[calleeSlot];
+              } else {
+                const me = tables.find(klass + L.CLASS_METHODS, name);
+                if (me === 0) throw new RuntimeError(`Undefined method '${rt.strings.toJs(name)}'.`);
+                callee = f64[(me + 8) >>> 3];
+              }
+            }
+          }
+          let kind = u8[callee - 4];
+          if (kind === Kind.BOUND_METHOD) {
+            tags[calleeSlot] = u32[(callee + L.BOUND_RECEIVER) >>> 2];
+            vals[calleeSlot] = f64[(callee + L.BOUND_RECEIVER + 8) >>> 3];
+            callee = u32[(callee + L.BOUND_METHOD) >>> 2];
+            kind = Kind.CLOSURE;
+          } else if (kind === Kind.CLASS) {
+            rt.sp = sp;
+            const inst = objects.instance(callee);
+            tags[calleeSlot] = Tag.OBJ;
+            vals[calleeSlot] = inst;
+            const init = u32[(callee + L.CLASS_INIT) >>> 2];
+            if (init === 0) {
+              if (argc !== 0) throw new RuntimeError(`Expected 0 arguments but got ${argc}.`);
+              break;
+            }
+            callee = init;
+            kind = Kind.CLOSURE;
+          }
+          if (kind === Kind.CLOSURE) {
+            const calleeFn = u32[(callee + L.CLOSURE_FN) >>> 2];
+            const arity = u32[(calleeFn + L.FN_ARITY) >>> 2];
+            if (argc !== arity) throw new RuntimeError(`Expected ${arity} arguments but got ${argc}.`);
+            const fc = rt.frameCount;
+            if (fc >= rt.maxFrames || calleeSlot + u32[(calleeFn + L.FN_MAX_SLOTS) >>> 2] + 1 >= rt.stackCapacity) {
+              throw new RuntimeError('Stack overflow.');
+            }
+            frameIp[fc - 1] = ip;
+            frameClosure[fc] = callee;
+            frameBase[fc] = calleeSlot;
+            rt.frameCount = fc + 1;
+            closure = callee;
+            fn = calleeFn;
+            constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
+            base = calleeSlot;
+            ip = u32[(fn + L.FN_CODE) >>> 2];
+            break;
+          }
+          if (kind === Kind.NATIVE) {
+            rt.sp = sp;
+            frameIp[rt.frameCount - 1] = ip;
+            rt.resultTag = Tag.NIL;
+            rt.natives[u32[(callee + L.NATIVE_ID) >>> 2]](rt, calleeSlot + 1, argc);
+            sp = calleeSlot + 1;
+            tags[calleeSlot] = rt.resultTag;
+            vals[calleeSlot] = rt.resultVal;
+            break;
+          }
+          throw new RuntimeError('Can only call functions and classes.');
+        }
+
+        case Op.CLOSURE: {
+          const proto = constantObject(u8, u32, f64, constants, ip);
+          ip += 2;
+          rt.sp = sp;
+          const c = objects.closure(proto);
+          tags[sp] = Tag.OBJ;
+          vals[sp++] = c;
+          rt.sp = sp; // the new closure is rooted while its upvalues are captured
+          const n = u32[(proto + L.FN_UPVALUES) >>> 2];
+          for (let i = 0; i < n; i++) {
+            const isLocal = u8[ip++];
+            const index = u8[ip++];
+            const upv = isLocal !== 0
+              ? captureUpvalue(rt, base + index)
+              : u32[(closure + L.CLOSURE_UPVALUES + index * 4) >>> 2];
+            u32[(c + L.CLOSURE_UPVALUES + i * 4) >>> 2] = upv;
+          }
+          break;
+        }
+        case Op.CLOSE_UPVALUE:
+          closeUpvalues(rt, sp - 1);
+          sp--;
+          break;
+        case Op.RETURN: {
+          const rTag = tags[sp - 1], rVal = vals[sp - 1];
+          if (rt.openUpvalues !== 0) closeUpvalues(rt, base);
+          const fc = rt.frameCount - 1;
+          rt.frameCount = fc;
+          sp = base;
+          if (fc === stopAt) {
+            rt.sp = sp;
+            if (stopAt > 0) { tags[sp] = rTag; vals[sp] = rVal; rt.sp = sp + 1; }
+            return;
+          }
+          tags[sp] = rTag;
+          vals[sp++] = rVal;
+          closure = frameClosure[fc - 1];
+          fn = u32[(closure + L.CLOSURE_FN) >>> 2];
+          constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
+          base = frameBase[fc - 1];
+          ip = frameIp[fc - 1];
+          break;
+        }
+        case Op.CLASS: {
+          const name = constantObject(u8, u32, f64, constants, ip);
+          ip += 2;
+          rt.sp = sp;
+          tags[sp] = Tag.OBJ;
+          vals[sp++] = objects.classObject(name);
+          break;
+        }
+        case Op.INHERIT: {
+          const superTag = tags[sp - 2], superclass = vals[sp - 2];
+          if (superTag !== Tag.OBJ || u8[superclass - 4] !== Kind.CLASS) throw new RuntimeError('Superclass must be a class.');
+          const sub = vals[sp - 1];
+          rt.sp = sp;
+          tables.copyAll(superclass + L.CLASS_METHODS, sub + L.CLASS_METHODS);
+          u32[(sub + L.CLASS_INIT) >>> 2] = u32[(superclass + L.CLASS_INIT) >>> 2];
+          sp--;
+          break;
+        }
+        case Op.METHOD: {
+          const name = constantObject(u8, u32, f64, constants, ip);
+          ip += 2;
+          const klass = vals[sp - 2];
+          const method = vals[sp - 1];
+          rt.sp = sp;
+          tables.set(klass + L.CLASS_METHODS, name, Tag.OBJ, method);
+          if (name === rt.initString) u32[(klass + L.CLASS_INIT) >>> 2] = method;
+          sp--;
+          break;
+        }
+        default:
+          throw new RuntimeError(`Unknown opcode: ${u8[ip - 1]}`);
+      }
+    }
+  } catch (e) {
+    if (rt.frameCount > 0) frameIp[rt.frameCount - 1] = ip;
+    rt.sp = sp;
+    throw unwind(rt, e, stopAt);
+  }
+}
+
+/** The string or function address held by the u16 constant at ip. */
+function constantObject(u8: Uint8Array, u32: Uint32Array, f64: Float64Array, constants: Addr, ip: number): Addr {
+  return f64[(constants + (u8[ip] | (u8[ip + 1] << 8)) * VALUE_SLOT + 8) >>> 3];
+}
+
+function captureUpvalue(rt: Runtime, stackIndex: number): Addr {
+  const u32 = rt.u32;
+  let prev = 0;
+  let upv = rt.openUpvalues;
+  while (upv !== 0 && u32[(upv + L.UPV_STACK_INDEX) >>> 2] > stackIndex) {
+    prev = upv;
+    upv = u32[(upv + L.UPV_NEXT_OPEN) >>> 2];
+  }
+  if (upv !== 0 && u32[(upv + L.UPV_STACK_INDEX) >>> 2] === stackIndex) return upv;
+  const created = rt.objects.openUpvalue(stackIndex, upv);
+  if (prev === 0) rt.openUpvalues = created;
+  else u32[(prev + L.UPV_NEXT_OPEN) >>> 2] = created;
+  return created;
+}
+
+/** Closes every open upvalue at or above stack slot `last`: the variable moves into the upvalue. */
+export function closeUpvalues(rt: Runtime, last: number): void {
+  const u32 = rt.u32, f64 = rt.f64;
+  while (rt.openUpvalues !== 0) {
+    const upv = rt.openUpvalues;
+    const s = u32[(upv + L.UPV_STACK_INDEX) >>> 2];
+    if (s < last) break;
+    u32[(upv + L.UPV_SLOT) >>> 2] = rt.stackTags[s];
+    f64[(upv + L.UPV_SLOT + 8) >>> 3] = rt.stackVals[s];
+    u32[(upv + L.UPV_CLOSED) >>> 2] = 1;
+    rt.openUpvalues = u32[(upv + L.UPV_NEXT_OPEN) >>> 2];
+  }
+}
+
+/**
+ * Turns an error raised while running into a MufiRuntimeError carrying the stack trace, and
+ * resets the frames above `stopAt` so the engine stays usable. Non-MufiZ errors pass through.
+ */
+function unwind(rt: Runtime, e: unknown, stopAt: number): unknown {
+  // Out of memory is a runtime error of the program (with a trace), not a crash.
+  if (!(e instanceof RuntimeError) && !(e instanceof OutOfMemoryError)) return e;
+  const trace: string[] = [];
+  for (let i = rt.frameCount - 1; i >= 0; i--) {
+    const closure = rt.frameClosure[i];
+    const fn = rt.u32[(closure + L.CLOSURE_FN) >>> 2];
+    const code = rt.u32[(fn + L.FN_CODE) >>> 2];
+    const lines = rt.u32[(fn + L.FN_LINES) >>> 2];
+    const offset = Math.max(0, rt.frameIp[i] - 1 - code);
+    const line = rt.i32[(lines >>> 2) + offset];
+    const name = rt.formatter.functionName(fn);
+    trace.push(name === '' ? `[line ${line}] in script` : `[line ${line}] in ${name}()`);
+  }
+  resetStack(rt, stopAt);
+  return new MufiRuntimeError((e as Error).message, trace);
+}
+
+export function resetStack(rt: Runtime, toFrame: number): void {
+  const sp = toFrame === 0 ? 0 : rt.frameBase[toFrame];
+  closeUpvalues(rt, sp);
+  rt.frameCount = toFrame;
+  rt.sp = sp;
+}

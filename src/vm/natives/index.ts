@@ -1,0 +1,13 @@
+import { NativeDef } from './native';
+import { coreNatives } from './core';
+import { timeNatives } from './time';
+import { utilsNatives } from './utils';
+import { collectionsNatives } from './collections';
+
+/** Every native, registered from this one table, in upstream's module order. */
+export function allNatives(options: { sandbox: boolean }): NativeDef[] {
+  const all = [...coreNatives, ...collectionsNatives, ...timeNatives, ...utilsNatives];
+  return options.sandbox ? all.filter((d) => !d.unsafe) : all;
+}
+
+export { NativeDef, NativeFn } from './native';

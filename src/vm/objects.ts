@@ -1,0 +1,151 @@
+import { Collector } from '../gc';
+import { Addr } from '../memory';
+import { Kind } from './kinds';
+import { Tag, VALUE_SLOT } from './value';
+import { NameTables } from './table';
+import * as L from './layout';
+
+/**
+ * Constructors for the VM's object kinds. Each writes every field before it can be traced.
+ * GC discipline: an allocation may collect, so any object a constructor's arguments refer to
+ * must already be reachable from a root (the VM stack or the temporary roots).
+ */
+export class Objects {
+  private readonly u8: Uint8Array;
+  private readonly u32: Uint32Array;
+  private readonly f64: Float64Array;
+
+  constructor(private readonly gc: Collector, private readonly tables: NameTables) {
+    const heap = gc.allocator.heap;
+    this.u8 = heap.u8;
+    this.u32 = heap.u32;
+    this.f64 = heap.f64;
+  }
+
+  /** A VALUE_ARRAY of `count` slots, all EMPTY. */
+  valueArray(count: number): Addr {
+    const a = this.gc.allocate(count * VALUE_SLOT, Kind.VALUE_ARRAY);
+    this.clearSlots(a, count);
+    return a;
+  }
+
+  clearSlots(a: Addr, count: number): void {
+    const u32 = this.u32;
+    for (let i = 0; i < count; i++) u32[(a + i * VALUE_SLOT) >>> 2] = Tag.EMPTY;
+  }
+
+  bytes(length: number): Addr {
+    return this.gc.allocate(length, Kind.BYTES);
+  }
+
+  /** A function object with every reference field 0 (the loader fills them in). */
+  functionObject(): Addr {
+    const a = this.gc.allocate(L.FN_SIZE, Kind.FUNCTION);
+    this.u8.fill(0, a, a + L.FN_SIZE);
+    return a;
+  }
+
+  closure(fn: Addr): Addr {
+    const n = this.u32[(fn + L.FN_UPVALUES) >>> 2];
+    const a = this.gc.allocate(L.CLOSURE_UPVALUES + n * 4, Kind.CLOSURE);
+    const u32 = this.u32;
+    u32[(a + L.CLOSURE_FN) >>> 2] = fn;
+    u32[(a + L.CLOSURE_UPVALUE_COUNT) >>> 2] = n;
+    for (let i = 0; i < n; i++) u32[(a + L.CLOSURE_UPVALUES + i * 4) >>> 2] = 0;
+    return a;
+  }
+
+  openUpvalue(stackIndex: number, next: Addr): Addr {
+    const a = this.gc.allocate(L.UPV_SIZE, Kind.UPVALUE);
+    const u32 = this.u32;
+    u32[(a + L.UPV_STACK_INDEX) >>> 2] = stackIndex;
+    u32[(a + L.UPV_NEXT_OPEN) >>> 2] = next;
+    u32[(a + L.UPV_CLOSED) >>> 2] = 0;
+    u32[(a + L.UPV_SLOT) >>> 2] = Tag.NIL;
+    return a;
+  }
+
+  native(id: number, name: Addr): Addr {
+    const a = this.gc.allocate(L.NATIVE_SIZE, Kind.NATIVE);
+    this.u32[(a + L.NATIVE_ID) >>> 2] = id;
+    this.u32[(a + L.NATIVE_NAME) >>> 2] = name;
+    return a;
+  }
+
+  classObject(name: Addr): Addr {
+    const a = this.gc.allocate(L.CLASS_SIZE, Kind.CLASS);
+    this.u8.fill(0, a, a + L.CLASS_SIZE);
+    this.u32[(a + L.CLASS_NAME) >>> 2] = name;
+    this.tables.init(a + L.CLASS_METHODS);
+    this.tables.init(a + L.CLASS_FIELDS);
+    return a;
+  }
+
+  /** An instance with inline room for every field its class has seen so far. */
+  instance(klass: Addr): Addr {
+    const inline = this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2];
+    const a = this.gc.allocate(L.INST_SLOTS + inline * VALUE_SLOT, Kind.INSTANCE);
+    const u32 = this.u32;
+    u32[(a + L.INST_CLASS) >>> 2] = klass;
+    u32[(a + L.INST_INLINE) >>> 2] = inline;
+    u32[(a + L.INST_OVERFLOW) >>> 2] = 0;
+    u32[(a + L.INST_OVERFLOW_CAP) >>> 2] = 0;
+    this.clearSlots(a + L.INST_SLOTS, inline);
+    return a;
+  }
+
+  boundMethod(receiverTag: number, receiver: number, method: Addr): Addr {
+    const a = this.gc.allocate(L.BOUND_SIZE, Kind.BOUND_METHOD);
+    this.u32[(a + L.BOUND_RECEIVER) >>> 2] = receiverTag;
+    this.f64[(a + L.BOUND_RECEIVER + 8) >>> 3] = receiver;
+    this.u32[(a + L.BOUND_METHOD) >>> 2] = method;
+    return a;
+  }
+
+  /**
+   * The heap address of field slot `index` of an instance, growing the overflow array when the
+   * index is beyond its room (may allocate: the instance must be rooted).
+   */
+  fieldSlotForWrite(inst: Addr, index: number): number {
+    const u32 = this.u32;
+    const inline = u32[(inst + L.INST_INLINE) >>> 2];
+    if (index < inline) return inst + L.INST_SLOTS + index * VALUE_SLOT;
+    const over = index - inline;
+    let arr = u32[(inst + L.INST_OVERFLOW) >>> 2];
+    const cap = u32[(inst + L.INST_OVERFLOW_CAP) >>> 2];
+    if (over >= cap) {
+      const newCap = Math.max(4, cap * 2, over + 1);
+      const fresh = this.valueArray(newCap);
+      arr = u32[(inst + L.INST_OVERFLOW) >>> 2]; // unchanged by a collection (non-moving), reread for clarity
+      if (arr !== 0) {
+        this.u8.copyWithin(fresh, arr, arr + cap * VALUE_SLOT);
+        this.gc.allocator.free(arr);
+      }
+      u32[(inst + L.INST_OVERFLOW) >>> 2] = fresh;
+      u32[(inst + L.INST_OVERFLOW_CAP) >>> 2] = newCap;
+      arr = fresh;
+    }
+    return arr + over * VALUE_SLOT;
+  }
+
+  /** The slot address of field `index`, or 0 when the instance has no room for it (absent). */
+  fieldSlotForRead(inst: Addr, index: number): number {
+    const u32 = this.u32;
+    const inline = u32[(inst + L.INST_INLINE) >>> 2];
+    if (index < inline) return inst + L.INST_SLOTS + index * VALUE_SLOT;
+    const over = index - inline;
+    if (over >= u32[(inst + L.INST_OVERFLOW_CAP) >>> 2]) return 0;
+    return u32[(inst + L.INST_OVERFLOW) >>> 2] + over * VALUE_SLOT;
+  }
+
+  /** The layout index of field `name` in `klass`, adding it when absent (may allocate). */
+  fieldIndexForWrite(klass: Addr, name: Addr): number {
+    const header = klass + L.CLASS_FIELDS;
+    const e = this.tables.find(header, name);
+    if (e !== 0) return this.tables.entryPayload(e);
+    const index = this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2];
+    this.tables.set(header, name, Tag.INT, index);
+    this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2] = index + 1;
+    return index;
+  }
+}

@@ -1,0 +1,72 @@
+import { Prototype } from '../compiler/prototype';
+import { AllocatorConfig } from '../memory';
+import { GcOptions } from '../gc';
+import { Runtime } from './runtime';
+import { Tag } from './value';
+import { loadPrototype } from './loader';
+import { execute, resetStack } from './interpreter';
+import { allNatives } from './natives';
+import * as L from './layout';
+
+export interface VMOptions {
+  allocator: Partial<AllocatorConfig>;
+  gc: Partial<GcOptions>;
+  maxFrames: number;
+  sandbox: boolean;
+  write: (text: string) => void;
+}
+
+export const DEFAULT_MAX_FRAMES = 10000;
+
+/** The VM as its embedder sees it: load a compiled script into the heap and run it. */
+export class VM {
+  readonly runtime: Runtime;
+
+  constructor(options: Partial<VMOptions> = {}) {
+    this.runtime = new Runtime({
+      allocator: options.allocator ?? {},
+      gc: options.gc ?? {},
+      maxFrames: options.maxFrames ?? DEFAULT_MAX_FRAMES,
+      write: options.write ?? ((text) => process.stdout.write(text)),
+      natives: allNatives({ sandbox: options.sandbox ?? false }),
+    });
+  }
+
+  /** Runs a compiled script to completion. Throws MufiRuntimeError, ExitRequest or OutOfMemoryError. */
+  run(script: Prototype): void {
+    const rt = this.runtime;
+    resetStack(rt, 0);
+    const fn = loadPrototype(rt, script);
+    rt.stackTags[0] = Tag.OBJ;
+    rt.stackVals[0] = fn;
+    rt.sp = 1; // the function is rooted by the stack while its closure is made
+    const closure = rt.objects.closure(fn);
+    rt.stackVals[0] = closure;
+    rt.frameClosure[0] = closure;
+    rt.frameBase[0] = 0;
+    rt.frameIp[0] = rt.u32[(fn + L.FN_CODE) >>> 2];
+    rt.frameCount = 1;
+    try {
+      execute(rt, 0);
+    } catch (e) {
+      resetStack(rt, 0);
+      throw e;
+    }
+  }
+
+  /** Full collection now; returns bytes freed. */
+  collect(): number {
+    return this.runtime.gc.collect('explicit');
+  }
+
+  /**
+   * For --leak-check: drop every root, collect, and report what is still allocated.
+   * Returns the live blocks by kind (empty when nothing leaked). The VM is unusable afterwards.
+   */
+  leakCheck(): { kind: string; count: number; bytes: number }[] {
+    const rt = this.runtime;
+    rt.releaseRoots();
+    rt.gc.collect('exit');
+    return rt.allocator.getMemStats().byKind.filter((k) => k.count > 0).map((k) => ({ kind: k.kind, count: k.count, bytes: k.bytes }));
+  }
+}
