@@ -158,6 +158,12 @@ test('formatDiagnostic prints location, source line and caret', () => {
   assert.ok(formatDiagnostic(r.errors[0], src, true).includes('\x1b['));
 });
 
+test('absurdly deep nesting is a diagnostic, not a crash', () => {
+  const src = 'print ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ';';
+  assert.equal(errorsOf(src), ['Program too deeply nested.']);
+  assert.ok(compile('print ' + '('.repeat(60) + '1' + ')'.repeat(60) + ';', 't').script !== null);
+});
+
 test('columns count code points', () => {
   const r = compile('print "😀😀" + @;', 'u');
   assert.is(r.errors[0].column, 14);

@@ -67,8 +67,12 @@ class MufiParser extends EmbeddedActionsParser {
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       // JS stack exhausted by deep nesting: a diagnostic, never a crash.
+      // Other errors recorded while the stack was running out are not trustworthy: drop them.
       const t = this.LA(1);
-      this.extraErrors.push({ ...posOf(t.tokenType === EOF ? NaN : t.startOffset), message: 'Program too deeply nested.' });
+      const nested = { ...posOf(t.tokenType === EOF ? NaN : t.startOffset), message: 'Program too deeply nested.' };
+      this.extraErrors = [];
+      this.input = [];
+      return { body: [], errors: [nested] };
     }
     const errors: ParseError[] = this.extraErrors.slice();
     for (const e of this.errors) errors.push({ ...posOf(errorOffset(e, tokens)), message: e.message });

@@ -21,6 +21,7 @@ export function execute(rt: Runtime, stopAt: number): void {
   const gTags = rt.globalTags, gVals = rt.globalVals;
   const objects = rt.objects, tables = rt.tables;
   const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase;
+  const interrupt = rt.interrupt;
 
   let closure: Addr = frameClosure[rt.frameCount - 1];
   let fn: Addr = u32[(closure + L.CLOSURE_FN) >>> 2];
@@ -285,6 +286,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           break;
         case Op.LOOP:
           ip = ip + 2 - (u8[ip] | (u8[ip + 1] << 8));
+          if (interrupt[0] !== 0) throw interrupted(interrupt);
           break;
 
         case Op.CALL:
@@ -354,6 +356,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             const arity = u32[(calleeFn + L.FN_ARITY) >>> 2];
             if (argc !== arity) throw new RuntimeError(`Expected ${arity} arguments but got ${argc}.`);
             const fc = rt.frameCount;
+            if (interrupt[0] !== 0) throw interrupted(interrupt);
             if (fc >= rt.maxFrames || calleeSlot + u32[(calleeFn + L.FN_MAX_SLOTS) >>> 2] + 1 >= rt.stackCapacity) {
               throw new RuntimeError('Stack overflow.');
             }
@@ -462,6 +465,11 @@ export function execute(rt: Runtime, stopAt: number): void {
     rt.sp = sp;
     throw unwind(rt, e, stopAt);
   }
+}
+
+function interrupted(flag: Int32Array): RuntimeError {
+  Atomics.store(flag, 0, 0);
+  return new RuntimeError('Interrupted.');
 }
 
 /** The string or function address held by the u16 constant at ip. */

@@ -20,6 +20,12 @@ export interface RuntimeOptions {
   write: (text: string) => void;
   /** Natives to register as globals. */
   natives: readonly NativeDef[];
+  /**
+   * Optional interrupt flag (an Int32Array over a SharedArrayBuffer, so another thread can set
+   * it): when element 0 is non-zero at a backward jump or a call, the program stops with the
+   * runtime error `Interrupted.` and the flag is cleared.
+   */
+  interrupt?: Int32Array;
 }
 
 const MAX_GLOBALS = 65536;
@@ -43,6 +49,7 @@ export class Runtime implements GcHost {
   readonly f64: Float64Array;
   readonly write: (text: string) => void;
   readonly maxFrames: number;
+  readonly interrupt: Int32Array;
 
   // The value stack: parallel tag and payload arrays. Slots [0, sp) are live (roots).
   readonly stackTags: Uint8Array;
@@ -51,8 +58,8 @@ export class Runtime implements GcHost {
   sp = 0;
 
   // Call frames: the closure, the saved ip (absolute heap address) and the base slot.
-  readonly frameClosure: Float64Array;
-  readonly frameIp: Float64Array;
+  readonly frameClosure: Uint32Array;
+  readonly frameIp: Uint32Array;
   readonly frameBase: Int32Array;
   frameCount = 0;
 
@@ -93,12 +100,13 @@ export class Runtime implements GcHost {
     this.f64 = heap.f64;
     this.write = options.write;
     this.maxFrames = options.maxFrames;
+    this.interrupt = options.interrupt ?? new Int32Array(1);
     // Room for maxFrames frames of a function with up to 128 slots; deeper stacks overflow.
     this.stackCapacity = options.maxFrames * 128 + 65536;
     this.stackTags = new Uint8Array(this.stackCapacity);
     this.stackVals = new Float64Array(this.stackCapacity);
-    this.frameClosure = new Float64Array(options.maxFrames + 1);
-    this.frameIp = new Float64Array(options.maxFrames + 1);
+    this.frameClosure = new Uint32Array(options.maxFrames + 1);
+    this.frameIp = new Uint32Array(options.maxFrames + 1);
     this.frameBase = new Int32Array(options.maxFrames + 1);
     registerKinds(this.gc);
     this.strings = new StringStore(this.gc, this.allocator);

@@ -14,6 +14,8 @@ export interface VMOptions {
   maxFrames: number;
   sandbox: boolean;
   write: (text: string) => void;
+  /** See RuntimeOptions.interrupt. */
+  interrupt?: Int32Array;
 }
 
 export const DEFAULT_MAX_FRAMES = 10000;
@@ -29,6 +31,7 @@ export class VM {
       maxFrames: options.maxFrames ?? DEFAULT_MAX_FRAMES,
       write: options.write ?? ((text) => process.stdout.write(text)),
       natives: allNatives({ sandbox: options.sandbox ?? false }),
+      interrupt: options.interrupt,
     });
   }
 
