@@ -8,8 +8,9 @@ import { OPERAND_BYTES, OP_NAMES } from '../src/compiler/opcodes';
 
 const CASES = path.resolve(__dirname, '../../shared/conformance/cases');
 
+/** Plain code generation, without the peephole's superinstructions (tested on their own). */
 function script(source: string, replEcho = false): Prototype {
-  const r = compile(source, 'test.mufi', { replEcho });
+  const r = compile(source, 'test.mufi', { replEcho, peephole: false });
   if (!r.script) throw new Error('unexpected errors: ' + r.errors.map((e) => e.message).join('; '));
   return r.script;
 }

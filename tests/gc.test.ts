@@ -253,6 +253,18 @@ test('CLI: --heap-limit=8M ends with exit 70, the out-of-memory message and no J
   assert.not.match(r.stderr, /Internal error/);
 });
 
+test('CLI: a script whose constants do not fit the heap gets the out-of-memory runtime error, not an internal error', () => {
+  const bin = path.join(__dirname, '..', 'bin', 'mufiz.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'mufiz-gc-'));
+  const file = path.join(dir, 'big.mufi');
+  writeFileSync(file, 'var s = "' + 'a'.repeat(3 * 1024 * 1024) + '";\nprint len(s);\n');
+  const r = spawnSync(process.execPath, [bin, '--heap-limit=2M', file], { encoding: 'utf8', timeout: 60000 });
+  assert.is(r.status, 70);
+  assert.ok(r.stderr.includes('Out of memory: heap limit of 2 MiB reached.'), r.stderr);
+  assert.not.match(r.stderr, /Internal error/, 'an out-of-memory condition is a runtime error of the program');
+  assert.not.match(r.stderr, /^\s+at /m);
+});
+
 test('thresholds: collections follow nextGC = max(threshold, live × growth)', () => {
   const threshold = 64 * 1024;
   const e = makeEngine({ gc: { threshold, growth: 2 } });

@@ -99,7 +99,7 @@ export function parseCommandLine(argv: readonly string[], env: string | undefine
   const o: CliOptions = { ...DEFAULTS, links: [], args: [] };
   const fromEnv = env ? env.trim().split(/\s+/).filter((s) => s !== '') : [];
   for (const a of fromEnv) {
-    if (!a.startsWith('-')) throw new UsageError(`MUFIZ_OPTIONS: unexpected '${a}' (only flags are allowed there)`);
+    if (!a.startsWith('-') || a === '-' || a === '--') throw new UsageError(`MUFIZ_OPTIONS: unexpected '${a}' (only flags are allowed there)`);
   }
   parseInto(o, fromEnv, true);
   parseInto(o, argv, false);
@@ -109,18 +109,18 @@ export function parseCommandLine(argv: readonly string[], env: string | undefine
 function parseInto(o: CliOptions, argv: readonly string[], flagsOnly: boolean): void {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '-') {
+    if (arg === '-' && !flagsOnly) {
       o.stdin = true;
       o.args = argv.slice(i + 1) as string[];
       return;
     }
-    if (arg === '--') {
+    if (arg === '--' && !flagsOnly) {
       if (!flagsOnly && i + 1 < argv.length && o.file === null && o.eval === null) o.file = argv[i + 1];
       o.args = argv.slice(i + 2) as string[];
       return;
     }
-    if (!arg.startsWith('-') || flagsOnly) {
-      if (flagsOnly) throw new UsageError(`unexpected '${arg}'`);
+    if (!arg.startsWith('-') || (flagsOnly && (arg === '-' || arg === '--'))) {
+      if (flagsOnly) throw new UsageError(`MUFIZ_OPTIONS: unexpected '${arg}'`);
       if (o.file === null && o.eval === null) {
         o.file = arg;
         o.args = argv.slice(i + 1) as string[];

@@ -24,6 +24,8 @@ export interface CodegenError {
 export interface CodegenOptions {
   /** Top-level expression statements print their value (REPL). */
   readonly replEcho?: boolean;
+  /** Fuse instruction pairs into superinstructions (default on; tests of plain codegen turn it off). */
+  readonly peephole?: boolean;
 }
 
 const MAX_LOCALS = 256;
@@ -66,10 +68,11 @@ class FunctionState {
     readonly kind: FunctionKind,
     readonly name: string,
     onError: (message: string) => void,
+    peephole: boolean,
   ) {
     const isMethod = kind === FunctionKind.Method || kind === FunctionKind.Initializer;
     this.locals.push({ name: isMethod ? 'self' : '', depth: 0, captured: false, isConst: false });
-    this.emit = new Emitter(1, onError);
+    this.emit = new Emitter(1, onError, peephole);
   }
 }
 
@@ -92,7 +95,7 @@ export class CodeGenerator {
   constructor(private readonly options: CodegenOptions = {}) {}
 
   compileScript(body: readonly Stmt[]): Prototype {
-    this.fs = new FunctionState(null, FunctionKind.Script, '', (m) => this.error(m));
+    this.fs = new FunctionState(null, FunctionKind.Script, '', (m) => this.error(m), this.options.peephole !== false);
     for (const s of body) this.stmt(s);
     this.emitReturn();
     return this.finish(0);
@@ -522,7 +525,7 @@ export class CodeGenerator {
   /** Compiles a function body into its own prototype and emits the CLOSURE that creates it. */
   private function(f: FunctionDecl, kind: FunctionKind): void {
     const enclosing = this.fs;
-    const fs = new FunctionState(enclosing, kind, f.name.name, (m) => this.error(m));
+    const fs = new FunctionState(enclosing, kind, f.name.name, (m) => this.error(m), this.options.peephole !== false);
     this.fs = fs;
     this.beginScope();
     for (const p of f.params) {

@@ -44,15 +44,24 @@ export function disassemble(proto: Prototype): string {
       let next = i + 1 + (OPERAND_BYTES[op] ?? 0);
       switch (op) {
         case Op.CONSTANT: case Op.GET_GLOBAL: case Op.SET_GLOBAL: case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL:
-        case Op.GET_PROPERTY: case Op.SET_PROPERTY: case Op.GET_SUPER: case Op.CLASS: case Op.METHOD: {
+        case Op.GET_PROPERTY: case Op.SET_PROPERTY: case Op.GET_SUPER: case Op.CLASS: case Op.METHOD:
+        case Op.SET_GLOBAL_POP: case Op.SET_PROPERTY_POP: case Op.ADD_CONSTANT: case Op.SUBTRACT_CONSTANT: {
           const k = u16(i + 1);
           text += ` ${String(k).padStart(4)} '${constantText(p.constants[k])}'`;
           break;
         }
+        case Op.GET_LOCAL_PROPERTY: {
+          const k = u16(i + 2);
+          text += ` ${String(u8(i + 1)).padStart(4)} '${constantText(p.constants[k])}'`;
+          break;
+        }
         case Op.GET_LOCAL: case Op.SET_LOCAL: case Op.GET_UPVALUE: case Op.SET_UPVALUE: case Op.CALL: case Op.POPN:
+        case Op.SET_LOCAL_POP:
           text += ` ${String(u8(i + 1)).padStart(4)}`;
           break;
         case Op.JUMP: case Op.JUMP_IF_FALSE: case Op.JUMP_IF_TRUE: case Op.POP_JUMP_IF_FALSE:
+        case Op.LESS_JUMP_IF_FALSE: case Op.LESS_EQUAL_JUMP_IF_FALSE: case Op.GREATER_JUMP_IF_FALSE:
+        case Op.GREATER_EQUAL_JUMP_IF_FALSE: case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE:
           text += ` ${String(i).padStart(4)} -> ${i + 3 + u16(i + 1)}`;
           break;
         case Op.LOOP:

@@ -37,16 +37,24 @@ export class Emitter {
   maxDepth: number;
   /** Source line attached to the bytes emitted next. */
   line = 1;
+  /** Start of the last instruction emitted, and its opcode (-1: none), for the peephole. */
+  private lastStart = -1;
+  private lastOp = -1;
+  /** No instruction before this offset may be fused: a jump may land here. */
+  private barrier = 0;
 
   constructor(
     initialDepth: number,
     private readonly error: (message: string) => void,
+    private readonly peephole = true,
   ) {
     this.depth = initialDepth;
     this.maxDepth = initialDepth;
   }
 
+  /** The current offset. Reading it marks a possible jump target, which stops fusion across it. */
   get offset(): number {
+    this.barrier = this.code.length;
     return this.code.length;
   }
 
@@ -67,6 +75,9 @@ export class Emitter {
 
   /** Emits an opcode with no operand or with its fixed-size operand; `effect` overrides the table. */
   op(op: Op, operand = 0, effect = fixedEffect(op)): void {
+    if (this.fuse(op, operand, effect)) return;
+    this.lastStart = this.code.length;
+    this.lastOp = op;
     this.byte(op);
     const size = OPERAND_BYTES[op];
     if (size === 1) this.byte(operand);
@@ -74,8 +85,50 @@ export class Emitter {
     this.adjust(effect);
   }
 
+  /**
+   * Peephole: replaces the previous instruction and `op` by one superinstruction (see the end of
+   * opcodes.ts) when no jump can land between them. Returns true when it did.
+   */
+  private fuse(op: Op, operand: number, effect: number): boolean {
+    if (!this.peephole || this.lastStart < this.barrier || this.lastStart < 0) return false;
+    const prev = this.lastOp;
+    let fused = -1;
+    if (op === Op.POP && (prev === Op.GET_LOCAL || prev === Op.GET_UPVALUE || prev === Op.CONSTANT || prev === Op.NIL || prev === Op.TRUE || prev === Op.FALSE)) {
+      // A value pushed only to be dropped (`a;` as a statement): emit neither instruction.
+      this.code.length = this.lastStart;
+      this.lines.length = this.lastStart;
+      this.lastStart = -1;
+      this.lastOp = -1;
+      this.adjust(effect);
+      return true;
+    }
+    if (op === Op.POP) {
+      if (prev === Op.SET_LOCAL) fused = Op.SET_LOCAL_POP;
+      else if (prev === Op.SET_GLOBAL) fused = Op.SET_GLOBAL_POP;
+      else if (prev === Op.SET_PROPERTY) fused = Op.SET_PROPERTY_POP;
+    } else if (op === Op.ADD && prev === Op.CONSTANT) fused = Op.ADD_CONSTANT;
+    else if (op === Op.SUBTRACT && prev === Op.CONSTANT) fused = Op.SUBTRACT_CONSTANT;
+    else if (op === Op.POP_JUMP_IF_FALSE) {
+      if (prev === Op.LESS) fused = Op.LESS_JUMP_IF_FALSE;
+      else if (prev === Op.LESS_EQUAL) fused = Op.LESS_EQUAL_JUMP_IF_FALSE;
+      else if (prev === Op.GREATER) fused = Op.GREATER_JUMP_IF_FALSE;
+      else if (prev === Op.GREATER_EQUAL) fused = Op.GREATER_EQUAL_JUMP_IF_FALSE;
+      else if (prev === Op.EQUAL) fused = Op.EQUAL_JUMP_IF_FALSE;
+      else if (prev === Op.NOT_EQUAL) fused = Op.NOT_EQUAL_JUMP_IF_FALSE;
+    } else if (op === Op.GET_PROPERTY && prev === Op.GET_LOCAL) fused = Op.GET_LOCAL_PROPERTY;
+    if (fused === -1) return false;
+    this.code[this.lastStart] = fused;
+    // Operands of `op` that the fused form keeps: the jump offset or the property name.
+    if (op === Op.POP_JUMP_IF_FALSE || op === Op.GET_PROPERTY) this.u16(operand);
+    this.lastOp = fused;
+    this.adjust(effect);
+    return true;
+  }
+
   /** INVOKE / SUPER_INVOKE: u16 name, u8 argc. */
   invoke(op: Op.INVOKE | Op.SUPER_INVOKE, name: number, argc: number): void {
+    this.lastStart = this.code.length;
+    this.lastOp = op;
     this.byte(op);
     this.u16(name);
     this.byte(argc);
@@ -83,6 +136,8 @@ export class Emitter {
   }
 
   closure(fn: number, upvalues: readonly { isLocal: boolean; index: number }[]): void {
+    this.lastStart = this.code.length;
+    this.lastOp = Op.CLOSURE;
     this.byte(Op.CLOSURE);
     this.u16(fn);
     for (const u of upvalues) {
@@ -99,6 +154,7 @@ export class Emitter {
   }
 
   patch(at: number): void {
+    this.barrier = this.code.length; // the jump lands here
     const distance = this.code.length - at - 2;
     if (distance > 0xffff) {
       this.error('Too much code to jump over (maximum 65535 bytes)');

@@ -21,6 +21,8 @@ export type { Program, Stmt, Expr } from './ast';
 export interface CompileOptions {
   /** Top-level expression statements print their value instead of discarding it (REPL). */
   readonly replEcho?: boolean;
+  /** Superinstruction fusion (default on). */
+  readonly peephole?: boolean;
 }
 
 export interface TokenInfo {
@@ -67,7 +69,7 @@ export function parse(source: string, file: string): ParseResult {
 /** Compiles a MufiZ source file into the script prototype, or reports every error found. */
 export function compile(source: string, file: string, options: CompileOptions = {}): CompileResult {
   const { program, errors } = parse(source, file);
-  const gen = new CodeGenerator({ replEcho: options.replEcho });
+  const gen = new CodeGenerator({ replEcho: options.replEcho, peephole: options.peephole });
   const script = gen.compileScript(program.body);
   const all: Diagnostic[] = errors.slice();
   for (const e of gen.errors) all.push({ file, line: e.line, column: e.column, message: e.message });

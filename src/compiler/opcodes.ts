@@ -79,6 +79,27 @@ export const enum Op {
   METHOD,
   /** u8 n: pop n values (used when leaving scopes with break/continue). */
   POPN,
+
+  // Superinstructions: fused by the emitter's peephole (emitter.ts) from the pairs named.
+  /** SET_LOCAL; POP */
+  SET_LOCAL_POP,
+  /** SET_GLOBAL; POP (u16 global operand, rewritten by the loader like SET_GLOBAL) */
+  SET_GLOBAL_POP,
+  /** SET_PROPERTY; POP */
+  SET_PROPERTY_POP,
+  /** CONSTANT k; ADD */
+  ADD_CONSTANT,
+  /** CONSTANT k; SUBTRACT */
+  SUBTRACT_CONSTANT,
+  /** GET_LOCAL s; GET_PROPERTY n: u8 slot, u16 name */
+  GET_LOCAL_PROPERTY,
+  /** LESS; POP_JUMP_IF_FALSE (u16 forward offset), and the same for the other comparisons */
+  LESS_JUMP_IF_FALSE,
+  LESS_EQUAL_JUMP_IF_FALSE,
+  GREATER_JUMP_IF_FALSE,
+  GREATER_EQUAL_JUMP_IF_FALSE,
+  EQUAL_JUMP_IF_FALSE,
+  NOT_EQUAL_JUMP_IF_FALSE,
 }
 
 /** Operand byte counts per opcode (CLOSURE has extra variable-length operands). */
@@ -98,6 +119,10 @@ export const OPERAND_BYTES: readonly number[] = [
   0, 0, // CLOSE_UPVALUE RETURN
   2, 0, 2, // CLASS INHERIT METHOD
   1, // POPN
+  1, 2, 2, // SET_LOCAL_POP SET_GLOBAL_POP SET_PROPERTY_POP
+  2, 2, // ADD_CONSTANT SUBTRACT_CONSTANT
+  3, // GET_LOCAL_PROPERTY
+  2, 2, 2, 2, 2, 2, // the fused comparison jumps
 ];
 
 export const OP_NAMES: readonly string[] = [
@@ -114,4 +139,15 @@ export const OP_NAMES: readonly string[] = [
   'CLOSURE', 'CLOSE_UPVALUE', 'RETURN',
   'CLASS', 'INHERIT', 'METHOD',
   'POPN',
+  'SET_LOCAL_POP', 'SET_GLOBAL_POP', 'SET_PROPERTY_POP',
+  'ADD_CONSTANT', 'SUBTRACT_CONSTANT',
+  'GET_LOCAL_PROPERTY',
+  'LESS_JUMP_IF_FALSE', 'LESS_EQUAL_JUMP_IF_FALSE', 'GREATER_JUMP_IF_FALSE', 'GREATER_EQUAL_JUMP_IF_FALSE',
+  'EQUAL_JUMP_IF_FALSE', 'NOT_EQUAL_JUMP_IF_FALSE',
 ];
+
+/** Opcodes whose u16 operand names a global (the loader rewrites them into slots). */
+export function isGlobalOp(op: number): boolean {
+  return op === Op.GET_GLOBAL || op === Op.SET_GLOBAL || op === Op.DEFINE_GLOBAL ||
+    op === Op.DEFINE_CONST_GLOBAL || op === Op.SET_GLOBAL_POP;
+}

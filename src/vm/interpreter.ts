@@ -57,6 +57,13 @@ export function execute(rt: Runtime, stopAt: number): void {
           vals[s] = vals[sp - 1];
           break;
         }
+        case Op.SET_LOCAL_POP: {
+          const s = base + u8[ip++];
+          sp--;
+          tags[s] = tags[sp];
+          vals[s] = vals[sp];
+          break;
+        }
         case Op.GET_GLOBAL: {
           const g = u8[ip] | (u8[ip + 1] << 8);
           ip += 2;
@@ -66,13 +73,15 @@ export function execute(rt: Runtime, stopAt: number): void {
           vals[sp++] = gVals[g];
           break;
         }
-        case Op.SET_GLOBAL: {
+        case Op.SET_GLOBAL:
+        case Op.SET_GLOBAL_POP: {
           const g = u8[ip] | (u8[ip + 1] << 8);
           ip += 2;
           if (gTags[g] === Tag.EMPTY) throw new RuntimeError(`Undefined variable '${rt.globalNames[g]}'.`);
           if (rt.globalConst[g] !== 0) throw new RuntimeError(`Cannot assign to constant variable '${rt.globalNames[g]}'.`);
           gTags[g] = tags[sp - 1];
           gVals[g] = vals[sp - 1];
+          if (u8[ip - 3] === Op.SET_GLOBAL_POP) sp--;
           break;
         }
         case Op.DEFINE_GLOBAL:
@@ -112,53 +121,45 @@ export function execute(rt: Runtime, stopAt: number): void {
           break;
         }
         case Op.GET_PROPERTY: {
-          const name = constantObject(u8, u32, f64, constants, ip);
+          const name = constantObject(u8, f64, constants, ip);
           ip += 2;
-          const r = sp - 1;
-          if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have properties.');
-          const inst = vals[r];
-          const klass = u32[(inst + L.INST_CLASS) >>> 2];
-          const fe = tables.find(klass + L.CLASS_FIELDS, name);
-          if (fe !== 0) {
-            const slot = objects.fieldSlotForRead(inst, f64[(fe + 8) >>> 3]);
-            if (slot !== 0 && u32[slot >>> 2] !== Tag.EMPTY) {
-              tags[r] = u32[slot >>> 2];
-              vals[r] = f64[(slot + 8) >>> 3];
-              break;
-            }
-          }
-          const me = tables.find(klass + L.CLASS_METHODS, name);
-          if (me === 0) throw new RuntimeError(`Undefined property '${rt.strings.toJs(name)}'.`);
           rt.sp = sp;
-          const bound = objects.boundMethod(Tag.OBJ, inst, f64[(me + 8) >>> 3]);
-          tags[r] = Tag.OBJ;
-          vals[r] = bound;
+          getProperty(rt, sp - 1, name);
           break;
         }
-        case Op.SET_PROPERTY: {
-          const name = constantObject(u8, u32, f64, constants, ip);
-          ip += 2;
-          const r = sp - 2;
-          if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have fields.');
-          const inst = vals[r];
+        case Op.GET_LOCAL_PROPERTY: {
+          const s = base + u8[ip];
+          const name = constantObject(u8, f64, constants, ip + 1);
+          ip += 3;
+          tags[sp] = tags[s];
+          vals[sp++] = vals[s];
           rt.sp = sp;
-          const index = objects.fieldIndexForWrite(u32[(inst + L.INST_CLASS) >>> 2], name);
-          const slot = objects.fieldSlotForWrite(inst, index);
-          u32[slot >>> 2] = tags[sp - 1];
-          f64[(slot + 8) >>> 3] = vals[sp - 1];
-          tags[r] = tags[sp - 1];
-          vals[r] = vals[sp - 1];
-          sp--;
+          getProperty(rt, sp - 1, name);
+          break;
+        }
+        case Op.SET_PROPERTY:
+        case Op.SET_PROPERTY_POP: {
+          const name = constantObject(u8, f64, constants, ip);
+          ip += 2;
+          rt.sp = sp;
+          setProperty(rt, sp - 2, name);
+          if (u8[ip - 3] === Op.SET_PROPERTY) {
+            tags[sp - 2] = tags[sp - 1];
+            vals[sp - 2] = vals[sp - 1];
+            sp--;
+          } else {
+            sp -= 2;
+          }
           break;
         }
         case Op.GET_SUPER: {
-          const name = constantObject(u8, u32, f64, constants, ip);
+          const name = constantObject(u8, f64, constants, ip);
           ip += 2;
-          const superclass = vals[--sp];
+          const superclass = vals[--sp] >>> 0;
           const me = tables.find(superclass + L.CLASS_METHODS, name);
           if (me === 0) throw new RuntimeError(`Undefined property '${rt.strings.toJs(name)}'.`);
           rt.sp = sp;
-          const bound = objects.boundMethod(tags[sp - 1], vals[sp - 1], f64[(me + 8) >>> 3]);
+          const bound = objects.boundMethod(tags[sp - 1], vals[sp - 1], f64[(me + 8) >>> 3] >>> 0);
           tags[sp - 1] = Tag.OBJ;
           vals[sp - 1] = bound;
           break;
@@ -183,6 +184,27 @@ export function execute(rt: Runtime, stopAt: number): void {
           const r = op === Op.GREATER ? a > b : op === Op.GREATER_EQUAL ? a >= b : op === Op.LESS ? a < b : a <= b;
           tags[sp - 2] = r ? Tag.TRUE : Tag.FALSE;
           sp--;
+          break;
+        }
+        case Op.ADD_CONSTANT:
+        case Op.SUBTRACT_CONSTANT: {
+          const c = constants + (u8[ip] | (u8[ip + 1] << 8)) * VALUE_SLOT;
+          ip += 2;
+          const ta = tags[sp - 1], tb = u32[c >>> 2];
+          const a = vals[sp - 1], b = f64[(c + 8) >>> 3];
+          const add = u8[ip - 3] === Op.ADD_CONSTANT;
+          if (ta === Tag.INT && tb === Tag.INT) {
+            vals[sp - 1] = add ? (a + b) | 0 : (a - b) | 0;
+          } else if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
+            tags[sp - 1] = Tag.DOUBLE;
+            vals[sp - 1] = add ? a + b : a - b;
+          } else {
+            tags[sp] = tb;
+            vals[sp] = b;
+            if (!add) throw new RuntimeError('Operands must be numbers.');
+            rt.sp = sp + 1;
+            concatenate(rt, sp - 1);
+          }
           break;
         }
         case Op.ADD: {
@@ -272,6 +294,26 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.JUMP:
           ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
           break;
+        case Op.LESS_JUMP_IF_FALSE: case Op.LESS_EQUAL_JUMP_IF_FALSE:
+        case Op.GREATER_JUMP_IF_FALSE: case Op.GREATER_EQUAL_JUMP_IF_FALSE: {
+          const ta = tags[sp - 2], tb = tags[sp - 1];
+          if ((ta !== Tag.INT && ta !== Tag.DOUBLE) || (tb !== Tag.INT && tb !== Tag.DOUBLE)) throw new RuntimeError('Operands must be numbers.');
+          const a = vals[sp - 2], b = vals[sp - 1];
+          sp -= 2;
+          const op = u8[ip - 1];
+          const r = op === Op.LESS_JUMP_IF_FALSE ? a < b : op === Op.GREATER_JUMP_IF_FALSE ? a > b : op === Op.LESS_EQUAL_JUMP_IF_FALSE ? a <= b : a >= b;
+          if (r) ip += 2;
+          else ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
+          break;
+        }
+        case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE: {
+          let eq = valuesEqual(rt, tags[sp - 2], vals[sp - 2], tags[sp - 1], vals[sp - 1]);
+          if (u8[ip - 1] === Op.NOT_EQUAL_JUMP_IF_FALSE) eq = !eq;
+          sp -= 2;
+          if (eq) ip += 2;
+          else ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
+          break;
+        }
         case Op.JUMP_IF_FALSE:
           if (tags[sp - 1] <= Tag.FALSE) ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
           else ip += 2;
@@ -301,34 +343,34 @@ export function execute(rt: Runtime, stopAt: number): void {
             argc = u8[ip++];
             calleeSlot = sp - argc - 1;
             if (tags[calleeSlot] !== Tag.OBJ) throw new RuntimeError('Can only call functions and classes.');
-            callee = vals[calleeSlot];
+            callee = vals[calleeSlot] >>> 0;
           } else {
-            const name = constantObject(u8, u32, f64, constants, ip);
+            const name = constantObject(u8, f64, constants, ip);
             argc = u8[ip + 2];
             ip += 3;
             if (op === Op.SUPER_INVOKE) {
-              const superclass = vals[--sp];
+              const superclass = vals[--sp] >>> 0;
               const me = tables.find(superclass + L.CLASS_METHODS, name);
               if (me === 0) throw new RuntimeError(`Undefined method '${rt.strings.toJs(name)}'.`);
               calleeSlot = sp - argc - 1;
-              callee = f64[(me + 8) >>> 3];
+              callee = f64[(me + 8) >>> 3] >>> 0;
             } else {
               calleeSlot = sp - argc - 1;
               if (tags[calleeSlot] !== Tag.OBJ || u8[vals[calleeSlot] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have methods.');
-              const inst = vals[calleeSlot];
+              const inst = vals[calleeSlot] >>> 0;
               const klass = u32[(inst + L.INST_CLASS) >>> 2];
               // A field holding a callable wins over a method of the same name.
               const fe = tables.find(klass + L.CLASS_FIELDS, name);
-              const slot = fe === 0 ? 0 : objects.fieldSlotForRead(inst, f64[(fe + 8) >>> 3]);
+              const slot = fe === 0 ? 0 : objects.fieldSlotForRead(inst, f64[(fe + 8) >>> 3] >>> 0);
               if (slot !== 0 && u32[slot >>> 2] !== Tag.EMPTY) {
                 tags[calleeSlot] = u32[slot >>> 2];
                 vals[calleeSlot] = f64[(slot + 8) >>> 3];
                 if (tags[calleeSlot] !== Tag.OBJ) throw new RuntimeError('Can only call functions and classes.');
-                callee = vals[calleeSlot];
+                callee = vals[calleeSlot] >>> 0;
               } else {
                 const me = tables.find(klass + L.CLASS_METHODS, name);
                 if (me === 0) throw new RuntimeError(`Undefined method '${rt.strings.toJs(name)}'.`);
-                callee = f64[(me + 8) >>> 3];
+                callee = f64[(me + 8) >>> 3] >>> 0;
               }
             }
           }
@@ -385,7 +427,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         }
 
         case Op.CLOSURE: {
-          const proto = constantObject(u8, u32, f64, constants, ip);
+          const proto = constantObject(u8, f64, constants, ip);
           ip += 2;
           rt.sp = sp;
           const c = objects.closure(proto);
@@ -428,7 +470,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           break;
         }
         case Op.CLASS: {
-          const name = constantObject(u8, u32, f64, constants, ip);
+          const name = constantObject(u8, f64, constants, ip);
           ip += 2;
           rt.sp = sp;
           tags[sp] = Tag.OBJ;
@@ -436,9 +478,9 @@ export function execute(rt: Runtime, stopAt: number): void {
           break;
         }
         case Op.INHERIT: {
-          const superTag = tags[sp - 2], superclass = vals[sp - 2];
+          const superTag = tags[sp - 2], superclass = vals[sp - 2] >>> 0;
           if (superTag !== Tag.OBJ || u8[superclass - 4] !== Kind.CLASS) throw new RuntimeError('Superclass must be a class.');
-          const sub = vals[sp - 1];
+          const sub = vals[sp - 1] >>> 0;
           rt.sp = sp;
           tables.copyAll(superclass + L.CLASS_METHODS, sub + L.CLASS_METHODS);
           u32[(sub + L.CLASS_INIT) >>> 2] = u32[(superclass + L.CLASS_INIT) >>> 2];
@@ -446,9 +488,9 @@ export function execute(rt: Runtime, stopAt: number): void {
           break;
         }
         case Op.METHOD: {
-          const name = constantObject(u8, u32, f64, constants, ip);
+          const name = constantObject(u8, f64, constants, ip);
           ip += 2;
-          const klass = vals[sp - 2];
+          const klass = vals[sp - 2] >>> 0;
           const method = vals[sp - 1];
           rt.sp = sp;
           tables.set(klass + L.CLASS_METHODS, name, Tag.OBJ, method);
@@ -472,9 +514,45 @@ function interrupted(flag: Int32Array): RuntimeError {
   return new RuntimeError('Interrupted.');
 }
 
-/** The string or function address held by the u16 constant at ip. */
-function constantObject(u8: Uint8Array, u32: Uint32Array, f64: Float64Array, constants: Addr, ip: number): Addr {
-  return f64[(constants + (u8[ip] | (u8[ip + 1] << 8)) * VALUE_SLOT + 8) >>> 3];
+/** The string or function address held by the u16 constant at ip (as an integer: no boxing). */
+function constantObject(u8: Uint8Array, f64: Float64Array, constants: Addr, ip: number): Addr {
+  return f64[(constants + (u8[ip] | (u8[ip + 1] << 8)) * VALUE_SLOT + 8) >>> 3] >>> 0;
+}
+
+/**
+ * `receiver.name` with the receiver in stack slot r: a field first, then a method bound to the
+ * receiver. The result replaces the receiver. rt.sp must cover slot r (the bound method allocates).
+ */
+function getProperty(rt: Runtime, r: number, name: Addr): void {
+  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
+  if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have properties.');
+  const inst = vals[r] >>> 0;
+  const klass = u32[(inst + L.INST_CLASS) >>> 2];
+  const fe = rt.tables.find(klass + L.CLASS_FIELDS, name);
+  if (fe !== 0) {
+    const slot = rt.objects.fieldSlotForRead(inst, f64[(fe + 8) >>> 3] >>> 0);
+    if (slot !== 0 && u32[slot >>> 2] !== Tag.EMPTY) {
+      tags[r] = u32[slot >>> 2];
+      vals[r] = f64[(slot + 8) >>> 3];
+      return;
+    }
+  }
+  const me = rt.tables.find(klass + L.CLASS_METHODS, name);
+  if (me === 0) throw new RuntimeError(`Undefined property '${rt.strings.toJs(name)}'.`);
+  const bound = rt.objects.boundMethod(Tag.OBJ, inst, f64[(me + 8) >>> 3] >>> 0);
+  tags[r] = Tag.OBJ;
+  vals[r] = bound;
+}
+
+/** `receiver.name = value` with the receiver in slot r and the value in r + 1 (both rooted). */
+function setProperty(rt: Runtime, r: number, name: Addr): void {
+  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
+  if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have fields.');
+  const inst = vals[r] >>> 0;
+  const index = rt.objects.fieldIndexForWrite(u32[(inst + L.INST_CLASS) >>> 2], name);
+  const slot = rt.objects.fieldSlotForWrite(inst, index);
+  u32[slot >>> 2] = tags[r + 1];
+  f64[(slot + 8) >>> 3] = vals[r + 1];
 }
 
 function captureUpvalue(rt: Runtime, stackIndex: number): Addr {

@@ -1,4 +1,4 @@
-import { Op, OPERAND_BYTES } from '../compiler/opcodes';
+import { Op, OPERAND_BYTES, isGlobalOp } from '../compiler/opcodes';
 import { Prototype, Constant } from '../compiler/prototype';
 import { Addr } from '../memory';
 import { Runtime } from './runtime';
@@ -64,21 +64,17 @@ function resolveGlobals(rt: Runtime, proto: Prototype, code: Addr): void {
   let i = 0;
   while (i < bytes.length) {
     const op = bytes[i];
-    switch (op) {
-      case Op.GET_GLOBAL: case Op.SET_GLOBAL: case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL: {
-        const c = proto.constants[bytes[i + 1] | (bytes[i + 2] << 8)];
-        if (c.kind !== 'string') throw new Error('global operand is not a name constant');
-        const slot = rt.globalSlot(c.value);
-        u8[code + i + 1] = slot & 0xff;
-        u8[code + i + 2] = slot >>> 8;
-        break;
-      }
-      case Op.CLOSURE: {
-        const c = proto.constants[bytes[i + 1] | (bytes[i + 2] << 8)];
-        if (c.kind !== 'function') throw new Error('closure operand is not a function constant');
-        i += 2 * c.proto.upvalueCount;
-        break;
-      }
+    if (isGlobalOp(op)) {
+      const c = proto.constants[bytes[i + 1] | (bytes[i + 2] << 8)];
+      if (c.kind !== 'string') throw new Error('global operand is not a name constant');
+      const slot = rt.globalSlot(c.value);
+      u8[code + i + 1] = slot & 0xff;
+      u8[code + i + 2] = slot >>> 8;
+    }
+    if (op === Op.CLOSURE) {
+      const c = proto.constants[bytes[i + 1] | (bytes[i + 2] << 8)];
+      if (c.kind !== 'function') throw new Error('closure operand is not a function constant');
+      i += 2 * c.proto.upvalueCount;
     }
     i += 1 + OPERAND_BYTES[op];
   }

@@ -1,0 +1,42 @@
+/** Messages between the REPL's main thread (readline) and its evaluation worker. */
+import type { CliOptions } from './options';
+
+export interface WorkerSetup {
+  options: CliOptions;
+  /** Int32Array(1) over a SharedArrayBuffer: the VM's interrupt flag. */
+  interrupt: Int32Array;
+  /** Colour in diagnostics. */
+  color: boolean;
+  /** Write `print` output at once (a terminal) rather than in large chunks (a pipe). */
+  unbuffered: boolean;
+}
+
+export type Request =
+  | { id: number; op: 'run'; source: string; file: string; echo: boolean }
+  | { id: number; op: 'stats' }
+  | { id: number; op: 'gc' }
+  | { id: number; op: 'bytecode'; source: string }
+  | { id: number; op: 'final' };
+
+/**
+ * The worker's answer. Everything the program printed is already written (fd 1) when it is sent.
+ * `out` goes to stdout, `err` to stderr; `status` is the exit status the entry would have as a
+ * program; `exit` is set when the program called exit(n).
+ */
+export interface Reply {
+  id: number;
+  status: number;
+  out: string;
+  err: string;
+  exit?: number;
+  /** The globals defined now (for tab completion). */
+  globals: string[];
+}
+
+/** Sent once when the engine exists (id 0), or with `fatal` when it could not be created. */
+export interface Ready {
+  id: 0;
+  ready: true;
+  globals: string[];
+  fatal?: string;
+}

@@ -1,0 +1,91 @@
+/**
+ * The REPL's evaluation thread. It owns the session's one Engine, so definitions persist between
+ * entries; each entry runs as a new script in the same VM. The main thread keeps readline and
+ * sets the shared interrupt flag on Ctrl-C, which the VM polls at backward jumps and calls.
+ */
+import { parentPort, workerData } from 'worker_threads';
+import { Engine } from '../index';
+import { compile, disassemble } from '../compiler';
+import { createEngine, describeOutcome, internalError } from './engine';
+import { BufferedOutput, writeAll } from './output';
+import { gcStatsReport, memStatsReport } from './reports';
+import { finalReports } from './run';
+import { formatMiB } from './sizes';
+import { Reply, Request, WorkerSetup } from './repl-protocol';
+import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME } from './status';
+
+const TAG_EMPTY = 6; // Tag.EMPTY in src/vm/value.ts: the global slot is not defined
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+const out = new BufferedOutput(1, setup.unbuffered ? 0 : 1 << 16);
+
+function globals(engine: Engine | null): string[] {
+  if (engine === null) return [];
+  const rt = engine.vm.runtime;
+  return rt.globalNames.filter((_, slot) => rt.globalTags[slot] !== TAG_EMPTY);
+}
+
+let engine: Engine | null = null;
+try {
+  engine = createEngine(setup.options, out.write, (line) => { out.flush(); writeAll(2, line + '\n'); }, setup.interrupt);
+  port.postMessage({ id: 0, ready: true, globals: globals(engine) });
+} catch (e) {
+  port.postMessage({ id: 0, ready: true, globals: [], fatal: `mufiz: cannot create the heap: ${(e as Error).message}` });
+}
+
+/** An entry without a final `;` (`1 + 2`) is run with one added, when that makes it compile. */
+function withSemicolon(source: string): string {
+  if (/[;}]\s*$/.test(source) || source.trim() === '') return source;
+  return compile(source + ';', '<repl>').script !== null ? source + ';' : source;
+}
+
+function handle(e: Engine, req: Request): Omit<Reply, 'id' | 'globals'> {
+  switch (req.op) {
+    case 'run': {
+      const source = req.echo ? withSemicolon(req.source) : req.source;
+      const outcome = e.run(source, req.file, { replEcho: req.echo });
+      const { status, text } = describeOutcome(outcome, source, setup.color);
+      return { status, out: '', err: text, exit: outcome.kind === 'exit' ? outcome.status : undefined };
+    }
+    case 'stats':
+      return { status: EXIT_OK, out: gcStatsReport(e) + '\n' + memStatsReport(e) + '\n', err: '' };
+    case 'gc': {
+      const before = e.vm.runtime.allocator.stats.currentBytes;
+      const freed = e.vm.collect();
+      const m = e.vm.runtime.allocator.stats;
+      return {
+        status: EXIT_OK,
+        out: `Collected: ${freed} bytes freed (${formatMiB(freed)}); live ${before} -> ${m.currentBytes} bytes in ${m.currentAllocations} blocks.\n`,
+        err: '',
+      };
+    }
+    case 'bytecode': {
+      const source = withSemicolon(req.source);
+      const result = compile(source, '<repl>');
+      if (result.script === null) {
+        return { status: EXIT_COMPILE, out: '', err: describeOutcome({ kind: 'compile-error', diagnostics: result.errors }, source, setup.color).text };
+      }
+      return { status: EXIT_OK, out: disassemble(result.script), err: '' };
+    }
+    case 'final': {
+      const r = finalReports(setup.options, e);
+      return { status: r.failed ? EXIT_RUNTIME : EXIT_OK, out: '', err: r.text };
+    }
+  }
+}
+
+port.on('message', (req: Request) => {
+  let reply: Omit<Reply, 'id' | 'globals'>;
+  if (engine === null) {
+    reply = { status: EXIT_RUNTIME, out: '', err: 'mufiz: no engine' };
+  } else {
+    try {
+      reply = handle(engine, req);
+    } catch (err) {
+      reply = { status: EXIT_RUNTIME, out: '', err: internalError(err) };
+    }
+  }
+  out.flush(); // the program's output appears before the reply (and the next prompt)
+  port.postMessage({ ...reply, id: req.id, globals: globals(engine) });
+});

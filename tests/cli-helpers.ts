@@ -1,0 +1,38 @@
+/** Shared by the CLI and REPL tests: run `node bin/mufiz.js` (the built dist/) and collect the result. */
+import { spawnSync } from 'child_process';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+
+export const ROOT = path.join(__dirname, '..');
+export const BIN = path.join(ROOT, 'bin', 'mufiz.js');
+
+export interface Result { status: number | null; stdout: string; stderr: string }
+
+/** The environment without the colour and option variables of the caller, plus `env`. */
+export function cleanEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ['NO_COLOR', 'FORCE_COLOR', 'MUFIZ_OPTIONS', 'MUFIZ_HISTORY', 'MUFIZ_DEBUG']) delete base[k];
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete base[k];
+    else base[k] = v;
+  }
+  return base;
+}
+
+export function mufiz(args: string[], options: { input?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): Result {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    input: options.input ?? '',
+    env: cleanEnv(options.env),
+    encoding: 'utf8',
+    timeout: 30000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export const ESC = '\x1b[';
