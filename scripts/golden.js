@@ -46,10 +46,21 @@ function readListed(listFile) {
   return new Set(fs.readFileSync(listFile, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean));
 }
 
+/**
+ * A case may carry a `.stress` file: the flags to use instead of `--gc-stress` (e.g.
+ * `--gc-stress=500`) when collecting before every allocation would be quadratic in its size.
+ */
+function flagsFor(file, flags) {
+  const stress = file.slice(0, -'.mufi'.length) + '.stress';
+  if (!flags.includes('--gc-stress') || !fs.existsSync(stress)) return flags;
+  const replacement = fs.readFileSync(stress, 'utf8').trim().split(/\s+/);
+  return flags.flatMap((f) => (f === '--gc-stress' ? replacement : [f]));
+}
+
 function runCase(file, o) {
   return new Promise((resolve) => {
     const bin = path.join(__dirname, '..', 'bin', 'mufiz.js');
-    const child = spawn(process.execPath, [bin, ...o.flags, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...flagsFor(file, o.flags), file], { stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [], err = [];
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));

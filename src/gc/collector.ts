@@ -1,4 +1,4 @@
-import { Allocator, Addr, HEAP_START, LIVE_MAGIC, HeapSafetyError } from '../memory';
+import { Allocator, Addr, HEAP_START, LIVE_MAGIC, HeapSafetyError, blockSizeFor } from '../memory';
 import { GcOptions, DEFAULT_GC_OPTIONS, CollectReason } from './options';
 import { OutOfMemoryError, HeapCorruptionError } from './errors';
 import { GcStats, CollectionRecord, formatTraceLine, formatTraceJson } from './gc-stats';
@@ -83,23 +83,23 @@ export class Collector {
       if (o.stress > 0) {
         if (++this.allocCount >= o.stress) {
           this.allocCount = 0;
-          this.collect('stress');
+          this.collect('stress', bytes);
         }
-      } else if (this.allocator.stats.currentBytes + bytes > this.nextGC) {
-        this.collect('threshold');
+      } else if (this.allocator.stats.currentBytes + blockSizeFor(bytes) > this.nextGC) {
+        this.collect('threshold', bytes);
       }
     }
     let a = this.allocator.alloc(bytes, kind);
     if (a === 0) {
-      if (!this.collecting && this.host !== null) this.collect('limit');
+      if (!this.collecting && this.host !== null) this.collect('limit', bytes);
       a = this.allocator.alloc(bytes, kind);
       if (a === 0) throw new OutOfMemoryError(this.allocator.heap.size);
     }
     return a;
   }
 
-  /** Runs a full collection. Returns the number of bytes freed. */
-  collect(reason: CollectReason): number {
+  /** Runs a full collection (`requestBytes`: the allocation that asked for it). Returns bytes freed. */
+  collect(reason: CollectReason, requestBytes = 0): number {
     if (this.host === null || this.collecting) return 0;
     this.collecting = true;
     try {
@@ -116,7 +116,7 @@ export class Collector {
       const live = stats.currentBytes;
       this.nextGC = Math.max(this.options.threshold, live * this.options.growth);
       const record: CollectionRecord = {
-        index: this.stats.collections + 1, reason, at: (t2 - this.startTime) / 1000,
+        index: this.stats.collections + 1, reason, requestBytes, at: (t2 - this.startTime) / 1000,
         markMs: t1 - t0, sweepMs: t2 - t1, bytesBefore, bytesAfter: live,
         nextThreshold: this.nextGC, objectsFreed: objectsBefore - stats.currentAllocations,
         objectsLive: stats.currentAllocations,

@@ -4,6 +4,8 @@ import { CollectReason } from './options';
 export interface CollectionRecord {
   index: number;
   reason: CollectReason;
+  /** Bytes of the allocation that triggered the collection (0 when none did). */
+  requestBytes: number;
   /** Seconds since the collector was created. */
   at: number;
   markMs: number;

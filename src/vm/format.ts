@@ -3,7 +3,7 @@ import { Kind } from './kinds';
 import { Tag } from './value';
 import { StringStore } from './strings';
 import { formatDouble } from './number-format';
-import * as L from './layout';
+import { L } from './layout';
 
 /**
  * The one value-to-text conversion (print, concatenation, str(), format, f-strings).

@@ -1,11 +1,11 @@
 import { Op } from '../compiler/opcodes';
 import { Addr } from '../memory';
 import { Runtime } from './runtime';
-import { Tag, VALUE_SLOT } from './value';
+import { Tag } from './value';
 import { Kind } from './kinds';
 import { RuntimeError, MufiRuntimeError } from './errors';
 import { OutOfMemoryError } from '../gc';
-import * as L from './layout';
+import { L } from './layout';
 import { valuesEqual, concatenate } from './operators';
 
 /**
@@ -34,7 +34,7 @@ export function execute(rt: Runtime, stopAt: number): void {
     for (;;) {
       switch (u8[ip++]) {
         case Op.CONSTANT: {
-          const c = constants + (u8[ip] | (u8[ip + 1] << 8)) * VALUE_SLOT;
+          const c = constants + (u8[ip] | (u8[ip + 1] << 8)) * L.VALUE_SLOT;
           ip += 2;
           tags[sp] = u32[c >>> 2];
           vals[sp++] = f64[(c + 8) >>> 3];
@@ -188,7 +188,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         }
         case Op.ADD_CONSTANT:
         case Op.SUBTRACT_CONSTANT: {
-          const c = constants + (u8[ip] | (u8[ip + 1] << 8)) * VALUE_SLOT;
+          const c = constants + (u8[ip] | (u8[ip + 1] << 8)) * L.VALUE_SLOT;
           ip += 2;
           const ta = tags[sp - 1], tb = u32[c >>> 2];
           const a = vals[sp - 1], b = f64[(c + 8) >>> 3];
@@ -516,7 +516,7 @@ function interrupted(flag: Int32Array): RuntimeError {
 
 /** The string or function address held by the u16 constant at ip (as an integer: no boxing). */
 function constantObject(u8: Uint8Array, f64: Float64Array, constants: Addr, ip: number): Addr {
-  return f64[(constants + (u8[ip] | (u8[ip + 1] << 8)) * VALUE_SLOT + 8) >>> 3] >>> 0;
+  return f64[(constants + (u8[ip] | (u8[ip + 1] << 8)) * L.VALUE_SLOT + 8) >>> 3] >>> 0;
 }
 
 /**

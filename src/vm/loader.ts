@@ -3,7 +3,7 @@ import { Prototype, Constant } from '../compiler/prototype';
 import { Addr } from '../memory';
 import { Runtime } from './runtime';
 import { Tag, VALUE_SLOT } from './value';
-import * as L from './layout';
+import { L } from './layout';
 
 /**
  * Copies a compiled prototype (and the ones nested in its constants) into the heap as function

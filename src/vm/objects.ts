@@ -1,9 +1,9 @@
 import { Collector } from '../gc';
 import { Addr } from '../memory';
 import { Kind } from './kinds';
-import { Tag, VALUE_SLOT } from './value';
+import { Tag } from './value';
 import { NameTables } from './table';
-import * as L from './layout';
+import { L } from './layout';
 
 /**
  * Constructors for the VM's object kinds. Each writes every field before it can be traced.
@@ -24,14 +24,14 @@ export class Objects {
 
   /** A VALUE_ARRAY of `count` slots, all EMPTY. */
   valueArray(count: number): Addr {
-    const a = this.gc.allocate(count * VALUE_SLOT, Kind.VALUE_ARRAY);
+    const a = this.gc.allocate(count * L.VALUE_SLOT, Kind.VALUE_ARRAY);
     this.clearSlots(a, count);
     return a;
   }
 
   clearSlots(a: Addr, count: number): void {
     const u32 = this.u32;
-    for (let i = 0; i < count; i++) u32[(a + i * VALUE_SLOT) >>> 2] = Tag.EMPTY;
+    for (let i = 0; i < count; i++) u32[(a + i * L.VALUE_SLOT) >>> 2] = Tag.EMPTY;
   }
 
   bytes(length: number): Addr {
@@ -84,7 +84,7 @@ export class Objects {
   /** An instance with inline room for every field its class has seen so far. */
   instance(klass: Addr): Addr {
     const inline = this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2];
-    const a = this.gc.allocate(L.INST_SLOTS + inline * VALUE_SLOT, Kind.INSTANCE);
+    const a = this.gc.allocate(L.INST_SLOTS + inline * L.VALUE_SLOT, Kind.INSTANCE);
     const u32 = this.u32;
     u32[(a + L.INST_CLASS) >>> 2] = klass;
     u32[(a + L.INST_INLINE) >>> 2] = inline;
@@ -109,7 +109,7 @@ export class Objects {
   fieldSlotForWrite(inst: Addr, index: number): number {
     const u32 = this.u32;
     const inline = u32[(inst + L.INST_INLINE) >>> 2];
-    if (index < inline) return inst + L.INST_SLOTS + index * VALUE_SLOT;
+    if (index < inline) return inst + L.INST_SLOTS + index * L.VALUE_SLOT;
     const over = index - inline;
     let arr = u32[(inst + L.INST_OVERFLOW) >>> 2];
     const cap = u32[(inst + L.INST_OVERFLOW_CAP) >>> 2];
@@ -118,31 +118,31 @@ export class Objects {
       const fresh = this.valueArray(newCap);
       arr = u32[(inst + L.INST_OVERFLOW) >>> 2]; // unchanged by a collection (non-moving), reread for clarity
       if (arr !== 0) {
-        this.u8.copyWithin(fresh, arr, arr + cap * VALUE_SLOT);
+        this.u8.copyWithin(fresh, arr, arr + cap * L.VALUE_SLOT);
         this.gc.allocator.free(arr);
       }
       u32[(inst + L.INST_OVERFLOW) >>> 2] = fresh;
       u32[(inst + L.INST_OVERFLOW_CAP) >>> 2] = newCap;
       arr = fresh;
     }
-    return arr + over * VALUE_SLOT;
+    return arr + over * L.VALUE_SLOT;
   }
 
   /** The slot address of field `index`, or 0 when the instance has no room for it (absent). */
   fieldSlotForRead(inst: Addr, index: number): number {
     const u32 = this.u32;
     const inline = u32[(inst + L.INST_INLINE) >>> 2];
-    if (index < inline) return inst + L.INST_SLOTS + index * VALUE_SLOT;
+    if (index < inline) return inst + L.INST_SLOTS + index * L.VALUE_SLOT;
     const over = index - inline;
     if (over >= u32[(inst + L.INST_OVERFLOW_CAP) >>> 2]) return 0;
-    return u32[(inst + L.INST_OVERFLOW) >>> 2] + over * VALUE_SLOT;
+    return u32[(inst + L.INST_OVERFLOW) >>> 2] + over * L.VALUE_SLOT;
   }
 
   /** The layout index of field `name` in `klass`, adding it when absent (may allocate). */
   fieldIndexForWrite(klass: Addr, name: Addr): number {
     const header = klass + L.CLASS_FIELDS;
     const e = this.tables.find(header, name);
-    if (e !== 0) return this.tables.entryPayload(e);
+    if (e !== 0) return this.tables.entryPayload(e) >>> 0;
     const index = this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2];
     this.tables.set(header, name, Tag.INT, index);
     this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2] = index + 1;

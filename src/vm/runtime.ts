@@ -9,7 +9,7 @@ import { Formatter } from './format';
 import { registerKinds } from './trace';
 import { RuntimeError } from './errors';
 import { NativeDef, NativeFn } from './natives/native';
-import * as L from './layout';
+import { L } from './layout';
 
 export interface RuntimeOptions {
   allocator: Partial<AllocatorConfig>;

@@ -1,7 +1,7 @@
 import { Collector } from '../gc';
 import { Allocator, Addr } from '../memory';
 import { Kind } from './kinds';
-import { STR_BYTE_LEN, STR_HASH, STR_CHAR_COUNT, STR_BYTES } from './layout';
+import { L } from './layout';
 import { fnv1a, FNV_OFFSET } from './hash';
 
 const TOMBSTONE = 1;
@@ -39,20 +39,20 @@ export class StringStore {
   }
 
   byteLength(s: Addr): number {
-    return this.u32[(s + STR_BYTE_LEN) >>> 2];
+    return this.u32[(s + L.STR_BYTE_LEN) >>> 2];
   }
 
   hashOf(s: Addr): number {
-    return this.u32[(s + STR_HASH) >>> 2];
+    return this.u32[(s + L.STR_HASH) >>> 2];
   }
 
   charCount(s: Addr): number {
-    return this.u32[(s + STR_CHAR_COUNT) >>> 2];
+    return this.u32[(s + L.STR_CHAR_COUNT) >>> 2];
   }
 
   /** The JS text of a heap string (allocates a JS string: not for hot paths). */
   toJs(s: Addr): string {
-    const start = s + STR_BYTES;
+    const start = s + L.STR_BYTES;
     const len = this.byteLength(s);
     const u8 = this.u8;
     let ascii = true;
@@ -83,7 +83,7 @@ export class StringStore {
     if (found !== 0) return found;
     this.ensureRoom();
     const s = this.allocString(len, hash);
-    this.u8.set(bytes.subarray(0, len), s + STR_BYTES);
+    this.u8.set(bytes.subarray(0, len), s + L.STR_BYTES);
     this.finish(s, len);
     return s;
   }
@@ -94,13 +94,13 @@ export class StringStore {
     const lenA = this.byteLength(a), lenB = this.byteLength(b);
     if (lenB === 0) return a;
     if (lenA === 0) return b;
-    const hash = fnv1a(u8, b + STR_BYTES, lenB, this.hashOf(a));
+    const hash = fnv1a(u8, b + L.STR_BYTES, lenB, this.hashOf(a));
     const found = this.findConcat(a, lenA, b, lenB, hash);
     if (found !== 0) return found;
     this.ensureRoom();
     const s = this.allocString(lenA + lenB, hash);
-    u8.copyWithin(s + STR_BYTES, a + STR_BYTES, a + STR_BYTES + lenA);
-    u8.copyWithin(s + STR_BYTES + lenA, b + STR_BYTES, b + STR_BYTES + lenB);
+    u8.copyWithin(s + L.STR_BYTES, a + L.STR_BYTES, a + L.STR_BYTES + lenA);
+    u8.copyWithin(s + L.STR_BYTES + lenA, b + L.STR_BYTES, b + L.STR_BYTES + lenB);
     this.finish(s, lenA + lenB);
     return s;
   }
@@ -115,7 +115,7 @@ export class StringStore {
     this.scratch.set(this.u8.subarray(src, src + len));
     this.ensureRoom();
     const s = this.allocString(len, hash);
-    this.u8.set(this.scratch.subarray(0, len), s + STR_BYTES);
+    this.u8.set(this.scratch.subarray(0, len), s + L.STR_BYTES);
     this.finish(s, len);
     return s;
   }
@@ -146,10 +146,10 @@ export class StringStore {
   // --- internals ---
 
   private allocString(len: number, hash: number): Addr {
-    const s = this.gc.allocate(STR_BYTES + len, Kind.STRING);
+    const s = this.gc.allocate(L.STR_BYTES + len, Kind.STRING);
     const u32 = this.u32;
-    u32[(s + STR_BYTE_LEN) >>> 2] = len;
-    u32[(s + STR_HASH) >>> 2] = hash;
+    u32[(s + L.STR_BYTE_LEN) >>> 2] = len;
+    u32[(s + L.STR_HASH) >>> 2] = hash;
     return s;
   }
 
@@ -157,8 +157,8 @@ export class StringStore {
   private finish(s: Addr, len: number): void {
     const u8 = this.u8;
     let chars = 0;
-    for (let i = s + STR_BYTES, end = i + len; i < end; i++) if ((u8[i] & 0xc0) !== 0x80) chars++;
-    this.u32[(s + STR_CHAR_COUNT) >>> 2] = chars;
+    for (let i = s + L.STR_BYTES, end = i + len; i < end; i++) if ((u8[i] & 0xc0) !== 0x80) chars++;
+    this.u32[(s + L.STR_CHAR_COUNT) >>> 2] = chars;
     this.insert(s, this.hashOf(s));
   }
 
@@ -206,9 +206,9 @@ export class StringStore {
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const s = u32[base + i];
       if (s === 0) return 0;
-      if (s === TOMBSTONE || u32[(s + STR_HASH) >>> 2] !== hash || u32[(s + STR_BYTE_LEN) >>> 2] !== len) continue;
+      if (s === TOMBSTONE || u32[(s + L.STR_HASH) >>> 2] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
       let j = 0;
-      const p = s + STR_BYTES;
+      const p = s + L.STR_BYTES;
       while (j < len && u8[p + j] === bytes[j]) j++;
       if (j === len) return s;
     }
@@ -221,9 +221,9 @@ export class StringStore {
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const s = u32[base + i];
       if (s === 0) return 0;
-      if (s === TOMBSTONE || u32[(s + STR_HASH) >>> 2] !== hash || u32[(s + STR_BYTE_LEN) >>> 2] !== len) continue;
+      if (s === TOMBSTONE || u32[(s + L.STR_HASH) >>> 2] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
       let j = 0;
-      const p = s + STR_BYTES;
+      const p = s + L.STR_BYTES;
       while (j < len && u8[p + j] === u8[src + j]) j++;
       if (j === len) return s;
     }
@@ -233,12 +233,12 @@ export class StringStore {
     if (this.capacity === 0) return 0;
     const u32 = this.u32, u8 = this.u8;
     const base = this.tableAddr >>> 2, mask = this.capacity - 1;
-    const pa = a + STR_BYTES, pb = b + STR_BYTES, len = lenA + lenB;
+    const pa = a + L.STR_BYTES, pb = b + L.STR_BYTES, len = lenA + lenB;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const s = u32[base + i];
       if (s === 0) return 0;
-      if (s === TOMBSTONE || u32[(s + STR_HASH) >>> 2] !== hash || u32[(s + STR_BYTE_LEN) >>> 2] !== len) continue;
-      const p = s + STR_BYTES;
+      if (s === TOMBSTONE || u32[(s + L.STR_HASH) >>> 2] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
+      const p = s + L.STR_BYTES;
       let j = 0;
       while (j < lenA && u8[p + j] === u8[pa + j]) j++;
       if (j < lenA) continue;

@@ -1,12 +1,12 @@
 import { Collector } from '../gc';
 import { Addr } from '../memory';
 import { Kind } from './kinds';
-import { TABLE_ENTRIES, TABLE_COUNT, TABLE_CAPACITY, TABLE_ENTRY_SIZE, STR_HASH } from './layout';
+import { L } from './layout';
 
 /**
  * Name tables: open-addressing maps from an interned string (compared by address) to a value,
  * used for class method tables and class field layouts. The 12-byte header lives inline in its
- * owner object; the entries are a separate TABLE_ENTRIES block (key u32, tag u32, payload f64).
+ * owner object; the entries are a separate L.TABLE_ENTRIES block (key u32, tag u32, payload f64).
  * Entries are never removed, so there are no tombstones. Key 0 marks an empty entry.
  */
 export class NameTables {
@@ -22,24 +22,24 @@ export class NameTables {
 
   init(header: number): void {
     const u32 = this.u32;
-    u32[(header + TABLE_ENTRIES) >>> 2] = 0;
-    u32[(header + TABLE_COUNT) >>> 2] = 0;
-    u32[(header + TABLE_CAPACITY) >>> 2] = 0;
+    u32[(header + L.TABLE_ENTRIES) >>> 2] = 0;
+    u32[(header + L.TABLE_COUNT) >>> 2] = 0;
+    u32[(header + L.TABLE_CAPACITY) >>> 2] = 0;
   }
 
   count(header: number): number {
-    return this.u32[(header + TABLE_COUNT) >>> 2];
+    return this.u32[(header + L.TABLE_COUNT) >>> 2];
   }
 
   /** The entry address holding `key`, or 0 when absent. */
   find(header: number, key: Addr): number {
     const u32 = this.u32;
-    const cap = u32[(header + TABLE_CAPACITY) >>> 2];
+    const cap = u32[(header + L.TABLE_CAPACITY) >>> 2];
     if (cap === 0) return 0;
-    const entries = u32[(header + TABLE_ENTRIES) >>> 2];
+    const entries = u32[(header + L.TABLE_ENTRIES) >>> 2];
     const mask = cap - 1;
-    for (let i = u32[(key + STR_HASH) >>> 2] & mask; ; i = (i + 1) & mask) {
-      const e = entries + i * TABLE_ENTRY_SIZE;
+    for (let i = u32[(key + L.STR_HASH) >>> 2] & mask; ; i = (i + 1) & mask) {
+      const e = entries + i * L.TABLE_ENTRY_SIZE;
       const k = u32[e >>> 2];
       if (k === key) return e;
       if (k === 0) return 0;
@@ -63,11 +63,11 @@ export class NameTables {
     let e = this.find(header, key);
     if (e === 0) {
       const u32 = this.u32;
-      const count = u32[(header + TABLE_COUNT) >>> 2];
-      if ((count + 1) * 4 > u32[(header + TABLE_CAPACITY) >>> 2] * 3) this.grow(header);
+      const count = u32[(header + L.TABLE_COUNT) >>> 2];
+      if ((count + 1) * 4 > u32[(header + L.TABLE_CAPACITY) >>> 2] * 3) this.grow(header);
       e = this.emptyEntryFor(header, key);
       u32[e >>> 2] = key;
-      u32[(header + TABLE_COUNT) >>> 2] = count + 1;
+      u32[(header + L.TABLE_COUNT) >>> 2] = count + 1;
     }
     this.u32[(e + 4) >>> 2] = tag;
     this.f64[(e + 8) >>> 3] = payload;
@@ -76,10 +76,10 @@ export class NameTables {
   /** Copies every entry of `from` into `to` (inheritance copies methods down). */
   copyAll(from: number, to: number): void {
     const u32 = this.u32;
-    const cap = u32[(from + TABLE_CAPACITY) >>> 2];
+    const cap = u32[(from + L.TABLE_CAPACITY) >>> 2];
     for (let i = 0; i < cap; i++) {
       // Re-read entries each time: set() may grow `to` (never `from`, which is another object).
-      const e = u32[(from + TABLE_ENTRIES) >>> 2] + i * TABLE_ENTRY_SIZE;
+      const e = u32[(from + L.TABLE_ENTRIES) >>> 2] + i * L.TABLE_ENTRY_SIZE;
       const key = u32[e >>> 2];
       if (key !== 0) this.set(to, key, u32[(e + 4) >>> 2], this.f64[(e + 8) >>> 3]);
     }
@@ -87,31 +87,31 @@ export class NameTables {
 
   /** Marks the entries block (its trace marks keys and values). */
   mark(header: number, gc: Collector): void {
-    gc.markObject(this.u32[(header + TABLE_ENTRIES) >>> 2]);
+    gc.markObject(this.u32[(header + L.TABLE_ENTRIES) >>> 2]);
   }
 
   private emptyEntryFor(header: number, key: Addr): number {
     const u32 = this.u32;
-    const cap = u32[(header + TABLE_CAPACITY) >>> 2];
-    const entries = u32[(header + TABLE_ENTRIES) >>> 2];
+    const cap = u32[(header + L.TABLE_CAPACITY) >>> 2];
+    const entries = u32[(header + L.TABLE_ENTRIES) >>> 2];
     const mask = cap - 1;
-    for (let i = u32[(key + STR_HASH) >>> 2] & mask; ; i = (i + 1) & mask) {
-      const e = entries + i * TABLE_ENTRY_SIZE;
+    for (let i = u32[(key + L.STR_HASH) >>> 2] & mask; ; i = (i + 1) & mask) {
+      const e = entries + i * L.TABLE_ENTRY_SIZE;
       if (u32[e >>> 2] === 0) return e;
     }
   }
 
   private grow(header: number): void {
     const u32 = this.u32;
-    const oldCap = u32[(header + TABLE_CAPACITY) >>> 2];
-    const oldEntries = u32[(header + TABLE_ENTRIES) >>> 2];
+    const oldCap = u32[(header + L.TABLE_CAPACITY) >>> 2];
+    const oldEntries = u32[(header + L.TABLE_ENTRIES) >>> 2];
     const cap = oldCap === 0 ? 8 : oldCap * 2;
-    const fresh = this.gc.allocate(cap * TABLE_ENTRY_SIZE, Kind.TABLE_ENTRIES);
-    this.u8.fill(0, fresh, fresh + cap * TABLE_ENTRY_SIZE);
-    u32[(header + TABLE_ENTRIES) >>> 2] = fresh;
-    u32[(header + TABLE_CAPACITY) >>> 2] = cap;
+    const fresh = this.gc.allocate(cap * L.TABLE_ENTRY_SIZE, Kind.TABLE_ENTRIES);
+    this.u8.fill(0, fresh, fresh + cap * L.TABLE_ENTRY_SIZE);
+    u32[(header + L.TABLE_ENTRIES) >>> 2] = fresh;
+    u32[(header + L.TABLE_CAPACITY) >>> 2] = cap;
     for (let i = 0; i < oldCap; i++) {
-      const e = oldEntries + i * TABLE_ENTRY_SIZE;
+      const e = oldEntries + i * L.TABLE_ENTRY_SIZE;
       const key = u32[e >>> 2];
       if (key === 0) continue;
       const ne = this.emptyEntryFor(header, key);

@@ -2,7 +2,7 @@ import { Collector } from '../gc';
 import { Addr } from '../memory';
 import { Kind, KIND_NAMES } from './kinds';
 import { VALUE_SLOT } from './value';
-import * as L from './layout';
+import { L } from './layout';
 
 /**
  * Registers every object kind with the collector: its name and which of its words are

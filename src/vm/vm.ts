@@ -1,12 +1,13 @@
 import { Prototype } from '../compiler/prototype';
 import { AllocatorConfig } from '../memory';
-import { GcOptions } from '../gc';
+import { GcOptions, OutOfMemoryError } from '../gc';
 import { Runtime } from './runtime';
 import { Tag } from './value';
 import { loadPrototype } from './loader';
 import { execute, resetStack } from './interpreter';
+import { MufiRuntimeError } from './errors';
 import { allNatives } from './natives';
-import * as L from './layout';
+import { L } from './layout';
 
 export interface VMOptions {
   allocator: Partial<AllocatorConfig>;
@@ -39,11 +40,25 @@ export class VM {
   run(script: Prototype): void {
     const rt = this.runtime;
     resetStack(rt, 0);
-    const fn = loadPrototype(rt, script);
+    let fn;
+    try {
+      fn = loadPrototype(rt, script);
+    } catch (e) {
+      // Loading allocates (strings, code): running out of heap there is still the program's error.
+      if (e instanceof OutOfMemoryError) throw new MufiRuntimeError(e.message, []);
+      throw e;
+    }
     rt.stackTags[0] = Tag.OBJ;
     rt.stackVals[0] = fn;
     rt.sp = 1; // the function is rooted by the stack while its closure is made
-    const closure = rt.objects.closure(fn);
+    let closure;
+    try {
+      closure = rt.objects.closure(fn);
+    } catch (e) {
+      resetStack(rt, 0);
+      if (e instanceof OutOfMemoryError) throw new MufiRuntimeError(e.message, []);
+      throw e;
+    }
     rt.stackVals[0] = closure;
     rt.frameClosure[0] = closure;
     rt.frameBase[0] = 0;
