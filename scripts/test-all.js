@@ -48,7 +48,7 @@ function printFailures(out) {
 
 // 1. unit tests
 {
-  const r = run(process.execPath, [require.resolve('uvu/bin'), '-r', 'ts-node/register', 'tests'], { TS_NODE_TRANSPILE_ONLY: '1' });
+  const r = run(process.execPath, [path.join(root, 'node_modules', 'uvu', 'bin.js'), '-r', 'ts-node/register', 'tests'], { TS_NODE_TRANSPILE_ONLY: '1' });
   const total = /Total:\s+(\d+)/.exec(r.out), ok = /Passed:\s+(\d+)/.exec(r.out), skipped = /Skipped:\s+(\d+)/.exec(r.out);
   if (!total || !ok) {
     console.log(r.out);
