@@ -1,4 +1,4 @@
-import { Allocator, Addr, HEAP_START, LIVE_MAGIC, HeapSafetyError, blockSizeFor } from '../memory';
+import { Allocator, Addr, HEAP_START, LIVE_MAGIC, blockSizeFor } from '../memory';
 import { GcOptions, DEFAULT_GC_OPTIONS, CollectReason } from './options';
 import { OutOfMemoryError, HeapCorruptionError } from './errors';
 import { GcStats, CollectionRecord, formatTraceLine, formatTraceJson } from './gc-stats';
@@ -213,4 +213,3 @@ export class Collector {
   }
 }
 
-export { HeapSafetyError };

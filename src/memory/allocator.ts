@@ -86,13 +86,6 @@ export class Allocator {
     return b + HEADER_BYTES;
   }
 
-  /** Allocates and zero-fills the payload. */
-  allocZeroed(bytes: number, kind: number): Addr {
-    const a = this.alloc(bytes, kind);
-    if (a !== 0) this.u8.fill(0, a, a + this.payloadSize(a));
-    return a;
-  }
-
   free(addr: Addr): void {
     if (this.safety) this.checkLive(addr, 'free');
     const b = addr - HEADER_BYTES;
@@ -174,10 +167,10 @@ export class Allocator {
       if (kind === FREE_KIND) {
         if (runStart === 0) runStart = b;
       } else if (kind === QUARANTINE_KIND) {
-        if (runStart !== 0) { this.pushRun(runStart, b - runStart); runStart = 0; }
+        if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
       } else if ((u8[b + 5] & MARK_BIT) !== 0) {
         u8[b + 5] = 0;
-        if (runStart !== 0) { this.pushRun(runStart, b - runStart); runStart = 0; }
+        if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
       } else {
         if (onFree !== null) onFree(b + HEADER_BYTES, kind, size);
         freed += size;
@@ -185,7 +178,7 @@ export class Allocator {
         if (this.sites !== null) this.sites.delete(b);
         if (this.quarantine) {
           this.quarantineBlock(b, size);
-          if (runStart !== 0) { this.pushRun(runStart, b - runStart); runStart = 0; }
+          if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
         } else {
           if (this.safety) u8.fill(POISON, b + HEADER_BYTES, b + size);
           u8[b + 4] = FREE_KIND;
@@ -379,11 +372,6 @@ export class Allocator {
       this.u32[link] = this.largeHead;
       this.largeHead = b;
     }
-  }
-
-  /** A coalesced run of free bytes found by the sweep becomes one free block. */
-  private pushRun(start: number, size: number): void {
-    this.pushFree(start, size);
   }
 
   /** A small block when its size class is empty: the tail of a large free block, else fresh memory. */

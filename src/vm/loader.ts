@@ -2,7 +2,7 @@ import { Op, OPERAND_BYTES, isGlobalOp } from '../compiler/opcodes';
 import { Prototype, Constant } from '../compiler/prototype';
 import { Addr } from '../memory';
 import { Runtime } from './runtime';
-import { Tag, VALUE_SLOT } from './value';
+import { Tag } from './value';
 import { L } from './layout';
 
 /**
@@ -36,7 +36,7 @@ export function loadPrototype(rt: Runtime, proto: Prototype): Addr {
     u32[(fn + L.FN_CONSTANT_COUNT) >>> 2] = count;
     for (let i = 0; i < count; i++) {
       // Loading a constant may allocate; the array is reachable from `fn`, a temporary root.
-      loadConstant(rt, proto.constants[i], constants + i * VALUE_SLOT);
+      loadConstant(rt, proto.constants[i], constants + i * L.VALUE_SLOT);
     }
     resolveGlobals(rt, proto, code);
     return fn;

@@ -187,10 +187,6 @@ export class Runtime implements GcHost {
 
   // --- helpers for natives and the interpreter ---
 
-  isObjKind(tag: number, payload: number, kind: Kind): boolean {
-    return tag === Tag.OBJ && this.u8[payload - 4] === kind;
-  }
-
   text(tag: number, payload: number): string {
     return this.formatter.text(tag, payload);
   }

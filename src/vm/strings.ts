@@ -79,7 +79,7 @@ export class StringStore {
       len = this.encoder.encodeInto(text, bytes).written;
     }
     const hash = fnv1a(bytes, 0, len, FNV_OFFSET);
-    const found = this.findScratch(bytes, len, hash);
+    const found = this.findBytes(bytes, 0, len, hash);
     if (found !== 0) return found;
     this.ensureRoom();
     const s = this.allocString(len, hash);
@@ -108,7 +108,7 @@ export class StringStore {
   /** Interns `len` bytes that start at heap address `src` (e.g. a slice of another string). */
   fromHeapBytes(src: number, len: number): Addr {
     const hash = fnv1a(this.u8, src, len, FNV_OFFSET);
-    const found = this.findHeap(src, len, hash);
+    const found = this.findBytes(this.u8, src, len, hash);
     if (found !== 0) return found;
     // The source may be freed by a collection during allocation: copy it out first.
     if (this.scratch.length < len) this.scratch = new Uint8Array(len * 2);
@@ -199,7 +199,8 @@ export class StringStore {
     if (oldAddr !== 0) this.allocator.free(oldAddr);
   }
 
-  private findScratch(bytes: Uint8Array, len: number, hash: number): Addr {
+  /** The interned string equal to `len` bytes of `src` starting at `start`, or 0. */
+  private findBytes(src: Uint8Array, start: number, len: number, hash: number): Addr {
     if (this.capacity === 0) return 0;
     const u32 = this.u32, u8 = this.u8;
     const base = this.tableAddr >>> 2, mask = this.capacity - 1;
@@ -209,22 +210,7 @@ export class StringStore {
       if (s === TOMBSTONE || u32[(s + L.STR_HASH) >>> 2] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
       let j = 0;
       const p = s + L.STR_BYTES;
-      while (j < len && u8[p + j] === bytes[j]) j++;
-      if (j === len) return s;
-    }
-  }
-
-  private findHeap(src: number, len: number, hash: number): Addr {
-    if (this.capacity === 0) return 0;
-    const u32 = this.u32, u8 = this.u8;
-    const base = this.tableAddr >>> 2, mask = this.capacity - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const s = u32[base + i];
-      if (s === 0) return 0;
-      if (s === TOMBSTONE || u32[(s + L.STR_HASH) >>> 2] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
-      let j = 0;
-      const p = s + L.STR_BYTES;
-      while (j < len && u8[p + j] === u8[src + j]) j++;
+      while (j < len && u8[p + j] === src[start + j]) j++;
       if (j === len) return s;
     }
   }

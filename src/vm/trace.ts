@@ -1,7 +1,6 @@
 import { Collector } from '../gc';
 import { Addr } from '../memory';
 import { Kind, KIND_NAMES } from './kinds';
-import { VALUE_SLOT } from './value';
 import { L } from './layout';
 
 /**
@@ -14,7 +13,7 @@ export function registerKinds(gc: Collector): void {
   const payloadSize = (a: Addr) => u32[(a - 8) >>> 2] - 8;
 
   const traceSlots = (a: Addr, count: number) => {
-    for (let i = 0; i < count; i++) gc.markSlot(a + i * VALUE_SLOT);
+    for (let i = 0; i < count; i++) gc.markSlot(a + i * L.VALUE_SLOT);
   };
 
   gc.registerKind(Kind.STRING, KIND_NAMES[Kind.STRING], null);
@@ -66,6 +65,6 @@ export function registerKinds(gc: Collector): void {
     g.markObject(u32[(a + L.BOUND_METHOD) >>> 2]);
   });
   gc.registerKind(Kind.VALUE_ARRAY, KIND_NAMES[Kind.VALUE_ARRAY], (a) => {
-    traceSlots(a, Math.floor(payloadSize(a) / VALUE_SLOT));
+    traceSlots(a, Math.floor(payloadSize(a) / L.VALUE_SLOT));
   });
 }

@@ -17,32 +17,4 @@ export const enum Tag {
   EMPTY = 6,
 }
 
-/** Bytes of one value slot in the heap. */
-export const VALUE_SLOT = 16;
-
-/** Only nil and false are falsy. */
-export function isFalsey(tag: number): boolean {
-  return tag <= Tag.FALSE;
-}
-
-export function boolTag(b: boolean): Tag {
-  return b ? Tag.TRUE : Tag.FALSE;
-}
-
-export function isNumberTag(tag: number): boolean {
-  return tag === Tag.INT || tag === Tag.DOUBLE;
-}
-
-/** Reads a heap value slot's tag (slot address must be 8-aligned). */
-export function slotTag(u32: Uint32Array, slot: number): number {
-  return u32[slot >>> 2];
-}
-
-export function slotPayload(f64: Float64Array, slot: number): number {
-  return f64[(slot + 8) >>> 3];
-}
-
-export function writeSlot(u32: Uint32Array, f64: Float64Array, slot: number, tag: number, payload: number): void {
-  u32[slot >>> 2] = tag;
-  f64[(slot + 8) >>> 3] = payload;
-}
+// The 16-byte heap value slot (u32 tag at +0, float64 payload at +8) is L.VALUE_SLOT in layout.ts.

@@ -39,7 +39,3 @@ export function returnDouble(rt: Runtime, x: number): void {
   rt.resultTag = Tag.DOUBLE;
   rt.resultVal = x;
 }
-
-export function returnBool(rt: Runtime, b: boolean): void {
-  rt.resultTag = b ? Tag.TRUE : Tag.FALSE;
-}
