@@ -14,6 +14,7 @@ import type { Expr, FunctionDecl, Name, Pos, Stmt, SwitchArm } from './ast';
 import { Emitter } from './emitter';
 import { Op } from './opcodes';
 import { FunctionKind, Prototype } from './prototype';
+import { splitFString } from './fstring';
 
 export interface CodegenError {
   readonly line: number;
@@ -32,6 +33,10 @@ const MAX_LOCALS = 256;
 const MAX_UPVALUES = 256;
 /** A hidden local name no identifier can spell. */
 const SWITCH_LOCAL = ' switch';
+const FOREACH_SEQUENCE = ' sequence';
+const FOREACH_CURSOR = ' cursor';
+/** Elements of one literal (BUILD_VECTOR / BUILD_HASH / BUILD_STRING have u16 counts). */
+const MAX_LITERAL_ELEMENTS = 65535;
 
 interface Local {
   readonly name: string;
@@ -340,7 +345,7 @@ export class CodeGenerator {
         this.forStmt(s);
         return;
       case 'Foreach':
-        this.error("'foreach' is not supported yet");
+        this.foreachStmt(s);
         return;
       case 'Switch':
         this.switchStmt(s.subject, s.arms, s);
@@ -434,6 +439,37 @@ export class CodeGenerator {
     this.at(s);
     this.e.loop(start);
     if (exit !== -1) this.e.patch(exit);
+    this.popJumps(ctx);
+    this.endScope();
+  }
+
+  /**
+   * `foreach (x in seq) body`: the sequence and a cursor live in hidden locals; FOREACH_NEXT
+   * pushes the next element (which becomes the loop variable, fresh per iteration) or leaves.
+   */
+  private foreachStmt(s: Extract<Stmt, { type: 'Foreach' }>): void {
+    this.beginScope();
+    this.expr(s.iterable);
+    this.at(s);
+    this.addLocal(FOREACH_SEQUENCE, true, s);
+    this.markInitialized();
+    const slot = this.fs.locals.length - 1;
+    this.e.op(Op.CONSTANT, this.e.constant({ kind: 'int', value: 0 }));
+    this.addLocal(FOREACH_CURSOR, false, s);
+    this.markInitialized();
+    if (slot + 1 > 255) this.error('Too many local variables in function');
+    const start = this.e.offset;
+    const exit = this.e.foreachNext(slot);
+    const ctx = this.pushJumps('loop', start);
+    this.beginScope();
+    this.e.adjust(1); // the element, on the path that stays in the loop
+    this.declareLocal(s.name, false);
+    this.markInitialized();
+    this.stmt(s.body);
+    this.endScope();
+    this.at(s);
+    this.e.loop(start);
+    this.e.patch(exit);
     this.popJumps(ctx);
     this.endScope();
   }
@@ -620,37 +656,116 @@ export class CodeGenerator {
         this.update(x);
         return;
       case 'Imaginary':
-        this.unsupported('Complex numbers are');
+        e.op(Op.CONSTANT, e.constant({ kind: 'double', value: x.value }));
+        e.op(Op.IMAGINARY);
         return;
       case 'FString':
-        this.unsupported('f-strings are');
+        this.fstring(x);
         return;
       case 'Range':
-        this.unsupported('Ranges are');
+        this.expr(x.low);
+        this.expr(x.high);
+        this.at(x);
+        e.op(x.inclusive ? Op.RANGE_INCLUSIVE : Op.RANGE);
         return;
       case 'Pair':
-        this.unsupported('Pairs are');
+        this.expr(x.key);
+        this.expr(x.value);
+        this.at(x);
+        e.op(Op.PAIR);
         return;
       case 'Index':
+        this.expr(x.object);
+        this.indexOperand(x.index);
+        this.at(x);
+        e.op(Op.INDEX_GET);
+        return;
       case 'Slice':
-        this.unsupported('Indexing is');
+        this.expr(x.object);
+        this.indexOperand(x.low);
+        this.indexOperand(x.high);
+        this.at(x);
+        e.op(Op.SLICE);
         return;
       case 'Vector':
-        this.unsupported('Vector literals are');
+        this.vectorLiteral(x);
         return;
       case 'Hash':
-        this.unsupported('Hash table literals are');
+        if (x.entries.length > MAX_LITERAL_ELEMENTS) this.error(`Too many entries in a hash table literal (maximum ${MAX_LITERAL_ELEMENTS})`);
+        for (const entry of x.entries) {
+          this.at(entry.key);
+          e.op(Op.CONSTANT, e.constant({ kind: 'string', value: entry.key.name }));
+          this.expr(entry.value);
+        }
+        this.at(x);
+        e.op(Op.BUILD_HASH, x.entries.length, 1 - 2 * x.entries.length);
         return;
       case 'End':
-        this.error("'end' can only be used inside an index");
-        e.op(Op.NIL);
+        if (this.indexDepth === 0) this.error("'end' can only be used inside an index");
+        // `end` is the last position: -1, so `end - k` is -1 - k (negative positions count from the end).
+        e.op(Op.CONSTANT, e.constant({ kind: 'int', value: -1 }));
         return;
     }
   }
 
-  private unsupported(what: string): void {
-    this.error(`${what} not supported yet`);
-    this.e.op(Op.NIL);
+  /** Nesting depth of index/slice operands, where `end` means the last position. */
+  private indexDepth = 0;
+
+  private indexOperand(x: Expr): void {
+    this.indexDepth++;
+    this.expr(x);
+    this.indexDepth--;
+  }
+
+  /**
+   * `[a, b]` / `{a, b}` is a float vector; `[[a, b], [c, d]]` (every element a bracketed row of
+   * the same length) is a matrix.
+   */
+  private vectorLiteral(x: Extract<Expr, { type: 'Vector' }>): void {
+    const e = this.e;
+    const els = x.elements;
+    const isMatrix = x.bracket === '[' && els.length > 0 && els.every((r) => r.type === 'Vector' && r.bracket === '[');
+    if (!isMatrix) {
+      if (els.length > MAX_LITERAL_ELEMENTS) this.error(`Too many elements in a vector literal (maximum ${MAX_LITERAL_ELEMENTS})`);
+      // Element expressions are evaluated in a nested context: `end` inside one is not an index.
+      const saved = this.indexDepth;
+      this.indexDepth = 0;
+      for (const el of els) this.expr(el);
+      this.indexDepth = saved;
+      this.at(x);
+      e.op(Op.BUILD_VECTOR, els.length, 1 - els.length);
+      return;
+    }
+    const rows = els as readonly Extract<Expr, { type: 'Vector' }>[];
+    const cols = rows[0].elements.length;
+    if (rows.some((r) => r.elements.length !== cols)) this.error('All matrix rows must have same number of columns', x);
+    if (cols === 0) this.error('Matrix dimensions must be positive', x);
+    if (rows.length * cols > MAX_LITERAL_ELEMENTS) this.error(`Too many elements in a matrix literal (maximum ${MAX_LITERAL_ELEMENTS})`, x);
+    for (const r of rows) for (const el of r.elements) this.expr(el);
+    this.at(x);
+    const n = rows.length * cols;
+    e.raw(Op.BUILD_MATRIX, [rows.length & 0xff, rows.length >> 8, cols & 0xff, cols >> 8], 1 - n);
+  }
+
+  /** `f"text {expr} text"`: each part pushed, then BUILD_STRING joins their texts. */
+  private fstring(x: Extract<Expr, { type: 'FString' }>): void {
+    const e = this.e;
+    const { parts, errors } = splitFString(x.raw, x.line, x.column);
+    for (const err of errors) this.error(err.message, err);
+    if (parts.length > MAX_LITERAL_ELEMENTS) this.error('f-string too long');
+    for (const part of parts) {
+      if ('text' in part) {
+        this.at(x);
+        e.op(Op.CONSTANT, e.constant({ kind: 'string', value: part.text }));
+      } else {
+        const saved = this.indexDepth;
+        this.indexDepth = 0;
+        this.expr(part.expr);
+        this.indexDepth = saved;
+      }
+    }
+    this.at(x);
+    e.op(Op.BUILD_STRING, parts.length, 1 - parts.length);
   }
 
   private checkSuper(): boolean {
@@ -738,7 +853,18 @@ export class CodeGenerator {
       return;
     }
     if (t.type === 'Index') {
-      this.unsupported('Indexing is');
+      this.expr(t.object);
+      this.indexOperand(t.index);
+      if (op !== null) {
+        this.dup(1);
+        this.dup(1);
+        this.at(t);
+        this.e.op(Op.INDEX_GET);
+      }
+      this.expr(x.value);
+      this.at(x);
+      if (op !== null) this.e.op(op);
+      this.e.op(Op.INDEX_SET);
       return;
     }
     // Invalid targets were reported by the parser; keep the stack balanced.
@@ -788,7 +914,26 @@ export class CodeGenerator {
       return;
     }
     if (t.type === 'Index') {
-      this.unsupported('Indexing is');
+      this.expr(t.object);
+      this.indexOperand(t.index); // [o i]
+      const objSlot = e.depth - 2;
+      this.dup(1);
+      this.dup(1); // [o i o i]
+      this.at(t);
+      e.op(Op.INDEX_GET); // [o i old]
+      if (x.prefix) {
+        step(); // [o i new]
+        e.op(Op.INDEX_SET); // [new]
+        return;
+      }
+      this.dup(2);
+      this.dup(2);
+      this.dup(2); // [o i old o i old]
+      step(); // [o i old o i new]
+      e.op(Op.INDEX_SET); // [o i old new]
+      e.op(Op.POP); // [o i old]
+      e.op(Op.SET_LOCAL, objSlot); // [old i old]
+      e.op(Op.POPN, 2, -2); // [old]
       return;
     }
     this.expr(t);

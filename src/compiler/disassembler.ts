@@ -67,6 +67,15 @@ export function disassemble(proto: Prototype): string {
         case Op.LOOP:
           text += ` ${String(i).padStart(4)} -> ${i + 3 - u16(i + 1)}`;
           break;
+        case Op.BUILD_VECTOR: case Op.BUILD_HASH: case Op.BUILD_STRING:
+          text += ` ${String(u16(i + 1)).padStart(4)}`;
+          break;
+        case Op.BUILD_MATRIX:
+          text += ` ${u16(i + 1)}x${u16(i + 3)}`;
+          break;
+        case Op.FOREACH_NEXT:
+          text += ` ${String(u8(i + 1)).padStart(4)} -> ${i + 4 + u16(i + 2)}`;
+          break;
         case Op.INVOKE: case Op.SUPER_INVOKE: {
           const k = u16(i + 1);
           text += ` (${u8(i + 3)} args) ${String(k).padStart(4)} '${constantText(p.constants[k])}'`;

@@ -22,7 +22,10 @@ function fixedEffect(op: Op): number {
     case Op.EQUAL: case Op.NOT_EQUAL: case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
     case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: case Op.DIVIDE: case Op.MODULO: case Op.POWER:
     case Op.PRINT: case Op.POP_JUMP_IF_FALSE: case Op.CLOSE_UPVALUE: case Op.RETURN: case Op.INHERIT: case Op.METHOD:
+    case Op.RANGE: case Op.RANGE_INCLUSIVE: case Op.PAIR: case Op.INDEX_GET:
       return -1;
+    case Op.INDEX_SET: case Op.SLICE:
+      return -2;
     default:
       return 0;
   }
@@ -145,6 +148,21 @@ export class Emitter {
       this.byte(u.index);
     }
     this.adjust(1);
+  }
+
+  /** Emits an opcode with explicit operand bytes (variable or multi-part operands). */
+  raw(op: Op, operands: readonly number[], effect: number): void {
+    this.lastStart = this.code.length;
+    this.lastOp = op;
+    this.byte(op);
+    for (const b of operands) this.byte(b);
+    this.adjust(effect);
+  }
+
+  /** FOREACH_NEXT slot with a placeholder exit offset; returns the operand position for `patch`. */
+  foreachNext(slot: number): number {
+    this.raw(Op.FOREACH_NEXT, [slot, 0xff, 0xff], 0);
+    return this.code.length - 2;
   }
 
   /** Emits a forward jump with a placeholder offset; returns the operand position for `patch`. */

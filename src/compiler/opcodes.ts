@@ -100,6 +100,34 @@ export const enum Op {
   GREATER_EQUAL_JUMP_IF_FALSE,
   EQUAL_JUMP_IF_FALSE,
   NOT_EQUAL_JUMP_IF_FALSE,
+
+  // Collections and the rest of the language.
+  /** u16 n: pop n numbers, push a float vector of them. */
+  BUILD_VECTOR,
+  /** u16 rows, u16 cols: pop rows x cols numbers (row by row), push a matrix. */
+  BUILD_MATRIX,
+  /** u16 n: pop n key/value pairs (2n values), push a hash table. */
+  BUILD_HASH,
+  /** u16 n: pop n values, push the concatenation of their texts (f-strings). */
+  BUILD_STRING,
+  /** Stack: low high -> range (exclusive / inclusive end). */
+  RANGE,
+  RANGE_INCLUSIVE,
+  /** Stack: key value -> pair. */
+  PAIR,
+  /** Stack: number -> complex 0 + number i. */
+  IMAGINARY,
+  /** Stack: object index -> element. */
+  INDEX_GET,
+  /** Stack: object index value -> value. */
+  INDEX_SET,
+  /** Stack: object low high -> slice. */
+  SLICE,
+  /**
+   * u8 slot, u16 forward offset. The sequence is in local `slot`, the cursor in `slot + 1`:
+   * pushes the next element and advances the cursor, or jumps when the sequence is exhausted.
+   */
+  FOREACH_NEXT,
 }
 
 /** Operand byte counts per opcode (CLOSURE has extra variable-length operands). */
@@ -123,6 +151,10 @@ export const OPERAND_BYTES: readonly number[] = [
   2, 2, // ADD_CONSTANT SUBTRACT_CONSTANT
   3, // GET_LOCAL_PROPERTY
   2, 2, 2, 2, 2, 2, // the fused comparison jumps
+  2, 4, 2, 2, // BUILD_VECTOR BUILD_MATRIX BUILD_HASH BUILD_STRING
+  0, 0, 0, 0, // RANGE RANGE_INCLUSIVE PAIR IMAGINARY
+  0, 0, 0, // INDEX_GET INDEX_SET SLICE
+  3, // FOREACH_NEXT
 ];
 
 export const OP_NAMES: readonly string[] = [
@@ -144,6 +176,10 @@ export const OP_NAMES: readonly string[] = [
   'GET_LOCAL_PROPERTY',
   'LESS_JUMP_IF_FALSE', 'LESS_EQUAL_JUMP_IF_FALSE', 'GREATER_JUMP_IF_FALSE', 'GREATER_EQUAL_JUMP_IF_FALSE',
   'EQUAL_JUMP_IF_FALSE', 'NOT_EQUAL_JUMP_IF_FALSE',
+  'BUILD_VECTOR', 'BUILD_MATRIX', 'BUILD_HASH', 'BUILD_STRING',
+  'RANGE', 'RANGE_INCLUSIVE', 'PAIR', 'IMAGINARY',
+  'INDEX_GET', 'INDEX_SET', 'SLICE',
+  'FOREACH_NEXT',
 ];
 
 /** Opcodes whose u16 operand names a global (the loader rewrites them into slots). */

@@ -2,7 +2,7 @@ import { Addr } from '../memory';
 import { Kind } from './kinds';
 import { Tag } from './value';
 import { StringStore } from './strings';
-import { formatDouble } from './number-format';
+import { formatDouble, formatFixed } from './number-format';
 import { L } from './layout';
 
 /**
@@ -13,9 +13,14 @@ export class Formatter {
   private readonly u8: Uint8Array;
   private readonly u32: Uint32Array;
 
-  constructor(private readonly heap: { u8: Uint8Array; u32: Uint32Array; f64: Float64Array }, private readonly strings: StringStore) {
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+
+  constructor(heap: { u8: Uint8Array; u32: Uint32Array; i32: Int32Array; f64: Float64Array }, private readonly strings: StringStore) {
     this.u8 = heap.u8;
     this.u32 = heap.u32;
+    this.i32 = heap.i32;
+    this.f64 = heap.f64;
   }
 
   text(tag: number, payload: number, nested = false): string {
@@ -44,8 +49,75 @@ export class Formatter {
       case Kind.CLASS: return this.strings.toJs(u32[(a + L.CLASS_NAME) >>> 2]);
       case Kind.INSTANCE: return this.strings.toJs(u32[(u32[(a + L.INST_CLASS) >>> 2] + L.CLASS_NAME) >>> 2]) + ' instance';
       case Kind.UPVALUE: return 'upvalue';
+      case Kind.FLOAT_VECTOR: return this.vectorText(a);
+      case Kind.HASH_TABLE: return this.hashText(a);
+      case Kind.LINKED_LIST: return this.listText(a);
+      case Kind.RANGE: {
+        const i32 = this.i32;
+        const dots = u32[(a + L.RANGE_INCLUSIVE) >>> 2] !== 0 ? '..=' : '..';
+        return `${i32[(a + L.RANGE_START) >>> 2]}${dots}${i32[(a + L.RANGE_END) >>> 2]}`;
+      }
+      case Kind.PAIR: return `(${this.slotText(a + L.PAIR_KEY)}, ${this.slotText(a + L.PAIR_VALUE)})`;
+      case Kind.COMPLEX: return complexText(this.f64[(a + L.CPX_RE) >>> 3], this.f64[(a + L.CPX_IM) >>> 3]);
+      case Kind.MATRIX: return this.matrixText(a);
+      case Kind.MATRIX_ROW: {
+        const m = u32[(a + L.ROW_MATRIX) >>> 2];
+        return `MatrixRow[${u32[(a + L.ROW_INDEX) >>> 2] + 1}] from ${u32[(m + L.MAT_ROWS) >>> 2]}x${u32[(m + L.MAT_COLS) >>> 2]} matrix`;
+      }
       default: return '<object>';
     }
+  }
+
+  /** A value slot in the heap (u32 tag, f64 payload) as it prints inside a container. */
+  private slotText(slot: number): string {
+    return this.text(this.u32[slot >>> 2], this.f64[(slot + 8) >>> 3], true);
+  }
+
+  /** `[1.00, 2.50]`: two decimals, half away from zero on the shortest digits. */
+  private vectorText(v: Addr): string {
+    const n = this.u32[(v + L.VEC_COUNT) >>> 2];
+    const base = this.u32[(v + L.VEC_DATA) >>> 2] >>> 3;
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) parts.push(formatFixed(this.f64[base + i], 2));
+    return '[' + parts.join(', ') + ']';
+  }
+
+  private hashText(h: Addr): string {
+    const u32 = this.u32;
+    const entries = u32[(h + L.HT_ENTRIES) >>> 2];
+    const used = u32[(h + L.HT_USED) >>> 2];
+    const parts: string[] = [];
+    for (let i = 0; i < used; i++) {
+      const e = entries + i * L.TABLE_ENTRY_SIZE;
+      const key = u32[e >>> 2];
+      if (key === 0) continue;
+      parts.push(`${quote(this.strings.toJs(key))}: ${this.text(u32[(e + 4) >>> 2], this.f64[(e + 8) >>> 3], true)}`);
+    }
+    return '#{' + parts.join(', ') + '}';
+  }
+
+  private listText(l: Addr): string {
+    const parts: string[] = [];
+    for (let node = this.u32[(l + L.LIST_HEAD) >>> 2]; node !== 0; node = this.u32[(node + L.NODE_NEXT) >>> 2]) {
+      parts.push(this.slotText(node + L.NODE_VALUE));
+    }
+    return '[' + parts.join(', ') + ']';
+  }
+
+  /**
+   * Upstream's layout: a newline, then per row three spaces and each element right-aligned in 8
+   * columns with 4 decimals followed by two spaces, a newline; then one more newline.
+   */
+  private matrixText(m: Addr): string {
+    const rows = this.u32[(m + L.MAT_ROWS) >>> 2], cols = this.u32[(m + L.MAT_COLS) >>> 2];
+    const base = (m + L.MAT_DATA) >>> 3;
+    let out = '\n';
+    for (let r = 0; r < rows; r++) {
+      out += '   ';
+      for (let c = 0; c < cols; c++) out += formatFixed(this.f64[base + c * rows + r], 4).padStart(8) + '  ';
+      out += '\n';
+    }
+    return out + '\n';
   }
 
   functionName(fn: Addr): string {
@@ -57,6 +129,11 @@ export class Formatter {
     const name = this.functionName(fn);
     return name === '' ? '<script>' : `<fn ${name}>`;
   }
+}
+
+/** `3 + 4i`, `1 + -2i`: each part as a double prints. */
+export function complexText(re: number, im: number): string {
+  return `${formatDouble(re)} + ${formatDouble(im)}i`;
 }
 
 /** A string as it appears inside a container: quoted, with ", \ and control characters escaped. */

@@ -6,7 +6,11 @@ import { Kind } from './kinds';
 import { RuntimeError, MufiRuntimeError } from './errors';
 import { OutOfMemoryError } from '../gc';
 import { L } from './layout';
-import { valuesEqual, concatenate } from './operators';
+import { valuesEqual } from './operators';
+import { objectArithmetic, negateComplex, ArithOp } from './arith';
+import { indexGet, indexSet, slice } from './indexing';
+import { foreachNext } from './iteration';
+import { buildVector, buildMatrix, buildHash, buildString, buildRange } from './literals';
 
 /**
  * The dispatch loop. Runs from the frame on top of the stack until the frame count drops back
@@ -201,9 +205,8 @@ export function execute(rt: Runtime, stopAt: number): void {
           } else {
             tags[sp] = tb;
             vals[sp] = b;
-            if (!add) throw new RuntimeError('Operands must be numbers.');
             rt.sp = sp + 1;
-            concatenate(rt, sp - 1);
+            objectArithmetic(rt, add ? ArithOp.ADD : ArithOp.SUB, sp - 1);
           }
           break;
         }
@@ -216,7 +219,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             vals[sp - 2] = vals[sp - 2] + vals[sp - 1];
           } else {
             rt.sp = sp; // both operands stay on the stack (rooted) while the result is built
-            concatenate(rt, sp - 2);
+            objectArithmetic(rt, ArithOp.ADD, sp - 2);
           }
           sp--;
           break;
@@ -228,7 +231,10 @@ export function execute(rt: Runtime, stopAt: number): void {
           } else if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
             tags[sp - 2] = Tag.DOUBLE;
             vals[sp - 2] = vals[sp - 2] - vals[sp - 1];
-          } else throw new RuntimeError('Operands must be numbers.');
+          } else {
+            rt.sp = sp;
+            objectArithmetic(rt, ArithOp.SUB, sp - 2);
+          }
           sp--;
           break;
         }
@@ -239,15 +245,22 @@ export function execute(rt: Runtime, stopAt: number): void {
           } else if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
             tags[sp - 2] = Tag.DOUBLE;
             vals[sp - 2] = vals[sp - 2] * vals[sp - 1];
-          } else throw new RuntimeError('Operands must be numbers.');
+          } else {
+            rt.sp = sp;
+            objectArithmetic(rt, ArithOp.MUL, sp - 2);
+          }
           sp--;
           break;
         }
         case Op.DIVIDE: {
           const ta = tags[sp - 2], tb = tags[sp - 1];
-          if ((ta !== Tag.INT && ta !== Tag.DOUBLE) || (tb !== Tag.INT && tb !== Tag.DOUBLE)) throw new RuntimeError('Operands must be numbers.');
-          tags[sp - 2] = Tag.DOUBLE;
-          vals[sp - 2] = vals[sp - 2] / vals[sp - 1];
+          if ((ta !== Tag.INT && ta !== Tag.DOUBLE) || (tb !== Tag.INT && tb !== Tag.DOUBLE)) {
+            rt.sp = sp;
+            objectArithmetic(rt, ArithOp.DIV, sp - 2);
+          } else {
+            tags[sp - 2] = Tag.DOUBLE;
+            vals[sp - 2] = vals[sp - 2] / vals[sp - 1];
+          }
           sp--;
           break;
         }
@@ -283,6 +296,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           const t = tags[sp - 1];
           if (t === Tag.INT) vals[sp - 1] = -vals[sp - 1] | 0;
           else if (t === Tag.DOUBLE) vals[sp - 1] = -vals[sp - 1];
+          else if (t === Tag.OBJ && u8[vals[sp - 1] - 4] === Kind.COMPLEX) { rt.sp = sp; negateComplex(rt, sp - 1); }
           else throw new RuntimeError('Operand must be a number.');
           break;
         }
@@ -496,6 +510,110 @@ export function execute(rt: Runtime, stopAt: number): void {
           tables.set(klass + L.CLASS_METHODS, name, Tag.OBJ, method);
           if (name === rt.initString) u32[(klass + L.CLASS_INIT) >>> 2] = method;
           sp--;
+          break;
+        }
+        case Op.INDEX_GET: {
+          const t = tags[sp - 2], obj = vals[sp - 2] >>> 0;
+          // Fast path: a float vector read at a non-negative int index in range.
+          if (t === Tag.OBJ && u8[obj - 4] === Kind.FLOAT_VECTOR && tags[sp - 1] === Tag.INT) {
+            const k = vals[sp - 1];
+            if (k >= 0 && k < u32[(obj + L.VEC_COUNT) >>> 2]) {
+              tags[sp - 2] = Tag.DOUBLE;
+              vals[sp - 2] = f64[(u32[(obj + L.VEC_DATA) >>> 2] >>> 3) + k];
+              sp--;
+              break;
+            }
+          }
+          rt.sp = sp;
+          indexGet(rt, sp - 2);
+          sp--;
+          break;
+        }
+        case Op.INDEX_SET: {
+          const t = tags[sp - 3], obj = vals[sp - 3] >>> 0, vt = tags[sp - 1];
+          if (t === Tag.OBJ && u8[obj - 4] === Kind.FLOAT_VECTOR && tags[sp - 2] === Tag.INT && (vt === Tag.INT || vt === Tag.DOUBLE)) {
+            const k = vals[sp - 2];
+            if (k >= 0 && k < u32[(obj + L.VEC_COUNT) >>> 2]) {
+              f64[(u32[(obj + L.VEC_DATA) >>> 2] >>> 3) + k] = vals[sp - 1];
+              tags[sp - 3] = vt;
+              vals[sp - 3] = vals[sp - 1];
+              sp -= 2;
+              break;
+            }
+          }
+          rt.sp = sp;
+          indexSet(rt, sp - 3);
+          sp -= 2;
+          break;
+        }
+        case Op.SLICE:
+          rt.sp = sp;
+          slice(rt, sp - 3);
+          sp -= 2;
+          break;
+        case Op.FOREACH_NEXT: {
+          const slot = base + u8[ip];
+          rt.sp = sp;
+          if (foreachNext(rt, slot, sp)) {
+            sp++;
+            ip += 3;
+          } else {
+            ip += 3 + (u8[ip + 1] | (u8[ip + 2] << 8));
+          }
+          break;
+        }
+        case Op.BUILD_VECTOR: {
+          const n = u8[ip] | (u8[ip + 1] << 8);
+          ip += 2;
+          rt.sp = sp;
+          buildVector(rt, sp - n, n);
+          sp = sp - n + 1;
+          break;
+        }
+        case Op.BUILD_MATRIX: {
+          const rows = u8[ip] | (u8[ip + 1] << 8), cols = u8[ip + 2] | (u8[ip + 3] << 8);
+          ip += 4;
+          rt.sp = sp;
+          buildMatrix(rt, sp - rows * cols, rows, cols);
+          sp = sp - rows * cols + 1;
+          break;
+        }
+        case Op.BUILD_HASH: {
+          const n = u8[ip] | (u8[ip + 1] << 8);
+          ip += 2;
+          rt.sp = sp;
+          buildHash(rt, sp - 2 * n, n);
+          sp = sp - 2 * n + 1;
+          break;
+        }
+        case Op.BUILD_STRING: {
+          const n = u8[ip] | (u8[ip + 1] << 8);
+          ip += 2;
+          rt.sp = sp;
+          buildString(rt, sp - n, n);
+          sp = sp - n + 1;
+          break;
+        }
+        case Op.RANGE:
+        case Op.RANGE_INCLUSIVE:
+          rt.sp = sp;
+          buildRange(rt, sp - 2, u8[ip - 1] === Op.RANGE_INCLUSIVE);
+          sp--;
+          break;
+        case Op.PAIR: {
+          rt.sp = sp;
+          const pair = objects.pair(tags[sp - 2], vals[sp - 2], tags[sp - 1], vals[sp - 1]);
+          tags[sp - 2] = Tag.OBJ;
+          vals[sp - 2] = pair;
+          sp--;
+          break;
+        }
+        case Op.IMAGINARY: {
+          const t = tags[sp - 1];
+          if (t !== Tag.INT && t !== Tag.DOUBLE) throw new RuntimeError('Operand must be a number.');
+          rt.sp = sp;
+          vals[sp - 1] = objects.complex(0, vals[sp - 1]);
+          tags[sp - 1] = Tag.OBJ;
           break;
         }
         default:

@@ -76,4 +76,64 @@ export const enum L {
   BOUND_RECEIVER = 0,
   BOUND_METHOD = 16,
   BOUND_SIZE = 24,
+
+  /** float vector: f64 elements in a separate BYTES block (growable). */
+  VEC_COUNT = 0,
+  VEC_CAPACITY = 4,
+  VEC_DATA = 8, // u32 address of a BYTES block of capacity f64s
+  VEC_POS = 12, // iterator position (next/has_next/reset/skip)
+  VEC_SORTED = 16, // 1 after sort() (search() may then bisect)
+  VEC_SIZE = 24,
+
+  /**
+   * hash table: insertion-ordered. Entries (TABLE_ENTRIES block, 16 bytes each: u32 key string,
+   * u32 tag, f64 payload; key 0 = removed) are appended in insertion order; an open-addressing
+   * index (BYTES block of u32: 0 empty, HT_TOMBSTONE removed, else entry number + 1) finds them.
+   */
+  HT_ENTRIES = 0,
+  HT_USED = 4, // entries appended so far (removed ones included)
+  HT_LIVE = 8,
+  HT_ENTRY_CAPACITY = 12,
+  HT_INDEX = 16,
+  HT_INDEX_CAPACITY = 20, // a power of two, at least 2 x HT_ENTRY_CAPACITY
+  HT_SIZE = 24,
+
+  /** linked list (doubly linked nodes). */
+  LIST_HEAD = 0,
+  LIST_TAIL = 4,
+  LIST_COUNT = 8,
+  LIST_SIZE = 16,
+  NODE_VALUE = 0, // value slot
+  NODE_NEXT = 16,
+  NODE_PREV = 20,
+  NODE_SIZE = 24,
+
+  /** range: i32 bounds. */
+  RANGE_START = 0,
+  RANGE_END = 4,
+  RANGE_INCLUSIVE = 8,
+  RANGE_SIZE = 16,
+
+  /** pair: two value slots. */
+  PAIR_KEY = 0,
+  PAIR_VALUE = 16,
+  PAIR_SIZE = 32,
+
+  /** matrix: fixed size, f64 elements inline in column-major order (element (r, c) at c*rows + r). */
+  MAT_ROWS = 0,
+  MAT_COLS = 4,
+  MAT_DATA = 8,
+
+  /** matrix row: a live view of one row of a matrix. */
+  ROW_MATRIX = 0,
+  ROW_INDEX = 4,
+  ROW_SIZE = 8,
+
+  /** complex number (immutable). */
+  CPX_RE = 0,
+  CPX_IM = 8,
+  CPX_SIZE = 16,
 }
+
+/** Index word of a removed hash-table entry (keeps probe chains intact). */
+export const HT_TOMBSTONE = 0xffffffff;

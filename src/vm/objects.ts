@@ -148,4 +148,49 @@ export class Objects {
     this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2] = index + 1;
     return index;
   }
+
+  // --- small value-like objects (immutable once made, except matrices) ---
+
+  range(start: number, end: number, inclusive: boolean): Addr {
+    const a = this.gc.allocate(L.RANGE_SIZE, Kind.RANGE);
+    const i32 = this.gc.allocator.heap.i32;
+    i32[(a + L.RANGE_START) >>> 2] = start;
+    i32[(a + L.RANGE_END) >>> 2] = end;
+    this.u32[(a + L.RANGE_INCLUSIVE) >>> 2] = inclusive ? 1 : 0;
+    return a;
+  }
+
+  /** A pair; both values must be rooted by the caller if they are objects. */
+  pair(kTag: number, k: number, vTag: number, v: number): Addr {
+    const a = this.gc.allocate(L.PAIR_SIZE, Kind.PAIR);
+    this.u32[(a + L.PAIR_KEY) >>> 2] = kTag;
+    this.f64[(a + L.PAIR_KEY + 8) >>> 3] = k;
+    this.u32[(a + L.PAIR_VALUE) >>> 2] = vTag;
+    this.f64[(a + L.PAIR_VALUE + 8) >>> 3] = v;
+    return a;
+  }
+
+  complex(re: number, im: number): Addr {
+    const a = this.gc.allocate(L.CPX_SIZE, Kind.COMPLEX);
+    this.f64[(a + L.CPX_RE) >>> 3] = re;
+    this.f64[(a + L.CPX_IM) >>> 3] = im;
+    return a;
+  }
+
+  /** A rows x cols matrix of zeros. */
+  matrix(rows: number, cols: number): Addr {
+    const a = this.gc.allocate(L.MAT_DATA + rows * cols * 8, Kind.MATRIX);
+    this.u32[(a + L.MAT_ROWS) >>> 2] = rows;
+    this.u32[(a + L.MAT_COLS) >>> 2] = cols;
+    this.f64.fill(0, (a + L.MAT_DATA) >>> 3, ((a + L.MAT_DATA) >>> 3) + rows * cols);
+    return a;
+  }
+
+  /** A view of row `row` of `matrix` (the matrix must be rooted). */
+  matrixRow(matrix: Addr, row: number): Addr {
+    const a = this.gc.allocate(L.ROW_SIZE, Kind.MATRIX_ROW);
+    this.u32[(a + L.ROW_MATRIX) >>> 2] = matrix;
+    this.u32[(a + L.ROW_INDEX) >>> 2] = row;
+    return a;
+  }
 }

@@ -2,19 +2,76 @@ import { Runtime } from './runtime';
 import { Tag } from './value';
 import { Kind } from './kinds';
 import { RuntimeError } from './errors';
+import { L } from './layout';
 
 /**
  * `==` as LANGUAGE.md decides: numbers by value across int and double (NaN unequal to all);
- * strings by content, which for interned strings is identity; instances, classes, functions
- * by identity. (Content equality of collections arrives with the collection kinds.)
+ * strings by content, which for interned strings is identity; vectors, lists, pairs, ranges and
+ * complex numbers by content; instances, classes, functions, hash tables and matrices by
+ * identity. A range and a number: membership of the (truncated) number in the range.
  */
 export function valuesEqual(rt: Runtime, ta: number, a: number, tb: number, b: number): boolean {
   if (ta === tb) {
-    if (ta === Tag.INT || ta === Tag.DOUBLE || ta === Tag.OBJ) return a === b;
+    if (ta === Tag.INT || ta === Tag.DOUBLE) return a === b;
+    if (ta === Tag.OBJ) return a === b || objectsEqual(rt, a >>> 0, b >>> 0);
     return true; // nil, true, false: the tag is the value
   }
-  if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) return a === b;
+  const aNum = ta === Tag.INT || ta === Tag.DOUBLE, bNum = tb === Tag.INT || tb === Tag.DOUBLE;
+  if (aNum && bNum) return a === b;
+  if (aNum && tb === Tag.OBJ && rt.u8[b - 4] === Kind.RANGE) return rangeContains(rt, b, a);
+  if (bNum && ta === Tag.OBJ && rt.u8[a - 4] === Kind.RANGE) return rangeContains(rt, a, b);
   return false;
+}
+
+/** Content equality of two distinct objects (identity was already checked). */
+function objectsEqual(rt: Runtime, a: number, b: number): boolean {
+  const u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
+  const kind = u8[a - 4];
+  if (kind !== u8[b - 4]) return false;
+  switch (kind) {
+    case Kind.FLOAT_VECTOR: {
+      const n = rt.vectors.count(a);
+      if (n !== rt.vectors.count(b)) return false;
+      const pa = rt.vectors.data(a) >>> 3, pb = rt.vectors.data(b) >>> 3;
+      for (let i = 0; i < n; i++) if (f64[pa + i] !== f64[pb + i]) return false;
+      return true;
+    }
+    case Kind.LINKED_LIST: {
+      if (rt.lists.count(a) !== rt.lists.count(b)) return false;
+      for (let x = rt.lists.head(a), y = rt.lists.head(b); x !== 0; x = rt.lists.next(x), y = rt.lists.next(y)) {
+        if (!slotsEqual(rt, x + L.NODE_VALUE, y + L.NODE_VALUE)) return false;
+      }
+      return true;
+    }
+    case Kind.PAIR:
+      return slotsEqual(rt, a + L.PAIR_KEY, b + L.PAIR_KEY) && slotsEqual(rt, a + L.PAIR_VALUE, b + L.PAIR_VALUE);
+    case Kind.RANGE:
+      return rt.i32[(a + L.RANGE_START) >>> 2] === rt.i32[(b + L.RANGE_START) >>> 2] &&
+        rt.i32[(a + L.RANGE_END) >>> 2] === rt.i32[(b + L.RANGE_END) >>> 2] &&
+        u32[(a + L.RANGE_INCLUSIVE) >>> 2] === u32[(b + L.RANGE_INCLUSIVE) >>> 2];
+    case Kind.COMPLEX:
+      return f64[(a + L.CPX_RE) >>> 3] === f64[(b + L.CPX_RE) >>> 3] && f64[(a + L.CPX_IM) >>> 3] === f64[(b + L.CPX_IM) >>> 3];
+    default:
+      return false; // strings are interned; everything else compares by identity
+  }
+}
+
+function slotsEqual(rt: Runtime, x: number, y: number): boolean {
+  return valuesEqual(rt, rt.u32[x >>> 2], rt.f64[(x + 8) >>> 3], rt.u32[y >>> 2], rt.f64[(y + 8) >>> 3]);
+}
+
+/** The range's element count (ascending only; a descending range is empty). */
+export function rangeLength(rt: Runtime, r: number): number {
+  const start = rt.i32[(r + L.RANGE_START) >>> 2];
+  const last = rt.i32[(r + L.RANGE_END) >>> 2] - (rt.u32[(r + L.RANGE_INCLUSIVE) >>> 2] !== 0 ? 0 : 1);
+  return last < start ? 0 : last - start + 1;
+}
+
+function rangeContains(rt: Runtime, r: number, x: number): boolean {
+  if (x !== x) return false;
+  const n = Math.trunc(x);
+  const start = rt.i32[(r + L.RANGE_START) >>> 2];
+  return n >= start && n - start < rangeLength(rt, r);
 }
 
 /**

@@ -10,6 +10,9 @@ import { registerKinds } from './trace';
 import { RuntimeError } from './errors';
 import { NativeDef, NativeFn } from './natives/native';
 import { L } from './layout';
+import { Vectors } from './vectors';
+import { HashTables } from './hash-tables';
+import { Lists } from './lists';
 
 export interface RuntimeOptions {
   allocator: Partial<AllocatorConfig>;
@@ -42,6 +45,9 @@ export class Runtime implements GcHost {
   readonly strings: StringStore;
   readonly tables: NameTables;
   readonly objects: Objects;
+  readonly vectors: Vectors;
+  readonly hashes: HashTables;
+  readonly lists: Lists;
   readonly formatter: Formatter;
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
@@ -112,6 +118,9 @@ export class Runtime implements GcHost {
     this.strings = new StringStore(this.gc, this.allocator);
     this.tables = new NameTables(this.gc);
     this.objects = new Objects(this.gc, this.tables);
+    this.vectors = new Vectors(this.gc, this);
+    this.hashes = new HashTables(this.gc);
+    this.lists = new Lists(this.gc);
     this.formatter = new Formatter(heap, this.strings);
     this.gc.setHost(this);
     this.initString = this.strings.fromJs('init');

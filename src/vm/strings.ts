@@ -105,6 +105,12 @@ export class StringStore {
     return s;
   }
 
+  /** Code points [from, to) of s as an interned string (indexes count code points). */
+  substring(s: Addr, from: number, to: number): Addr {
+    if (this.byteLength(s) === this.charCount(s)) return this.fromHeapBytes(s + L.STR_BYTES + from, to - from);
+    return this.fromJs(Array.from(this.toJs(s)).slice(from, to).join(''));
+  }
+
   /** Interns `len` bytes that start at heap address `src` (e.g. a slice of another string). */
   fromHeapBytes(src: number, len: number): Addr {
     const hash = fnv1a(this.u8, src, len, FNV_OFFSET);

@@ -67,4 +67,31 @@ export function registerKinds(gc: Collector): void {
   gc.registerKind(Kind.VALUE_ARRAY, KIND_NAMES[Kind.VALUE_ARRAY], (a) => {
     traceSlots(a, Math.floor(payloadSize(a) / L.VALUE_SLOT));
   });
+
+  gc.registerKind(Kind.RANGE, KIND_NAMES[Kind.RANGE], null);
+  gc.registerKind(Kind.COMPLEX, KIND_NAMES[Kind.COMPLEX], null);
+  gc.registerKind(Kind.MATRIX, KIND_NAMES[Kind.MATRIX], null);
+  gc.registerKind(Kind.FLOAT_VECTOR, KIND_NAMES[Kind.FLOAT_VECTOR], (a, g) => {
+    g.markObject(u32[(a + L.VEC_DATA) >>> 2]);
+  });
+  gc.registerKind(Kind.HASH_TABLE, KIND_NAMES[Kind.HASH_TABLE], (a, g) => {
+    g.markObject(u32[(a + L.HT_ENTRIES) >>> 2]);
+    g.markObject(u32[(a + L.HT_INDEX) >>> 2]);
+  });
+  gc.registerKind(Kind.LINKED_LIST, KIND_NAMES[Kind.LINKED_LIST], (a, g) => {
+    g.markObject(u32[(a + L.LIST_HEAD) >>> 2]);
+    g.markObject(u32[(a + L.LIST_TAIL) >>> 2]);
+  });
+  gc.registerKind(Kind.LIST_NODE, KIND_NAMES[Kind.LIST_NODE], (a, g) => {
+    g.markSlot(a + L.NODE_VALUE);
+    g.markObject(u32[(a + L.NODE_NEXT) >>> 2]);
+    g.markObject(u32[(a + L.NODE_PREV) >>> 2]);
+  });
+  gc.registerKind(Kind.PAIR, KIND_NAMES[Kind.PAIR], (a, g) => {
+    g.markSlot(a + L.PAIR_KEY);
+    g.markSlot(a + L.PAIR_VALUE);
+  });
+  gc.registerKind(Kind.MATRIX_ROW, KIND_NAMES[Kind.MATRIX_ROW], (a, g) => {
+    g.markObject(u32[(a + L.ROW_MATRIX) >>> 2]);
+  });
 }

@@ -1,0 +1,71 @@
+import type { Runtime } from './runtime';
+import { Tag } from './value';
+import { L } from './layout';
+import { RuntimeError } from './errors';
+
+/**
+ * Construction of literal values from operands on the stack (they stay there, rooted, until
+ * the result is complete). Each writes its result into the first operand's slot.
+ */
+
+/** `[a, b, c]`: n numbers from slot `from`. Non-numbers are a runtime error (LANGUAGE.md). */
+export function buildVector(rt: Runtime, from: number, n: number): void {
+  const tags = rt.stackTags, vals = rt.stackVals;
+  checkNumbers(rt, from, n, 'Vector elements must be numbers.');
+  const v = rt.vectors.make(n);
+  const base = rt.vectors.data(v) >>> 3;
+  for (let k = 0; k < n; k++) rt.f64[base + k] = vals[from + k];
+  rt.vectors.setCount(v, n);
+  tags[from] = Tag.OBJ;
+  vals[from] = v;
+}
+
+/** `[[…], […]]`: rows x cols numbers, row by row, stored column-major. */
+export function buildMatrix(rt: Runtime, from: number, rows: number, cols: number): void {
+  const vals = rt.stackVals;
+  checkNumbers(rt, from, rows * cols, 'Matrix elements must be numbers.');
+  const m = rt.objects.matrix(rows, cols);
+  const base = (m + L.MAT_DATA) >>> 3;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) rt.f64[base + c * rows + r] = vals[from + r * cols + c];
+  rt.stackTags[from] = Tag.OBJ;
+  vals[from] = m;
+}
+
+/** `#{k: v, …}`: n key/value pairs; a repeated key keeps its first position and last value. */
+export function buildHash(rt: Runtime, from: number, n: number): void {
+  const tags = rt.stackTags, vals = rt.stackVals;
+  const top = from + 2 * n;
+  // The table is kept in the slot above the operands while entries are added (it allocates).
+  const h = rt.hashes.make();
+  tags[top] = Tag.OBJ;
+  vals[top] = h;
+  rt.sp = top + 1;
+  for (let k = 0; k < n; k++) rt.hashes.set(h, vals[from + 2 * k] >>> 0, tags[from + 2 * k + 1], vals[from + 2 * k + 1]);
+  tags[from] = Tag.OBJ;
+  vals[from] = h;
+  rt.sp = top;
+}
+
+/** f-strings: the texts of n values, joined. */
+export function buildString(rt: Runtime, from: number, n: number): void {
+  let text = '';
+  for (let k = 0; k < n; k++) text += rt.text(rt.stackTags[from + k], rt.stackVals[from + k]);
+  rt.stackVals[from] = rt.strings.fromJs(text);
+  rt.stackTags[from] = Tag.OBJ;
+}
+
+/** `a..b` / `a..=b`: both bounds must be ints. */
+export function buildRange(rt: Runtime, from: number, inclusive: boolean): void {
+  const tags = rt.stackTags, vals = rt.stackVals;
+  if (tags[from] !== Tag.INT || tags[from + 1] !== Tag.INT) throw new RuntimeError('Range operands must be integers.');
+  vals[from] = rt.objects.range(vals[from], vals[from + 1], inclusive);
+  tags[from] = Tag.OBJ;
+}
+
+function checkNumbers(rt: Runtime, from: number, n: number, message: string): void {
+  const tags = rt.stackTags;
+  for (let k = 0; k < n; k++) {
+    const t = tags[from + k];
+    if (t !== Tag.INT && t !== Tag.DOUBLE) throw new RuntimeError(message);
+  }
+}

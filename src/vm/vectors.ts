@@ -1,0 +1,151 @@
+import { Collector } from '../gc';
+import { Addr } from '../memory';
+import { Kind } from './kinds';
+import { L } from './layout';
+
+/** The host's temporary roots (Runtime): objects held while their parts are allocated. */
+export interface RootStack {
+  pushRoot(a: Addr): void;
+  popRoot(): void;
+}
+
+/** Smallest capacity of a vector's data block (upstream: capacity 0 becomes 8). */
+const MIN_CAPACITY = 8;
+
+/**
+ * Float vectors: a fixed header plus a growable BYTES block of float64 elements.
+ * GC discipline as in objects.ts: a vector passed to a method that allocates must be rooted.
+ */
+export class Vectors {
+  private readonly u32: Uint32Array;
+  private readonly f64: Float64Array;
+
+  constructor(private readonly gc: Collector, private readonly roots: RootStack) {
+    this.u32 = gc.allocator.heap.u32;
+    this.f64 = gc.allocator.heap.f64;
+  }
+
+  /** An empty vector with room for `capacity` elements. */
+  make(capacity: number): Addr {
+    const cap = Math.max(MIN_CAPACITY, capacity);
+    const v = this.gc.allocate(L.VEC_SIZE, Kind.FLOAT_VECTOR);
+    const u32 = this.u32;
+    u32[(v + L.VEC_COUNT) >>> 2] = 0;
+    u32[(v + L.VEC_CAPACITY) >>> 2] = 0;
+    u32[(v + L.VEC_DATA) >>> 2] = 0; // traced as "no block" until the data block exists
+    u32[(v + L.VEC_POS) >>> 2] = 0;
+    u32[(v + L.VEC_SORTED) >>> 2] = 0;
+    this.roots.pushRoot(v);
+    const data = this.gc.allocate(cap * 8, Kind.BYTES);
+    this.roots.popRoot();
+    u32[(v + L.VEC_DATA) >>> 2] = data;
+    u32[(v + L.VEC_CAPACITY) >>> 2] = cap;
+    return v;
+  }
+
+  /** A vector holding a copy of `values`. */
+  fromArray(values: ArrayLike<number>): Addr {
+    const v = this.make(values.length);
+    const base = this.data(v) >>> 3;
+    for (let i = 0; i < values.length; i++) this.f64[base + i] = values[i];
+    this.u32[(v + L.VEC_COUNT) >>> 2] = values.length;
+    return v;
+  }
+
+  count(v: Addr): number {
+    return this.u32[(v + L.VEC_COUNT) >>> 2];
+  }
+
+  /** Address of the first element (valid until the vector grows). */
+  data(v: Addr): Addr {
+    return this.u32[(v + L.VEC_DATA) >>> 2];
+  }
+
+  get(v: Addr, i: number): number {
+    return this.f64[(this.data(v) >>> 3) + i];
+  }
+
+  set(v: Addr, i: number, x: number): void {
+    this.f64[(this.data(v) >>> 3) + i] = x;
+  }
+
+  setCount(v: Addr, n: number): void {
+    this.u32[(v + L.VEC_COUNT) >>> 2] = n;
+  }
+
+  /** Makes room for `needed` elements (new capacity max(needed, 2 x capacity)). v must be rooted. */
+  reserve(v: Addr, needed: number): void {
+    const cap = this.u32[(v + L.VEC_CAPACITY) >>> 2];
+    if (needed <= cap) return;
+    const newCap = Math.max(needed, cap * 2, MIN_CAPACITY);
+    const fresh = this.gc.allocate(newCap * 8, Kind.BYTES);
+    const old = this.data(v);
+    const n = this.count(v);
+    this.f64.copyWithin(fresh >>> 3, old >>> 3, (old >>> 3) + n);
+    this.u32[(v + L.VEC_DATA) >>> 2] = fresh;
+    this.u32[(v + L.VEC_CAPACITY) >>> 2] = newCap;
+    this.gc.allocator.free(old);
+  }
+
+  /** Appends x (v must be rooted: growing allocates). */
+  push(v: Addr, x: number): void {
+    const n = this.count(v);
+    this.reserve(v, n + 1);
+    this.f64[(this.data(v) >>> 3) + n] = x;
+    this.u32[(v + L.VEC_COUNT) >>> 2] = n + 1;
+    this.u32[(v + L.VEC_SORTED) >>> 2] = 0;
+  }
+
+  /** Inserts x at index i (0 <= i <= count), shifting later elements right. */
+  insert(v: Addr, i: number, x: number): void {
+    const n = this.count(v);
+    this.reserve(v, n + 1);
+    const base = this.data(v) >>> 3;
+    this.f64.copyWithin(base + i + 1, base + i, base + n);
+    this.f64[base + i] = x;
+    this.u32[(v + L.VEC_COUNT) >>> 2] = n + 1;
+    this.u32[(v + L.VEC_SORTED) >>> 2] = 0;
+  }
+
+  /** Removes and returns element i, shifting later elements left. */
+  removeAt(v: Addr, i: number): number {
+    const n = this.count(v);
+    const base = this.data(v) >>> 3;
+    const x = this.f64[base + i];
+    this.f64.copyWithin(base + i, base + i + 1, base + n);
+    this.u32[(v + L.VEC_COUNT) >>> 2] = n - 1;
+    return x;
+  }
+
+  /** A new vector with elements [from, to) of v (v must be rooted). */
+  copyRange(v: Addr, from: number, to: number): Addr {
+    const n = Math.max(0, to - from);
+    const out = this.make(n);
+    const src = this.data(v) >>> 3;
+    this.f64.copyWithin(this.data(out) >>> 3, src + from, src + from + n);
+    this.setCount(out, n);
+    return out;
+  }
+
+  /** The elements as a JS array (for natives that sort or print; not for hot paths). */
+  toArray(v: Addr): number[] {
+    const base = this.data(v) >>> 3;
+    return Array.from(this.f64.subarray(base, base + this.count(v)));
+  }
+
+  isSorted(v: Addr): boolean {
+    return this.u32[(v + L.VEC_SORTED) >>> 2] !== 0;
+  }
+
+  setSorted(v: Addr, sorted: boolean): void {
+    this.u32[(v + L.VEC_SORTED) >>> 2] = sorted ? 1 : 0;
+  }
+
+  position(v: Addr): number {
+    return this.u32[(v + L.VEC_POS) >>> 2];
+  }
+
+  setPosition(v: Addr, pos: number): void {
+    this.u32[(v + L.VEC_POS) >>> 2] = pos;
+  }
+}
