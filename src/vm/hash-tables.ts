@@ -65,7 +65,7 @@ export class HashTables {
     const slot = this.indexSlot(h, key);
     if (slot === 0) return 0;
     const word = this.u32[slot >>> 2];
-    return word === 0 ? 0 : this.entryAt(h, word - 1);
+    return word === 0 || word === HT_TOMBSTONE ? 0 : this.entryAt(h, word - 1);
   }
 
   /**
@@ -93,7 +93,7 @@ export class HashTables {
     const slot = this.indexSlot(h, key);
     if (slot === 0) return false;
     const word = this.u32[slot >>> 2];
-    if (word === 0) return false;
+    if (word === 0 || word === HT_TOMBSTONE) return false;
     const e = this.entryAt(h, word - 1);
     this.u32[e >>> 2] = 0;
     this.u32[(e + 4) >>> 2] = 0;

@@ -1,0 +1,62 @@
+import type { Runtime } from '../runtime';
+import { Tag } from '../value';
+import { Kind } from '../kinds';
+import { RuntimeError } from '../errors';
+
+/** Argument helpers for the collection natives (kinds of heap objects). */
+
+/** The object kind of argument slot i, or 0 for a non-object. */
+export function kindOf(rt: Runtime, i: number): number {
+  return rt.stackTags[i] === Tag.OBJ ? rt.u8[rt.stackVals[i] - 4] : 0;
+}
+
+export function addr(rt: Runtime, i: number): number {
+  return rt.stackVals[i] >>> 0;
+}
+
+/** The address of argument i when it is of `kind`, else the runtime error `message`. */
+export function objectArg(rt: Runtime, i: number, kind: Kind, message: string): number {
+  if (kindOf(rt, i) !== kind) throw new RuntimeError(message);
+  return rt.stackVals[i] >>> 0;
+}
+
+export function intArg(rt: Runtime, i: number, message: string): number {
+  const t = rt.stackTags[i];
+  if (t === Tag.INT) return rt.stackVals[i];
+  if (t === Tag.DOUBLE && Number.isInteger(rt.stackVals[i])) return rt.stackVals[i];
+  throw new RuntimeError(message);
+}
+
+export function isNum(rt: Runtime, i: number): boolean {
+  const t = rt.stackTags[i];
+  return t === Tag.INT || t === Tag.DOUBLE;
+}
+
+export function argCount(name: string, argc: number, min: number, max = min): void {
+  if (argc >= min && argc <= max) return;
+  const want = min === max
+    ? `${min} argument${min === 1 ? '' : 's'}`
+    : max === Infinity ? `at least ${min} arguments` : `${min} or ${max} arguments`;
+  throw new RuntimeError(`${name}() expects ${want} but got ${argc}.`);
+}
+
+export function returnObject(rt: Runtime, a: number): void {
+  rt.resultTag = Tag.OBJ;
+  rt.resultVal = a;
+}
+
+export function returnBool(rt: Runtime, b: boolean): void {
+  rt.resultTag = b ? Tag.TRUE : Tag.FALSE;
+}
+
+/** A float vector's elements as a JS array (for natives that need a copy). */
+export function vectorValues(rt: Runtime, v: number): Float64Array {
+  const base = rt.vectors.data(v) >>> 3;
+  return rt.f64.slice(base, base + rt.vectors.count(v));
+}
+
+/** A view of a float vector's elements (invalid after any allocation). */
+export function vectorView(rt: Runtime, v: number): Float64Array {
+  const base = rt.vectors.data(v) >>> 3;
+  return rt.f64.subarray(base, base + rt.vectors.count(v));
+}

@@ -1,0 +1,175 @@
+import { NativeModule } from './native';
+import type { Runtime } from '../runtime';
+import { Kind } from '../kinds';
+import { RuntimeError } from '../errors';
+import { returnDouble } from './args';
+import { argCount, objectArg, isNum, returnObject, vectorView } from './collection-args';
+
+/**
+ * The numeric float-vector functions of upstream's collections module (statistics, geometry,
+ * interpolation) and the element-wise vec_* functions. Each reads its arguments as views and
+ * allocates at most the one result vector, last.
+ */
+
+function vec(rt: Runtime, i: number, name: string): Float64Array {
+  return vectorView(rt, objectArg(rt, i, Kind.FLOAT_VECTOR, `${name}() expects a float vector.`));
+}
+
+function twoVectors(rt: Runtime, args: number, name: string, sameLength: boolean): [Float64Array, Float64Array] {
+  const a = vectorView(rt, objectArg(rt, args, Kind.FLOAT_VECTOR, `${name}() expects two float vectors.`));
+  const b = vectorView(rt, objectArg(rt, args + 1, Kind.FLOAT_VECTOR, `${name}() expects two float vectors.`));
+  if (sameLength && a.length !== b.length) throw new RuntimeError(`${name}() expects vectors of the same length (got ${a.length} and ${b.length}).`);
+  return [a, b];
+}
+
+function sum(a: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k];
+  return s;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
+  return s;
+}
+
+/** Sample variance (divides by n - 1); 0 for fewer than two elements (upstream). */
+function variance(a: Float64Array): number {
+  if (a.length < 2) return 0;
+  const m = sum(a) / a.length;
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += (a[k] - m) * (a[k] - m);
+  return s / (a.length - 1);
+}
+
+function unary(name: string, label: string, f: (x: number) => number) {
+  return {
+    name,
+    fn(rt: Runtime, args: number, argc: number) {
+      argCount(name, argc, 1);
+      const a = Float64Array.from(vec(rt, args, label), f);
+      returnObject(rt, rt.vectors.fromArray(a));
+    },
+  };
+}
+
+function scalar(name: string, f: (a: Float64Array) => number) {
+  return {
+    name,
+    fn(rt: Runtime, args: number, argc: number) {
+      argCount(name, argc, 1);
+      returnDouble(rt, f(vec(rt, args, name)));
+    },
+  };
+}
+
+function extreme(name: string, pick: (a: number, b: number) => number) {
+  return scalar(name, (a) => {
+    if (a.length === 0) throw new RuntimeError(`${name}() of an empty vector.`);
+    let m = a[0];
+    for (let k = 1; k < a.length; k++) m = pick(m, a[k]);
+    return m;
+  });
+}
+
+export const vectorMathNatives: NativeModule = [
+  scalar('sum', sum),
+  scalar('mean', (a) => (a.length === 0 ? 0 : sum(a) / a.length)),
+  scalar('std', (a) => Math.sqrt(variance(a))),
+  scalar('vari', variance),
+  extreme('maxl', Math.max),
+  extreme('minl', Math.min),
+  {
+    name: 'dot',
+    fn(rt, args, argc) {
+      argCount('dot', argc, 2);
+      const [a, b] = twoVectors(rt, args, 'dot', true);
+      returnDouble(rt, dot(a, b));
+    },
+  },
+  {
+    name: 'cross',
+    fn(rt, args, argc) {
+      argCount('cross', argc, 2);
+      const [a, b] = twoVectors(rt, args, 'cross', false);
+      if (a.length !== 3 || b.length !== 3) throw new RuntimeError('cross() expects two 3-element vectors.');
+      returnObject(rt, rt.vectors.fromArray([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]));
+    },
+  },
+  {
+    name: 'proj',
+    fn(rt, args, argc) {
+      argCount('proj', argc, 2);
+      const [a, b] = twoVectors(rt, args, 'proj', true);
+      const bb = dot(b, b);
+      if (bb === 0) throw new RuntimeError('proj() cannot project onto a zero vector.');
+      const f = dot(a, b) / bb;
+      returnObject(rt, rt.vectors.fromArray(Float64Array.from(b, (x) => f * x)));
+    },
+  },
+  {
+    name: 'reject',
+    fn(rt, args, argc) {
+      argCount('reject', argc, 2);
+      const [a, b] = twoVectors(rt, args, 'reject', true);
+      const bb = dot(b, b);
+      if (bb === 0) throw new RuntimeError('reject() cannot project onto a zero vector.');
+      const f = dot(a, b) / bb;
+      returnObject(rt, rt.vectors.fromArray(Float64Array.from(a, (x, k) => x - f * b[k])));
+    },
+  },
+  {
+    name: 'reflect',
+    fn(rt, args, argc) {
+      argCount('reflect', argc, 2);
+      const [v, n] = twoVectors(rt, args, 'reflect', true);
+      const f = 2 * dot(v, n);
+      returnObject(rt, rt.vectors.fromArray(Float64Array.from(v, (x, k) => x - f * n[k])));
+    },
+  },
+  {
+    name: 'angle',
+    fn(rt, args, argc) {
+      argCount('angle', argc, 2);
+      const [a, b] = twoVectors(rt, args, 'angle', true);
+      const na = Math.sqrt(dot(a, a)), nb = Math.sqrt(dot(b, b));
+      if (na === 0 || nb === 0) throw new RuntimeError('angle() is undefined for a zero vector.');
+      returnDouble(rt, Math.acos(Math.min(1, Math.max(-1, dot(a, b) / (na * nb)))));
+    },
+  },
+  {
+    name: 'interp1',
+    fn(rt, args, argc) {
+      argCount('interp1', argc, 3);
+      const [xs, ys] = twoVectors(rt, args, 'interp1', true);
+      if (!isNum(rt, args + 2)) throw new RuntimeError('interp1() expects a number as the query point.');
+      if (xs.length < 2) throw new RuntimeError('interp1() needs at least 2 points.');
+      const q = rt.stackVals[args + 2];
+      for (let k = 0; k + 1 < xs.length; k++) {
+        if (xs[k] <= q && q <= xs[k + 1]) {
+          const t = xs[k + 1] === xs[k] ? 0 : (q - xs[k]) / (xs[k + 1] - xs[k]);
+          return returnDouble(rt, ys[k] + t * (ys[k + 1] - ys[k]));
+        }
+      }
+      throw new RuntimeError('interp1() query point is outside the interpolation range.');
+    },
+  },
+  {
+    name: 'linspace',
+    fn(rt, args, argc) {
+      argCount('linspace', argc, 3);
+      if (!isNum(rt, args) || !isNum(rt, args + 1) || !isNum(rt, args + 2)) throw new RuntimeError('linspace() expects three numbers.');
+      const start = rt.stackVals[args], end = rt.stackVals[args + 1], n = Math.trunc(rt.stackVals[args + 2]);
+      if (n < 0) throw new RuntimeError('linspace() count must be non-negative.');
+      const out = new Float64Array(n);
+      const step = n > 1 ? (end - start) / (n - 1) : 0;
+      for (let k = 0; k < n; k++) out[k] = start + k * step;
+      returnObject(rt, rt.vectors.fromArray(out));
+    },
+  },
+  unary('vec_sin', 'vec_sin', Math.sin),
+  unary('vec_cos', 'vec_cos', Math.cos),
+  unary('vec_sqrt', 'vec_sqrt', Math.sqrt),
+  unary('vec_abs', 'vec_abs', Math.abs),
+];
