@@ -6,10 +6,9 @@
  * the medians of whole-process wall time and the ratios MufiZ / lua5.4 and MufiZ / node.
  * A MufiZ result counts only when its checksum block equals the JS version's.
  *
- *   node scripts/bench.js [--runs N] [--only a,b] [--all] [-- extra mufiz flags]
+ *   node scripts/bench.js [--runs N] [--only a,b] [-- extra mufiz flags]
  *
- * By default the collection benchmarks (fvec_kernel, hash_table) are left out until the
- * collection types exist; --all includes them.
+ * Every program of ../shared/bench/mufi runs (all fourteen), or the ones named by --only.
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -17,16 +16,15 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const benchDir = path.join(root, '..', 'shared', 'bench');
-const COLLECTION_BENCHES = new Set(['fvec_kernel', 'hash_table']);
 
 function parseArgs(argv) {
-  const o = { runs: 3, only: null, all: false, flags: [] };
+  const o = { runs: 3, only: null, flags: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') { o.flags = argv.slice(i + 1); break; }
     if (a === '--runs') o.runs = Number(argv[++i]);
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
-    else if (a === '--all') o.all = true;
+    else if (a === '--all') { /* accepted for old command lines: every benchmark runs anyway */ }
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -67,7 +65,7 @@ function main() {
   }
   const lua = which('lua5.4');
   const names = fs.readdirSync(path.join(benchDir, 'mufi')).filter((f) => f.endsWith('.mufi')).map((f) => f.slice(0, -5)).sort()
-    .filter((n) => (o.only ? o.only.has(n) : o.all || !COLLECTION_BENCHES.has(n)));
+    .filter((n) => (o.only ? o.only.has(n) : true));
   console.log(`runs per program: ${o.runs} (median of whole-process wall time); node ${process.version}; lua5.4: ${lua ?? 'not installed (apt-get install lua5.4) — ratios to Lua omitted'}`);
   const header = ['benchmark', 'mufiz s', 'lua5.4 s', 'node s', 'mufiz/lua', 'mufiz/node', 'checksum'];
   const rows = [];

@@ -5,7 +5,8 @@
  *
  *  1. unit tests (uvu, tests/*.test.ts)
  *  2. our golden programs (tests/golden), normally, under --gc-stress --heap-verify, and with --leak-check
- *  3. the shared corpus (../shared/conformance) through its own run.sh, in the same three modes,
+ *  3. the examples of docs/language.md (scripts/doc-examples.js), normally and under stress
+ *  4. the shared corpus (../shared/conformance) through its own run.sh, in the same three modes,
  *     restricted to the cases this implementation claims (tests/conformance-claimed.txt),
  *     or skipped with a message when ../shared/conformance is absent.
  *
@@ -67,7 +68,14 @@ for (const [label, flags, timeout] of [['golden', [], 10], ['golden --gc-stress 
   tally(label, r.out, r.status);
 }
 
-// 3. the shared corpus
+// 3. the examples of the user's guide (docs/language.md), normally and under stress
+for (const [label, flags] of [['guide examples', []], ['guide examples --gc-stress --heap-verify', STRESS]]) {
+  const r = run(process.execPath, ['scripts/doc-examples.js', 'docs/language.md', '--', ...flags]);
+  printFailures(r.out);
+  tally(label, r.out, r.status);
+}
+
+// 4. the shared corpus
 if (!fs.existsSync(path.join(shared, 'run.sh'))) {
   console.log('shared corpus: skipped (../shared/conformance not found next to this checkout)');
 } else {

@@ -217,8 +217,11 @@ export function execute(rt: Runtime, stopAt: number): void {
           } else if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
             tags[sp - 2] = Tag.DOUBLE;
             vals[sp - 2] = vals[sp - 2] + vals[sp - 1];
-          } else {
+          } else if (ta === Tag.OBJ && tb === Tag.OBJ && u8[vals[sp - 2] - 4] === Kind.STRING && u8[vals[sp - 1] - 4] === Kind.STRING) {
             rt.sp = sp; // both operands stay on the stack (rooted) while the result is built
+            vals[sp - 2] = rt.strings.concat(vals[sp - 2] >>> 0, vals[sp - 1] >>> 0);
+          } else {
+            rt.sp = sp;
             objectArithmetic(rt, ArithOp.ADD, sp - 2);
           }
           sp--;
