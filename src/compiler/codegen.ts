@@ -497,16 +497,14 @@ export class CodeGenerator {
       const misses: number[] = [];
       const v = arm.value;
       if (v.type === 'Range') {
+        // Membership, exactly as `subject == low..high` (both bounds; upstream-builtins §2.4).
         this.at(arm);
         this.e.op(Op.GET_LOCAL, slot);
         this.expr(v.low);
-        this.at(v);
-        this.e.op(Op.GREATER_EQUAL);
-        misses.push(this.e.jump(Op.POP_JUMP_IF_FALSE));
-        this.e.op(Op.GET_LOCAL, slot);
         this.expr(v.high);
         this.at(v);
-        this.e.op(v.inclusive ? Op.LESS_EQUAL : Op.LESS);
+        this.e.op(v.inclusive ? Op.RANGE_INCLUSIVE : Op.RANGE);
+        this.e.op(Op.EQUAL);
         misses.push(this.e.jump(Op.POP_JUMP_IF_FALSE));
       } else {
         this.at(arm);

@@ -130,10 +130,12 @@ export function slice(rt: Runtime, i: number): void {
     vals[i] = rt.vectors.copyRange(obj, a, b + 1);
     return;
   }
+  // Strings: negative bounds count from the end and stop at the start (Python's rule, so
+  // `""[0:end]` is ""); a bound past the end is still an error (upstream).
   const n = rt.strings.charCount(obj);
-  if (a < 0) a += n;
-  if (b < 0) b += n;
-  if (a < 0 || b > n || a > b) throw new RuntimeError('Invalid slice indices.');
+  if (a < 0) a = Math.max(0, a + n);
+  if (b < 0) b = Math.max(0, b + n);
+  if (b > n || a > b) throw new RuntimeError('Invalid slice indices.');
   vals[i] = rt.strings.substring(obj, a, b);
 }
 

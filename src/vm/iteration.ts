@@ -52,7 +52,7 @@ export function foreachNext(rt: Runtime, seq: number, out: number): boolean {
       break;
     }
     default:
-      throw new RuntimeError(`Cannot iterate over a value of type ${rt.typeName(tags[seq], vals[seq])}.`);
+      throw new RuntimeError('Operand must be a string or range.'); // upstream's text (numbers, nil, ...)
   }
   vals[seq + 1] = k + 1;
   return true;

@@ -262,7 +262,7 @@ export const collectionsNatives: NativeModule = [
         case Kind.STRING:
           if (kindOf(rt, args + 1) !== Kind.STRING) throw new RuntimeError('contains() expects a string to look for in a string.');
           return returnBool(rt, rt.strings.toJs(c).includes(rt.strings.toJs(addr(rt, args + 1))));
-        default: throw new RuntimeError(COLLECTION('contains'));
+        default: throw new RuntimeError('contains() expects a linked list, a float vector, a hash table or a string.');
       }
     },
   },
