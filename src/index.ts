@@ -31,7 +31,7 @@ export class Engine {
     const result = compile(source, file, options);
     if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors };
     try {
-      this.vm.run(result.script);
+      this.vm.run(result.script, file);
       return { kind: 'ok' };
     } catch (e) {
       if (e instanceof MufiRuntimeError) return { kind: 'runtime-error', error: e };

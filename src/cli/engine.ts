@@ -10,7 +10,10 @@ import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME } from './status';
  */
 export function createEngine(o: CliOptions, write: (text: string) => void, trace: (line: string) => void, interrupt?: Int32Array): Engine {
   const engine = new Engine({
-    allocator: { heapLimit: o.heapLimit },
+    allocator: {
+      heapLimit: o.heapLimit, retainMetadata: o.trackSites, neverUnmap: o.quarantine,
+      enableSafety: o.safety, enableTracking: o.tracking, enableLeakDetection: o.leakCheck,
+    },
     gc: { threshold: o.gcThreshold, growth: o.gcGrowth, stress: o.gcStress, verify: o.heapVerify, disabled: o.noGc, trace: o.gcTrace },
     maxFrames: o.maxFrames,
     sandbox: o.sandbox,

@@ -19,7 +19,15 @@ export interface CliOptions {
   gcStats: boolean;
   gcTrace: 'text' | 'json' | null;
   memStats: boolean;
+  memProfile: boolean;
   leakCheck: boolean;
+  /** --gc-report=FILE.html, or null. */
+  gcReport: string | null;
+  /** Allocator configuration: --track-sites, --quarantine, --no-safety, --no-tracking. */
+  trackSites: boolean;
+  quarantine: boolean;
+  safety: boolean;
+  tracking: boolean;
   maxFrames: number;
   sandbox: boolean;
   dumpTokens: boolean;
@@ -31,7 +39,8 @@ export const DEFAULTS: CliOptions = {
   file: null, eval: null, stdin: false, repl: false, links: [], args: [],
   help: false, version: false,
   heapLimit: 2048 * 1024 * 1024, gcThreshold: 1024 * 1024, gcGrowth: 2.0, gcStress: 0,
-  heapVerify: false, noGc: false, gcStats: false, gcTrace: null, memStats: false, leakCheck: false,
+  heapVerify: false, noGc: false, gcStats: false, gcTrace: null, memStats: false, memProfile: false, leakCheck: false,
+  gcReport: null, trackSites: false, quarantine: false, safety: true, tracking: true,
   maxFrames: 10000, sandbox: false, dumpTokens: false, dumpAst: false, dumpBytecode: false,
 };
 
@@ -69,7 +78,7 @@ export const FLAGS: Flag[] = [
   { names: ['--repl'], value: 'none', help: 'start the interactive REPL', apply: (o) => { o.repl = true; } },
   { names: ['--sandbox'], value: 'none', help: 'remove the natives that reach outside the process (fs, net, input, exit)', apply: (o) => { o.sandbox = true; } },
   { names: ['--max-frames'], value: 'required', placeholder: 'N', help: 'call depth limit before "Stack overflow." (default 10000)', apply: (o, v, f) => { o.maxFrames = positiveInt(f, v); } },
-  { names: ['--heap-limit'], value: 'required', placeholder: 'SIZE', help: 'heap size limit, reserved up front (default 2G, at most 4G)', apply: (o, v, f) => { o.heapLimit = size(f, v, 1024 * 1024, 4096 * 1024 * 1024); } },
+  { names: ['--heap-limit'], value: 'required', placeholder: 'SIZE', help: 'heap size limit, reserved up front (default 2G, 1M to 4G)', apply: (o, v, f) => { o.heapLimit = size(f, v, 1024 * 1024, 4096 * 1024 * 1024); } },
   { names: ['--gc-threshold'], value: 'required', placeholder: 'SIZE', help: 'minimum live bytes before the first/next collection (default 1M)', apply: (o, v, f) => { o.gcThreshold = size(f, v, 1, 4096 * 1024 * 1024); } },
   { names: ['--gc-growth'], value: 'required', placeholder: 'F', help: 'next threshold = live bytes x F after each collection (default 2.0, > 1)', apply: (o, v, f) => {
     const n = Number(v);
@@ -85,7 +94,16 @@ export const FLAGS: Flag[] = [
   } },
   { names: ['--gc-stats'], value: 'none', help: 'print collector statistics at exit (stderr)', apply: (o) => { o.gcStats = true; } },
   { names: ['--mem-stats'], value: 'none', help: 'print allocator statistics at exit (stderr)', apply: (o) => { o.memStats = true; } },
-  { names: ['--leak-check'], value: 'none', help: 'at exit, drop all roots, collect, report what remains (exit 70 on leaks)', apply: (o) => { o.leakCheck = true; } },
+  { names: ['--mem-profile'], value: 'none', help: 'print the top allocation sites by bytes and by count at exit (implies --track-sites)', apply: (o) => { o.memProfile = true; o.trackSites = true; } },
+  { names: ['--leak-check'], value: 'none', help: 'at exit, drop all roots, collect, report what remains by kind and site (exit 70 on leaks)', apply: (o) => { o.leakCheck = true; } },
+  { names: ['--gc-report'], value: 'required', placeholder: 'FILE.html', help: 'write an HTML report (heap over time, pauses, live bytes by kind) at exit', apply: (o, v, f) => {
+    if (v === undefined || v.trim() === '') throw new UsageError(`${f}: expected a file name, got ''`);
+    o.gcReport = v;
+  } },
+  { names: ['--track-sites'], value: 'none', help: 'record each block\'s allocation site (file:line, function, native) for reports', apply: (o) => { o.trackSites = true; } },
+  { names: ['--quarantine'], value: 'none', help: 'never reuse freed blocks, so the verifier catches a use-after-free', apply: (o) => { o.quarantine = true; } },
+  { names: ['--no-safety'], value: 'none', help: 'skip double/invalid free checks and poisoning of freed blocks', apply: (o) => { o.safety = false; } },
+  { names: ['--no-tracking'], value: 'none', help: 'keep only global allocator counters (no per-kind or per-size-class figures)', apply: (o) => { o.tracking = false; } },
   { names: ['--dump-tokens'], value: 'none', help: 'print the tokens and exit', apply: (o) => { o.dumpTokens = true; } },
   { names: ['--dump-ast'], value: 'none', help: 'print the syntax tree and exit', apply: (o) => { o.dumpAst = true; } },
   { names: ['--dump-bytecode'], value: 'none', help: 'print the disassembled bytecode and exit', apply: (o) => { o.dumpBytecode = true; } },

@@ -226,7 +226,7 @@ class Repl {
   private async finish(status: number): Promise<void> {
     if (this.done) return;
     this.done = true;
-    if (this.o.gcStats || this.o.memStats || this.o.leakCheck) {
+    if (this.o.gcStats || this.o.memStats || this.o.memProfile || this.o.gcReport !== null || this.o.leakCheck) {
       const r = await this.worker.request({ op: 'final' });
       err(r.err);
       if (r.status !== EXIT_OK && status === EXIT_OK) status = r.status;

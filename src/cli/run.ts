@@ -3,7 +3,8 @@ import { Engine, formatDiagnostic } from '../index';
 import { tokenize, parse, compile, disassemble } from '../compiler';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
-import { gcStatsReport, memStatsReport, leakReport } from './reports';
+import { gcStatsReport, memStatsReport, memProfileReport, leakReport } from './reports';
+import { writeGcReport } from './gc-report';
 import { createEngine, describeOutcome, internalError } from './engine';
 import { wantColor } from './color';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
@@ -76,23 +77,29 @@ export function runProgram(o: CliOptions, source: string, file: string): number 
     stderr(internalError(e));
     return EXIT_RUNTIME;
   }
-  const final = finalReports(o, engine);
+  const final = finalReports(o, engine, file);
   if (final.text !== '') stderr(final.text);
   if (final.failed && status === EXIT_OK) status = EXIT_RUNTIME;
   return status;
 }
 
-/** --gc-stats, --mem-stats and --leak-check at the end of a run or of a REPL session. */
-export function finalReports(o: CliOptions, engine: Engine): { text: string; failed: boolean } {
+/** --gc-stats, --mem-stats, --mem-profile, --gc-report and --leak-check at the end of a run or of a REPL session. */
+export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): { text: string; failed: boolean } {
   const parts: string[] = [];
   let failed = false;
   if (o.gcStats) parts.push(gcStatsReport(engine));
   if (o.memStats) parts.push(memStatsReport(engine));
+  if (o.memProfile) parts.push(memProfileReport(engine));
+  if (o.gcReport !== null) {
+    // Before --leak-check, which releases every root: the report shows the program's own heap.
+    const problem = writeGcReport(o.gcReport, engine, file);
+    if (problem !== null) { parts.push(`mufiz: ${problem}`); failed = true; }
+  }
   if (o.leakCheck) {
     try {
       const leaks = engine.vm.leakCheck();
       if (leaks.length > 0) {
-        parts.push(leakReport(leaks));
+        parts.push(leakReport(leaks, o.trackSites));
         failed = true;
       }
     } catch (e) {

@@ -1,4 +1,4 @@
-import { Allocator, Addr, HEAP_START, LIVE_MAGIC, blockSizeFor } from '../memory';
+import { Allocator, Arena, Addr, HEAP_START, LIVE_MAGIC, blockSizeFor } from '../memory';
 import { GcOptions, DEFAULT_GC_OPTIONS, CollectReason } from './options';
 import { OutOfMemoryError, HeapCorruptionError } from './errors';
 import { GcStats, CollectionRecord, formatTraceLine, formatTraceJson } from './gc-stats';
@@ -66,6 +66,11 @@ export class Collector {
     this.host = host;
   }
 
+  /** Seconds since the collector was created (the time base of trace lines and records). */
+  elapsedSeconds(): number {
+    return (performance.now() - this.startTime) / 1000;
+  }
+
   /** Registers an object kind; `trace` is null for kinds that hold no references. */
   registerKind(kind: number, name: string, trace: TraceFn | null): void {
     this.traceTable[kind] = trace;
@@ -96,6 +101,14 @@ export class Collector {
       if (a === 0) throw new OutOfMemoryError(this.allocator.heap.size);
     }
     return a;
+  }
+
+  /**
+   * An arena whose blocks come through this funnel: taking one may collect first (the arena's
+   * blocks are pinned, so that collection keeps them) and throws OutOfMemoryError at the limit.
+   */
+  newArena(kind: number): Arena {
+    return new Arena(this.allocator, kind, (bytes, k) => this.allocate(bytes, k));
   }
 
   /** Runs a full collection (`requestBytes`: the allocation that asked for it). Returns bytes freed. */

@@ -1,15 +1,19 @@
 import { Heap, Addr } from './heap';
 import {
-  HEADER_BYTES, MIN_BLOCK, HEAP_START, FREE_KIND, QUARANTINE_KIND, MARK_BIT, LIVE_MAGIC,
+  HEADER_BYTES, MIN_BLOCK, HEAP_START, FREE_KIND, QUARANTINE_KIND, MARK_BIT, PIN_BIT, LIVE_MAGIC,
   FREE_MAGIC, SMALL_MAX, CLASS_COUNT, blockSizeFor,
 } from './block';
 import { AllocatorConfig, DEFAULT_ALLOCATOR_CONFIG } from './config';
 import { HeapSafetyError } from './errors';
-import { MemStats, MemStatsSnapshot } from './stats';
+import { MemStats, MemStatsSnapshot, SizeClassRow, LeakRow, HeapWalk, formatMemStats } from './stats';
+import { SiteTable } from './sites';
 
 const POISON = 0xde;
-/** A request size used to judge fragmentation: free blocks smaller than this count as unusable. */
-const TYPICAL_REQUEST_BLOCK = 64;
+/**
+ * A block size used to judge fragmentation: free blocks smaller than this cannot serve a typical
+ * request (an instance with a few fields, a short string), so they count as fragmented.
+ */
+export const TYPICAL_REQUEST_BLOCK = 64;
 
 /**
  * The allocator: the one funnel every heap byte passes through.
@@ -35,9 +39,16 @@ export class Allocator {
   top = HEAP_START;
   /** Highest value `top` has reached. */
   peakTop = HEAP_START;
-  /** Allocation site recorded with each new block when retainMetadata is on (set by the VM). */
+  /**
+   * Allocation site recorded with each new block when retainMetadata is on: `siteProvider()`
+   * when the host set one (it is only called with retainMetadata on), else `currentSite`.
+   */
   currentSite = 0;
+  siteProvider: (() => number) | null = null;
+  /** Block start → site id, with retainMetadata. Entries of freed blocks stay until the block is reused (for double-free reports). */
   readonly sites: Map<number, number> | null;
+  /** Interned site labels and per-site totals, with retainMetadata. */
+  readonly siteTable: SiteTable | null;
 
   private readonly u8: Uint8Array;
   private readonly u16: Uint16Array;
@@ -58,6 +69,7 @@ export class Allocator {
     this.safety = this.config.enableSafety;
     this.quarantine = this.config.neverUnmap;
     this.sites = this.config.retainMetadata ? new Map() : null;
+    this.siteTable = this.config.retainMetadata ? new SiteTable() : null;
   }
 
   /** Allocates a block with room for `bytes` payload bytes. Returns 0 when the heap is full. */
@@ -82,7 +94,7 @@ export class Allocator {
     this.u8[b + 5] = 0;
     this.u16[(b + 6) >>> 1] = LIVE_MAGIC;
     this.recordAlloc(blockSize, kind);
-    if (this.sites !== null) this.sites.set(b, this.currentSite);
+    if (this.sites !== null) this.recordSite(b, blockSize);
     return b + HEADER_BYTES;
   }
 
@@ -90,9 +102,9 @@ export class Allocator {
     if (this.safety) this.checkLive(addr, 'free');
     const b = addr - HEADER_BYTES;
     const size = this.u32[b >>> 2];
-    this.recordFree(size, this.u8[b + 4]);
-    if (this.sites !== null) this.sites.delete(b);
-    this.release(b, size);
+    const kind = this.u8[b + 4];
+    this.recordFree(size, kind);
+    this.release(b, size, kind);
   }
 
   /** Resizes a block's payload, moving it if needed; the contents up to the smaller size are kept. */
@@ -148,6 +160,15 @@ export class Allocator {
     this.u8[addr - 3] |= MARK_BIT;
   }
 
+  /** Pins a live block: sweeps keep it although nothing marks it (arena buffers). */
+  pin(addr: Addr): void {
+    this.u8[addr - 3] |= PIN_BIT;
+  }
+
+  isPinned(addr: Addr): boolean {
+    return (this.u8[addr - 3] & PIN_BIT) !== 0;
+  }
+
   /**
    * Frees every live block whose mark bit is clear and clears the marks of the survivors,
    * coalescing adjacent free blocks and rebuilding the free lists. Calls `onFree(addr, kind,
@@ -168,20 +189,20 @@ export class Allocator {
         if (runStart === 0) runStart = b;
       } else if (kind === QUARANTINE_KIND) {
         if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
-      } else if ((u8[b + 5] & MARK_BIT) !== 0) {
-        u8[b + 5] = 0;
+      } else if ((u8[b + 5] & (MARK_BIT | PIN_BIT)) !== 0) {
+        u8[b + 5] &= ~MARK_BIT;
         if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
       } else {
         if (onFree !== null) onFree(b + HEADER_BYTES, kind, size);
         freed += size;
         this.recordFree(size, kind);
-        if (this.sites !== null) this.sites.delete(b);
         if (this.quarantine) {
-          this.quarantineBlock(b, size);
+          this.quarantineBlock(b, size, kind);
           if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
         } else {
           if (this.safety) u8.fill(POISON, b + HEADER_BYTES, b + size);
           u8[b + 4] = FREE_KIND;
+          u8[b + 5] = kind;
           this.u16[(b + 6) >>> 1] = FREE_MAGIC;
           if (runStart === 0) runStart = b;
         }
@@ -200,19 +221,37 @@ export class Allocator {
     }
   }
 
-  /** Counts live blocks and bytes by walking the heap (for checks against the counters). */
-  walkTotals(): { count: number; bytes: number; freeBytes: number; countByKind: Map<number, number>; bytesByKind: Map<number, number> } {
-    let count = 0, bytes = 0, freeBytes = 0;
+  /**
+   * Everything the counters claim, recounted by walking the heap block by block (for checks
+   * against the counters: the verifier and the unit tests).
+   */
+  walkTotals(): HeapWalk {
+    let count = 0, bytes = 0, freeBytes = 0, freeBlocks = 0, fragmentedBytes = 0, quarantinedBytes = 0;
     const countByKind = new Map<number, number>(), bytesByKind = new Map<number, number>();
+    const liveCountByClass = new Float64Array(CLASS_COUNT), liveBytesByClass = new Float64Array(CLASS_COUNT);
+    const freeCountByClass = new Float64Array(CLASS_COUNT), freeBytesByClass = new Float64Array(CLASS_COUNT);
     this.forEachBlock((_b, size, kind) => {
-      if (kind === FREE_KIND) { freeBytes += size; return; }
-      if (kind === QUARANTINE_KIND) return;
+      const cls = size <= SMALL_MAX ? size >>> 3 : 0;
+      if (kind === FREE_KIND) {
+        freeBytes += size;
+        freeBlocks++;
+        freeCountByClass[cls]++;
+        freeBytesByClass[cls] += size;
+        if (size < TYPICAL_REQUEST_BLOCK) fragmentedBytes += size;
+        return;
+      }
+      if (kind === QUARANTINE_KIND) { quarantinedBytes += size; return; }
       count++;
       bytes += size;
       countByKind.set(kind, (countByKind.get(kind) ?? 0) + 1);
       bytesByKind.set(kind, (bytesByKind.get(kind) ?? 0) + size);
+      liveCountByClass[cls]++;
+      liveBytesByClass[cls] += size;
     });
-    return { count, bytes, freeBytes, countByKind, bytesByKind };
+    return {
+      count, bytes, freeBytes, freeBlocks, fragmentedBytes, quarantinedBytes, countByKind, bytesByKind,
+      liveCountByClass, liveBytesByClass, freeCountByClass, freeBytesByClass, extent: this.top - HEAP_START,
+    };
   }
 
   /**
@@ -273,34 +312,113 @@ export class Allocator {
     return false;
   }
 
+  /**
+   * The statistics. Counters are kept on every alloc and free; free-list figures are counted
+   * from the free lists (not the heap), so a test can compare both with `walkTotals()`.
+   */
   getMemStats(): MemStatsSnapshot {
     const s = this.stats;
-    let freeBytes = 0, fragmentedBytes = 0;
+    let freeBytes = 0, freeBlocks = 0, fragmentedBytes = 0;
+    const freeCountByClass = new Float64Array(CLASS_COUNT), freeBytesByClass = new Float64Array(CLASS_COUNT);
     const u32 = this.u32;
-    for (let c = 0; c < CLASS_COUNT; c++) {
-      for (let f = this.smallHeads[c]; f !== 0; f = u32[(f + HEADER_BYTES) >>> 2]) {
+    const countList = (head: number) => {
+      for (let f = head; f !== 0; f = u32[(f + HEADER_BYTES) >>> 2]) {
         const size = u32[f >>> 2];
+        const cls = size <= SMALL_MAX ? size >>> 3 : 0;
         freeBytes += size;
+        freeBlocks++;
+        freeCountByClass[cls]++;
+        freeBytesByClass[cls] += size;
         if (size < TYPICAL_REQUEST_BLOCK) fragmentedBytes += size;
       }
-    }
-    for (let f = this.largeHead; f !== 0; f = u32[(f + HEADER_BYTES) >>> 2]) freeBytes += u32[f >>> 2];
+    };
+    for (let c = 0; c < CLASS_COUNT; c++) countList(this.smallHeads[c]);
+    countList(this.largeHead);
     const byKind: MemStatsSnapshot['byKind'] = [];
     for (let k = 1; k < 255; k++) {
       if (s.allocsByKind[k] === 0) continue;
-      byKind.push({ kind: this.kindNames[k] ?? `kind ${k}`, count: s.liveCountByKind[k], bytes: s.liveBytesByKind[k], allocations: s.allocsByKind[k] });
+      byKind.push({ kind: this.kindName(k), count: s.liveCountByKind[k], bytes: s.liveBytesByKind[k], allocations: s.allocsByKind[k] });
     }
+    const bySizeClass: SizeClassRow[] = [];
+    for (let c = 0; c < CLASS_COUNT; c++) {
+      if (s.liveCountByClass[c] === 0 && freeCountByClass[c] === 0 && s.allocsByClass[c] === 0) continue;
+      bySizeClass.push({
+        blockSize: c === 0 ? 'large' : c * 8, liveCount: s.liveCountByClass[c], liveBytes: s.liveBytesByClass[c],
+        freeCount: freeCountByClass[c], freeBytes: freeBytesByClass[c], allocations: s.allocsByClass[c],
+      });
+    }
+    const extent = this.top - HEAP_START;
     return {
       totalAllocations: s.totalAllocations, totalFrees: s.totalFrees,
       currentAllocations: s.currentAllocations, peakAllocations: s.peakAllocations,
       bytesAllocated: s.bytesAllocated, bytesFreed: s.bytesFreed,
       currentBytes: s.currentBytes, peakBytes: s.peakBytes,
-      committedBytes: this.peakTop - HEAP_START, freeBytes, fragmentedBytes,
-      heapLimit: this.heap.size, reservationReduced: this.heap.reduced, byKind,
+      committedBytes: this.peakTop - HEAP_START, extentBytes: extent, freeBytes, freeBlocks, fragmentedBytes,
+      quarantinedBytes: extent - s.currentBytes - freeBytes,
+      heapLimit: this.heap.size, reservationReduced: this.heap.reduced, requestedLimit: this.heap.requested,
+      tracking: this.tracking, byKind, bySizeClass,
     };
   }
 
+  /** printMemStats(): the statistics in the seed's `Memory Statistics:` layout, to `write` (stderr by default). */
+  printMemStats(write: (text: string) => void = (t) => process.stderr.write(t)): void {
+    write(formatMemStats(this.getMemStats()) + '\n');
+  }
+
+  /**
+   * checkForLeaks(): every live block, grouped by kind and (with retainMetadata) allocation
+   * site, largest first. Called after the host dropped its roots and collected, so whatever is
+   * listed is a leak; an empty list means none.
+   */
+  checkForLeaks(): LeakRow[] {
+    const groups = new Map<string, LeakRow>();
+    const sites = this.sites, table = this.siteTable;
+    this.forEachBlock((b, size, kind) => {
+      if (kind === FREE_KIND || kind === QUARANTINE_KIND) return;
+      const site = sites !== null && table !== null ? table.label(sites.get(b) ?? 0) : '';
+      const key = `${kind}\u0000${site}`;
+      let row = groups.get(key);
+      if (row === undefined) {
+        row = { kind: this.kindName(kind), site, count: 0, bytes: 0 };
+        groups.set(key, row);
+      }
+      row.count++;
+      row.bytes += size;
+    });
+    return [...groups.values()].sort((x, y) => y.bytes - x.bytes || (x.kind + x.site < y.kind + y.site ? -1 : 1));
+  }
+
+  /**
+   * deinit(): the end of the allocator's life. Returns the leaks (when enableLeakDetection is
+   * on; otherwise an empty list) and then empties the heap, so the allocator starts over.
+   */
+  deinit(): LeakRow[] {
+    const leaks = this.config.enableLeakDetection ? this.checkForLeaks() : [];
+    this.top = HEAP_START;
+    this.smallHeads.fill(0);
+    this.largeHead = 0;
+    this.stats.reset();
+    if (this.sites !== null) this.sites.clear();
+    return leaks;
+  }
+
+  /** The allocation site label of a block (payload address), or '' without retainMetadata. */
+  siteOf(addr: Addr): string {
+    if (this.sites === null || this.siteTable === null) return '';
+    return this.siteTable.label(this.sites.get(addr - HEADER_BYTES) ?? 0);
+  }
+
+  kindName(kind: number): string {
+    return this.kindNames[kind] ?? `kind ${kind}`;
+  }
+
   // --- internals ---
+
+  private recordSite(b: number, size: number): void {
+    const id = this.siteProvider !== null ? this.siteProvider() : this.currentSite;
+    (this.sites as Map<number, number>).set(b, id);
+    (this.siteTable as SiteTable).record(id, size);
+  }
 
   private recordAlloc(size: number, kind: number): void {
     const s = this.stats;
@@ -312,7 +430,10 @@ export class Allocator {
       s.liveCountByKind[kind]++;
       s.liveBytesByKind[kind] += size;
       s.allocsByKind[kind]++;
-      s.liveCountByClass[size <= SMALL_MAX ? size >>> 3 : 0]++;
+      const cls = size <= SMALL_MAX ? size >>> 3 : 0;
+      s.liveCountByClass[cls]++;
+      s.liveBytesByClass[cls] += size;
+      s.allocsByClass[cls]++;
     }
   }
 
@@ -325,43 +446,70 @@ export class Allocator {
     if (this.tracking) {
       s.liveCountByKind[kind]--;
       s.liveBytesByKind[kind] -= size;
-      s.liveCountByClass[size <= SMALL_MAX ? size >>> 3 : 0]--;
+      const cls = size <= SMALL_MAX ? size >>> 3 : 0;
+      s.liveCountByClass[cls]--;
+      s.liveBytesByClass[cls] -= size;
     }
   }
 
+  /** Throws HeapSafetyError unless `addr` is the payload address of a live block. */
   private checkLive(addr: Addr, what: string): void {
     const b = addr - HEADER_BYTES;
     if (addr % 8 !== 0 || b < HEAP_START || addr >= this.top) {
-      throw new HeapSafetyError(`invalid ${what} of address ${addr}: not a heap block`);
+      throw new HeapSafetyError(`invalid ${what} of address ${addr}: not a heap block${this.describeContaining(addr)}`);
     }
     const magic = this.u16[(b + 6) >>> 1];
     if (magic === FREE_MAGIC) {
-      const kind = this.u8[b + 4] === QUARANTINE_KIND ? 'quarantined' : 'free';
-      throw new HeapSafetyError(`double ${what} of address ${addr}: the block is already ${kind}`);
+      const state = this.u8[b + 4] === QUARANTINE_KIND ? 'quarantined' : 'free';
+      throw new HeapSafetyError(`double ${what} of address ${addr}: the block is already ${state} (${this.describeBlock(b, this.u8[b + 5])})`);
     }
     if (magic !== LIVE_MAGIC) {
-      throw new HeapSafetyError(`invalid ${what} of address ${addr}: no block starts there`);
+      throw new HeapSafetyError(`invalid ${what} of address ${addr}: no block starts there${this.describeContaining(addr)}`);
     }
   }
 
-  /** Puts a block that was live back on a free list (or into quarantine). */
-  private release(b: number, size: number): void {
-    if (this.quarantine) { this.quarantineBlock(b, size); return; }
-    if (this.safety) this.u8.fill(POISON, b + HEADER_BYTES, b + size);
-    this.pushFree(b, size);
+  /** "a string block of 32 bytes at 4096, allocated at main.mufi:3 in f()" (the site only with retainMetadata). */
+  private describeBlock(b: number, kind: number): string {
+    const id = this.sites !== null ? this.sites.get(b) ?? 0 : 0;
+    const site = id !== 0 && this.siteTable !== null ? `, allocated at ${this.siteTable.label(id)}` : '';
+    const what = kind === 0 ? 'block' : `${this.kindName(kind)} block`;
+    return `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} of ${this.u32[b >>> 2]} bytes at ${b + HEADER_BYTES}${site}`;
   }
 
-  private quarantineBlock(b: number, size: number): void {
+  /** For an address inside some block: ", inside <that block>" (found by a walk: error path only). */
+  private describeContaining(addr: Addr): string {
+    if (addr < HEAP_START || addr >= this.top) return '';
+    for (let b = HEAP_START; b < this.top; b += this.u32[b >>> 2]) {
+      const size = this.u32[b >>> 2];
+      if (size < MIN_BLOCK) return '';
+      if (addr < b + size) {
+        const kind = this.u8[b + 4];
+        const live = kind !== FREE_KIND && kind !== QUARANTINE_KIND;
+        return `, inside ${live ? '' : 'a freed block: '}${this.describeBlock(b, live ? kind : this.u8[b + 5])}`;
+      }
+    }
+    return '';
+  }
+
+  /** Puts a block that was live back on a free list (or into quarantine), remembering its kind. */
+  private release(b: number, size: number, kind: number): void {
+    if (this.quarantine) { this.quarantineBlock(b, size, kind); return; }
+    if (this.safety) this.u8.fill(POISON, b + HEADER_BYTES, b + size);
+    this.pushFree(b, size);
+    this.u8[b + 5] = kind;
+  }
+
+  private quarantineBlock(b: number, size: number, kind: number): void {
     this.u8.fill(POISON, b + HEADER_BYTES, b + size);
     this.u8[b + 4] = QUARANTINE_KIND;
-    this.u8[b + 5] = 0;
+    this.u8[b + 5] = kind;
     this.u16[(b + 6) >>> 1] = FREE_MAGIC;
   }
 
+  /** Byte 5 (the former kind) is left as it is: the callers that know it set it. */
   private pushFree(b: number, size: number): void {
     this.u32[b >>> 2] = size;
     this.u8[b + 4] = FREE_KIND;
-    this.u8[b + 5] = 0;
     this.u16[(b + 6) >>> 1] = FREE_MAGIC;
     const link = (b + HEADER_BYTES) >>> 2;
     if (size <= SMALL_MAX) {

@@ -4,7 +4,9 @@
  *   block start b (8-aligned)      payload address a = b + 8
  *   +0  u32  block size in bytes (header included; a multiple of 8, at least 16)
  *   +4  u8   kind (FREE_KIND for a free block, QUARANTINE_KIND for a quarantined one)
- *   +5  u8   flags (MARK_BIT: reached by the current collection)
+ *   +5  u8   live block: flags (MARK_BIT: reached by the current collection; PIN_BIT: kept by
+ *            every sweep, for arena buffers that no object references);
+ *            free or quarantined block: the kind it had while live (for safety reports)
  *   +6  u16  magic: LIVE_MAGIC on allocated blocks, FREE_MAGIC otherwise (catches invalid frees)
  *   +8  payload; for a free block the first u32 is the next-free link
  *
@@ -21,6 +23,8 @@ export const FREE_KIND = 0;
 export const QUARANTINE_KIND = 255;
 
 export const MARK_BIT = 1;
+/** A pinned block survives sweeps without being marked (arena buffers, held by the host). */
+export const PIN_BIT = 2;
 
 export const LIVE_MAGIC = 0xb10c;
 export const FREE_MAGIC = 0xf4ee;

@@ -81,6 +81,9 @@ export class Runtime implements GcHost {
 
   readonly natives: NativeFn[] = [];
   readonly nativeNames: string[] = [];
+  /** The native being called (its id), or -1: kept only with --track-sites, for allocation sites. */
+  currentNative = -1;
+  private readonly trackNatives: boolean;
   private readonly nativeObjects: Addr[] = [];
 
   /** Objects held by the host while it allocates more (loader, natives). */
@@ -107,6 +110,7 @@ export class Runtime implements GcHost {
     this.write = options.write;
     this.maxFrames = options.maxFrames;
     this.interrupt = options.interrupt ?? new Int32Array(1);
+    this.trackNatives = options.allocator.retainMetadata === true;
     // Room for maxFrames frames of a function with up to 128 slots; deeper stacks overflow.
     this.stackCapacity = options.maxFrames * 128 + 65536;
     this.stackTags = new Uint8Array(this.stackCapacity);
@@ -182,7 +186,9 @@ export class Runtime implements GcHost {
 
   defineNative(def: NativeDef): void {
     const id = this.natives.length;
-    this.natives.push(def.fn);
+    // With --track-sites, wrap the native so allocations inside it know which native made them
+    // (the interpreter calls natives by id and records nothing itself); free otherwise.
+    this.natives.push(this.trackNatives ? trackedNative(this, id, def.fn) : def.fn);
     this.nativeNames.push(def.name);
     const name = this.strings.fromJs(def.name);
     this.pushRoot(name);
@@ -216,6 +222,18 @@ export class Runtime implements GcHost {
     this.resultVal = this.strings.fromJs(text);
     this.resultTag = Tag.OBJ;
   }
+}
+
+function trackedNative(rt: Runtime, id: number, fn: NativeFn): NativeFn {
+  return (r, args, argc) => {
+    const outer = rt.currentNative;
+    rt.currentNative = id;
+    try {
+      fn(r, args, argc);
+    } finally {
+      rt.currentNative = outer;
+    }
+  };
 }
 
 const KIND_TYPE_NAMES: string[] = [];

@@ -8,6 +8,8 @@ import { execute, resetStack } from './interpreter';
 import { MufiRuntimeError } from './errors';
 import { allNatives } from './natives';
 import { L } from './layout';
+import { installSiteProvider } from './alloc-sites';
+import { LeakRow } from '../memory';
 
 export interface VMOptions {
   allocator: Partial<AllocatorConfig>;
@@ -34,12 +36,17 @@ export class VM {
       natives: allNatives({ sandbox: options.sandbox ?? false }),
       interrupt: options.interrupt,
     });
+    installSiteProvider(this.runtime, () => this.file);
   }
 
+  /** The file of the script being run (for allocation sites). */
+  private file = '<script>';
+
   /** Runs a compiled script to completion. Throws MufiRuntimeError, ExitRequest or OutOfMemoryError. */
-  run(script: Prototype): void {
+  run(script: Prototype, file = '<script>'): void {
     const rt = this.runtime;
     resetStack(rt, 0);
+    this.file = file;
     let fn;
     try {
       fn = loadPrototype(rt, script);
@@ -79,12 +86,13 @@ export class VM {
 
   /**
    * For --leak-check: drop every root, collect, and report what is still allocated.
-   * Returns the live blocks by kind (empty when nothing leaked). The VM is unusable afterwards.
+   * Returns the live blocks by kind and allocation site (empty when nothing leaked). The VM
+   * is unusable afterwards.
    */
-  leakCheck(): { kind: string; count: number; bytes: number }[] {
+  leakCheck(): LeakRow[] {
     const rt = this.runtime;
     rt.releaseRoots();
     rt.gc.collect('exit');
-    return rt.allocator.getMemStats().byKind.filter((k) => k.count > 0).map((k) => ({ kind: k.kind, count: k.count, bytes: k.bytes }));
+    return rt.allocator.checkForLeaks();
   }
 }

@@ -1,0 +1,56 @@
+import type { Runtime } from '../runtime';
+import { NativeModule } from './native';
+import { expectArgCount, returnDouble, returnInt } from './args';
+
+/**
+ * gc: the collector and the heap, seen from a program.
+ *   gc_collect()  runs a full collection now; returns the bytes it freed
+ *   mem_usage()   live bytes in the heap now (every block's size, headers included)
+ *   gc_stats()    the statistics as a hash table: its keys and values are gcStatsEntries()
+ * Byte counts above 2^31 - 1 are returned as doubles, not wrapped ints.
+ */
+export const gcNatives: NativeModule = [
+  {
+    name: 'gc_collect',
+    fn(rt, _args, argc) {
+      expectArgCount('gc_collect', argc, 0);
+      returnCount(rt, rt.gc.collect('explicit'));
+    },
+  },
+  {
+    name: 'mem_usage',
+    fn(rt, _args, argc) {
+      expectArgCount('mem_usage', argc, 0);
+      returnCount(rt, rt.allocator.stats.currentBytes);
+    },
+  },
+];
+
+/**
+ * The entries of gc_stats(), in a fixed order. Counts are whole numbers; `*_ms` are doubles.
+ * (gc_stats itself wraps these in a hash table, which lives with the collections natives.)
+ */
+export function gcStatsEntries(rt: Runtime): Array<[string, number]> {
+  const g = rt.gc.stats, m = rt.allocator.stats;
+  return [
+    ['collections', g.collections],
+    ['pause_total_ms', g.totalPauseMs],
+    ['pause_max_ms', g.maxPauseMs],
+    ['pause_p50_ms', g.pausePercentile(50)],
+    ['pause_p99_ms', g.pausePercentile(99)],
+    ['bytes_allocated', m.bytesAllocated],
+    ['bytes_freed', m.bytesFreed],
+    ['live_bytes', m.currentBytes],
+    ['live_objects', m.currentAllocations],
+    ['peak_bytes', m.peakBytes],
+    ['objects_freed', g.objectsFreed],
+    ['total_allocations', m.totalAllocations],
+    ['next_gc_bytes', Math.round(rt.gc.nextGC)],
+    ['heap_limit_bytes', rt.allocator.heap.size],
+  ];
+}
+
+function returnCount(rt: Runtime, n: number): void {
+  if (n <= 0x7fffffff) returnInt(rt, n);
+  else returnDouble(rt, n);
+}

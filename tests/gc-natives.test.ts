@@ -1,0 +1,51 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Engine } from '../src/index';
+import { MIB } from '../src/memory';
+import { gcStatsEntries } from '../src/vm/natives/gc';
+
+/** gc_collect() and mem_usage() return exact figures; gcStatsEntries (behind gc_stats()) matches the collector. */
+
+function run(src: string): { out: string; engine: Engine } {
+  let out = '';
+  const engine = new Engine({ write: (s) => { out += s; }, allocator: { heapLimit: 32 * MIB } });
+  const o = engine.run(src, 't.mufi');
+  assert.is(o.kind, 'ok', JSON.stringify(o));
+  return { out, engine };
+}
+
+test('mem_usage() is the allocator\'s live byte count; gc_collect() returns exactly the bytes freed', () => {
+  const { out, engine } = run(`
+class N { init(next) { self.next = next; } }
+var head = nil;
+var i = 0;
+while (i < 1000) { head = N(head); i = i + 1; }
+print mem_usage();
+head = nil;
+var before = mem_usage();
+var freed = gc_collect();
+print freed;
+print before - mem_usage();
+`);
+  const [usage, freed, diff] = out.trim().split('\n').map(Number);
+  assert.ok(usage > 1000 * 40, `a thousand instances are counted (${usage})`);
+  assert.ok(freed >= 1000 * 40, `the chain was freed (${freed})`);
+  assert.is(freed, diff, 'bytes freed equal the drop in mem_usage()');
+  assert.is(engine.vm.runtime.allocator.walkTotals().bytes, engine.vm.runtime.allocator.stats.currentBytes);
+});
+
+test('gcStatsEntries: the keys of gc_stats() with the collector\'s and allocator\'s values', () => {
+  const { engine } = run('var i = 0; while (i < 3) { gc_collect(); i = i + 1; }');
+  const rt = engine.vm.runtime;
+  const entries = new Map(gcStatsEntries(rt));
+  assert.equal([...entries.keys()], ['collections', 'pause_total_ms', 'pause_max_ms', 'pause_p50_ms', 'pause_p99_ms', 'bytes_allocated',
+    'bytes_freed', 'live_bytes', 'live_objects', 'peak_bytes', 'objects_freed', 'total_allocations', 'next_gc_bytes', 'heap_limit_bytes']);
+  assert.is(entries.get('collections'), 3);
+  assert.is(entries.get('live_bytes'), rt.allocator.walkTotals().bytes);
+  assert.is(entries.get('live_objects'), rt.allocator.walkTotals().count);
+  assert.is(entries.get('heap_limit_bytes'), 32 * MIB);
+  assert.ok(entries.get('pause_max_ms')! >= entries.get('pause_p50_ms')!);
+  assert.ok(entries.get('peak_bytes')! >= entries.get('live_bytes')!);
+});
+
+test.run();
