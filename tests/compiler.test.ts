@@ -341,7 +341,7 @@ test('switch compiles arms in order with the default last', () => {
   assert.equal(ops(p), [
     'GET_GLOBAL',
     'GET_LOCAL', 'CONSTANT', 'EQUAL', 'POP_JUMP_IF_FALSE', 'CONSTANT', 'PRINT', 'JUMP',
-    'GET_LOCAL', 'CONSTANT', 'GREATER_EQUAL', 'POP_JUMP_IF_FALSE', 'GET_LOCAL', 'CONSTANT', 'LESS', 'POP_JUMP_IF_FALSE',
+    'GET_LOCAL', 'CONSTANT', 'CONSTANT', 'RANGE', 'EQUAL', 'POP_JUMP_IF_FALSE', // range arm: membership
     'CONSTANT', 'PRINT', 'JUMP',
     'GET_LOCAL', 'CONSTANT', 'EQUAL', 'POP_JUMP_IF_FALSE', 'CONSTANT', 'SET_GLOBAL', 'POP', 'JUMP',
     'CONSTANT', 'PRINT', // default

@@ -1,17 +1,17 @@
 import { Runtime } from './runtime';
 import { L } from './layout';
+import { OPERAND_BYTES, OP_NAMES, Op } from '../compiler/opcodes';
 
 /**
  * Allocation sites for `--track-sites` (allocator config retainMetadata): the allocator asks
  * this provider, at each allocation, for the id of a label such as
  *
  *   main.mufi:14 in build() native str()     allocated by a native: its call's exact line
- *   main.mufi:12 in build() (interpreter)     allocated by the interpreter itself (closure,
- *                                             concatenation, instance...): the function's first line
+ *   main.mufi:12 in build() op ADD             allocated by the interpreter itself: the
+ *                                             instruction that allocated (closure, concatenation…)
  *
- * Why the interpreter's own allocations get the function's line: the dispatch loop keeps ip in
- * a local and saves it in frameIp only before calls, so at an allocation made by an opcode the
- * saved ip is stale. Natives are called after the save, so their line is exact.
+ * The dispatch loop saves ip in frameIp before every instruction that may allocate, so the
+ * saved ip lies inside the allocating instruction (just past its operands).
  *
  * Installed only with retainMetadata, so the cost (a frame lookup and a cache probe per
  * allocation) is paid only then.
@@ -32,20 +32,39 @@ export function installSiteProvider(rt: Runtime, currentFile: () => string): voi
     if (fc === 0) return table.intern(`${currentFile()} (loading)`);
     const fn = rt.u32[(rt.frameClosure[fc - 1] + L.CLOSURE_FN) >>> 2];
     const native = rt.currentNative;
+    const code = rt.u32[(fn + L.FN_CODE) >>> 2];
+    const offset = rt.frameIp[fc - 1] - 1 - code;
+    const inCode = offset >= 0 && offset < rt.u32[(fn + L.FN_CODE_LEN) >>> 2];
     const lines = rt.u32[(fn + L.FN_LINES) >>> 2] >>> 2;
-    let line = rt.i32[lines];
-    if (native >= 0) {
-      const offset = rt.frameIp[fc - 1] - 1 - rt.u32[(fn + L.FN_CODE) >>> 2];
-      if (offset >= 0 && offset < rt.u32[(fn + L.FN_CODE_LEN) >>> 2]) line = rt.i32[lines + offset];
-    }
-    const key = (fn * 65536 + (line & 0xffff)) * 1024 + (native + 1);
+    const line = rt.i32[lines + (inCode ? offset : 0)];
+    const key = (fn * 65536 + (inCode ? offset & 0xffff : 0xffff)) * 1024 + (native + 1);
     let id = cache.get(key);
     if (id === undefined) {
       const name = rt.formatter.functionName(fn);
       const where = `${currentFile()}:${line} in ${name === '' ? 'script' : `${name}()`}`;
-      id = table.intern(native >= 0 ? `${where} native ${rt.nativeNames[native]}()` : `${where} (interpreter)`);
+      const what = native >= 0 ? `native ${rt.nativeNames[native]}()` : inCode ? `op ${OP_NAMES[opcodeAt(rt, fn, offset)]}` : 'op ?';
+      id = table.intern(`${where} ${what}`);
       cache.set(key, id);
     }
     return id;
   };
+}
+
+/** The opcode of the instruction that contains byte `offset` of function `fn`'s code. */
+function opcodeAt(rt: Runtime, fn: number, offset: number): number {
+  const u8 = rt.u8, code = rt.u32[(fn + L.FN_CODE) >>> 2];
+  let at = 0;
+  for (;;) {
+    const op = u8[code + at];
+    let next = at + 1 + (OPERAND_BYTES[op] ?? 0);
+    if (op === Op.CLOSURE) {
+      // Two bytes per upvalue follow; the count is in the function constant the operand names.
+      const k = u8[code + at + 1] | (u8[code + at + 2] << 8);
+      const constants = rt.u32[(fn + L.FN_CONSTANTS) >>> 2];
+      const proto = rt.f64[(constants + k * L.VALUE_SLOT + 8) >>> 3];
+      next += 2 * rt.u32[(proto + L.FN_UPVALUES) >>> 2];
+    }
+    if (offset < next) return op;
+    at = next;
+  }
 }

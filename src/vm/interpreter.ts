@@ -13,6 +13,9 @@ import { foreachNext } from './iteration';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from './literals';
 
 /**
+ * Before anything that may allocate, the loop also saves ip in the frame (`frameIp`), so an
+ * allocation site (--track-sites) and a collection see the exact instruction.
+ *
  * The dispatch loop. Runs from the frame on top of the stack until the frame count drops back
  * to `stopAt` (0 for a whole script). ip, sp, the frame base and the constants' address are
  * kept in locals; rt.sp is written back before anything that may allocate (the collector reads
@@ -127,7 +130,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.GET_PROPERTY: {
           const name = constantObject(u8, f64, constants, ip);
           ip += 2;
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           getProperty(rt, sp - 1, name);
           break;
         }
@@ -137,7 +140,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           ip += 3;
           tags[sp] = tags[s];
           vals[sp++] = vals[s];
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           getProperty(rt, sp - 1, name);
           break;
         }
@@ -145,7 +148,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.SET_PROPERTY_POP: {
           const name = constantObject(u8, f64, constants, ip);
           ip += 2;
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           setProperty(rt, sp - 2, name);
           if (u8[ip - 3] === Op.SET_PROPERTY) {
             tags[sp - 2] = tags[sp - 1];
@@ -162,7 +165,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           const superclass = vals[--sp] >>> 0;
           const me = tables.find(superclass + L.CLASS_METHODS, name);
           if (me === 0) throw new RuntimeError(`Undefined property '${rt.strings.toJs(name)}'.`);
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           const bound = objects.boundMethod(tags[sp - 1], vals[sp - 1], f64[(me + 8) >>> 3] >>> 0);
           tags[sp - 1] = Tag.OBJ;
           vals[sp - 1] = bound;
@@ -205,7 +208,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           } else {
             tags[sp] = tb;
             vals[sp] = b;
-            rt.sp = sp + 1;
+            rt.sp = sp + 1; frameIp[rt.frameCount - 1] = ip;
             objectArithmetic(rt, add ? ArithOp.ADD : ArithOp.SUB, sp - 1);
           }
           break;
@@ -218,10 +221,10 @@ export function execute(rt: Runtime, stopAt: number): void {
             tags[sp - 2] = Tag.DOUBLE;
             vals[sp - 2] = vals[sp - 2] + vals[sp - 1];
           } else if (ta === Tag.OBJ && tb === Tag.OBJ && u8[vals[sp - 2] - 4] === Kind.STRING && u8[vals[sp - 1] - 4] === Kind.STRING) {
-            rt.sp = sp; // both operands stay on the stack (rooted) while the result is built
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip; // both operands stay on the stack (rooted) while the result is built
             vals[sp - 2] = rt.strings.concat(vals[sp - 2] >>> 0, vals[sp - 1] >>> 0);
           } else {
-            rt.sp = sp;
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
             objectArithmetic(rt, ArithOp.ADD, sp - 2);
           }
           sp--;
@@ -235,7 +238,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             tags[sp - 2] = Tag.DOUBLE;
             vals[sp - 2] = vals[sp - 2] - vals[sp - 1];
           } else {
-            rt.sp = sp;
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
             objectArithmetic(rt, ArithOp.SUB, sp - 2);
           }
           sp--;
@@ -249,7 +252,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             tags[sp - 2] = Tag.DOUBLE;
             vals[sp - 2] = vals[sp - 2] * vals[sp - 1];
           } else {
-            rt.sp = sp;
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
             objectArithmetic(rt, ArithOp.MUL, sp - 2);
           }
           sp--;
@@ -258,7 +261,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.DIVIDE: {
           const ta = tags[sp - 2], tb = tags[sp - 1];
           if ((ta !== Tag.INT && ta !== Tag.DOUBLE) || (tb !== Tag.INT && tb !== Tag.DOUBLE)) {
-            rt.sp = sp;
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
             objectArithmetic(rt, ArithOp.DIV, sp - 2);
           } else {
             tags[sp - 2] = Tag.DOUBLE;
@@ -299,7 +302,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           const t = tags[sp - 1];
           if (t === Tag.INT) vals[sp - 1] = -vals[sp - 1] | 0;
           else if (t === Tag.DOUBLE) vals[sp - 1] = -vals[sp - 1];
-          else if (t === Tag.OBJ && u8[vals[sp - 1] - 4] === Kind.COMPLEX) { rt.sp = sp; negateComplex(rt, sp - 1); }
+          else if (t === Tag.OBJ && u8[vals[sp - 1] - 4] === Kind.COMPLEX) { rt.sp = sp; frameIp[rt.frameCount - 1] = ip; negateComplex(rt, sp - 1); }
           else throw new RuntimeError('Operand must be a number.');
           break;
         }
@@ -398,7 +401,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             callee = u32[(callee + L.BOUND_METHOD) >>> 2];
             kind = Kind.CLOSURE;
           } else if (kind === Kind.CLASS) {
-            rt.sp = sp;
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
             const inst = objects.instance(callee);
             tags[calleeSlot] = Tag.OBJ;
             vals[calleeSlot] = inst;
@@ -431,7 +434,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             break;
           }
           if (kind === Kind.NATIVE) {
-            rt.sp = sp;
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
             frameIp[rt.frameCount - 1] = ip;
             rt.resultTag = Tag.NIL;
             rt.natives[u32[(callee + L.NATIVE_ID) >>> 2]](rt, calleeSlot + 1, argc);
@@ -446,11 +449,11 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.CLOSURE: {
           const proto = constantObject(u8, f64, constants, ip);
           ip += 2;
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           const c = objects.closure(proto);
           tags[sp] = Tag.OBJ;
           vals[sp++] = c;
-          rt.sp = sp; // the new closure is rooted while its upvalues are captured
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip; // the new closure is rooted while its upvalues are captured
           const n = u32[(proto + L.FN_UPVALUES) >>> 2];
           for (let i = 0; i < n; i++) {
             const isLocal = u8[ip++];
@@ -489,7 +492,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.CLASS: {
           const name = constantObject(u8, f64, constants, ip);
           ip += 2;
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           tags[sp] = Tag.OBJ;
           vals[sp++] = objects.classObject(name);
           break;
@@ -498,7 +501,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           const superTag = tags[sp - 2], superclass = vals[sp - 2] >>> 0;
           if (superTag !== Tag.OBJ || u8[superclass - 4] !== Kind.CLASS) throw new RuntimeError('Superclass must be a class.');
           const sub = vals[sp - 1] >>> 0;
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           tables.copyAll(superclass + L.CLASS_METHODS, sub + L.CLASS_METHODS);
           u32[(sub + L.CLASS_INIT) >>> 2] = u32[(superclass + L.CLASS_INIT) >>> 2];
           sp--;
@@ -509,7 +512,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           ip += 2;
           const klass = vals[sp - 2] >>> 0;
           const method = vals[sp - 1];
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           tables.set(klass + L.CLASS_METHODS, name, Tag.OBJ, method);
           if (name === rt.initString) u32[(klass + L.CLASS_INIT) >>> 2] = method;
           sp--;
@@ -527,7 +530,7 @@ export function execute(rt: Runtime, stopAt: number): void {
               break;
             }
           }
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           indexGet(rt, sp - 2);
           sp--;
           break;
@@ -544,19 +547,19 @@ export function execute(rt: Runtime, stopAt: number): void {
               break;
             }
           }
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           indexSet(rt, sp - 3);
           sp -= 2;
           break;
         }
         case Op.SLICE:
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           slice(rt, sp - 3);
           sp -= 2;
           break;
         case Op.FOREACH_NEXT: {
           const slot = base + u8[ip];
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           if (foreachNext(rt, slot, sp)) {
             sp++;
             ip += 3;
@@ -568,7 +571,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.BUILD_VECTOR: {
           const n = u8[ip] | (u8[ip + 1] << 8);
           ip += 2;
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           buildVector(rt, sp - n, n);
           sp = sp - n + 1;
           break;
@@ -576,7 +579,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.BUILD_MATRIX: {
           const rows = u8[ip] | (u8[ip + 1] << 8), cols = u8[ip + 2] | (u8[ip + 3] << 8);
           ip += 4;
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           buildMatrix(rt, sp - rows * cols, rows, cols);
           sp = sp - rows * cols + 1;
           break;
@@ -584,7 +587,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.BUILD_HASH: {
           const n = u8[ip] | (u8[ip + 1] << 8);
           ip += 2;
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           buildHash(rt, sp - 2 * n, n);
           sp = sp - 2 * n + 1;
           break;
@@ -592,19 +595,19 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.BUILD_STRING: {
           const n = u8[ip] | (u8[ip + 1] << 8);
           ip += 2;
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           buildString(rt, sp - n, n);
           sp = sp - n + 1;
           break;
         }
         case Op.RANGE:
         case Op.RANGE_INCLUSIVE:
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           buildRange(rt, sp - 2, u8[ip - 1] === Op.RANGE_INCLUSIVE);
           sp--;
           break;
         case Op.PAIR: {
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           const pair = objects.pair(tags[sp - 2], vals[sp - 2], tags[sp - 1], vals[sp - 1]);
           tags[sp - 2] = Tag.OBJ;
           vals[sp - 2] = pair;
@@ -614,7 +617,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.IMAGINARY: {
           const t = tags[sp - 1];
           if (t !== Tag.INT && t !== Tag.DOUBLE) throw new RuntimeError('Operand must be a number.');
-          rt.sp = sp;
+          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           vals[sp - 1] = objects.complex(0, vals[sp - 1]);
           tags[sp - 1] = Tag.OBJ;
           break;

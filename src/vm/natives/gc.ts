@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime';
 import { NativeModule } from './native';
 import { expectArgCount, returnDouble, returnInt } from './args';
+import { Tag } from '../value';
 
 /**
  * gc: the collector and the heap, seen from a program.
@@ -24,11 +25,32 @@ export const gcNatives: NativeModule = [
       returnCount(rt, rt.allocator.stats.currentBytes);
     },
   },
+  {
+    name: 'gc_stats',
+    fn(rt, _args, argc) {
+      expectArgCount('gc_stats', argc, 0);
+      const entries = gcStatsEntries(rt); // read before allocating: the table must not count itself
+      const h = rt.hashes.make();
+      rt.pushRoot(h);
+      try {
+        for (const [name, value] of entries) {
+          const key = rt.strings.fromJs(name);
+          rt.pushRoot(key);
+          const whole = Number.isInteger(value) && value <= 0x7fffffff && value >= -0x80000000;
+          rt.hashes.set(h, key, whole ? Tag.INT : Tag.DOUBLE, value);
+          rt.popRoot();
+        }
+      } finally {
+        rt.popRoot();
+      }
+      rt.resultTag = Tag.OBJ;
+      rt.resultVal = h;
+    },
+  },
 ];
 
 /**
  * The entries of gc_stats(), in a fixed order. Counts are whole numbers; `*_ms` are doubles.
- * (gc_stats itself wraps these in a hash table, which lives with the collections natives.)
  */
 export function gcStatsEntries(rt: Runtime): Array<[string, number]> {
   const g = rt.gc.stats, m = rt.allocator.stats;
