@@ -1,6 +1,7 @@
 import type { Runtime } from './runtime';
 import { Tag } from './value';
 import { L } from './layout';
+import { Kind } from './kinds';
 import { RuntimeError } from './errors';
 
 /**
@@ -46,12 +47,40 @@ export function buildHash(rt: Runtime, from: number, n: number): void {
   rt.sp = top;
 }
 
-/** f-strings: the texts of n values, joined. */
+const utf8 = new TextEncoder();
+
+/**
+ * f-strings: the texts of n values, joined. The bytes are assembled in an arena buffer (string
+ * parts are copied heap to heap, other values encoded in place) and interned from there.
+ */
 export function buildString(rt: Runtime, from: number, n: number): void {
-  let text = '';
-  for (let k = 0; k < n; k++) text += rt.text(rt.stackTags[from + k], rt.stackVals[from + k]);
-  rt.stackVals[from] = rt.strings.fromJs(text);
-  rt.stackTags[from] = Tag.OBJ;
+  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8;
+  const texts: string[] = [];
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const isString = tags[from + k] === Tag.OBJ && u8[vals[from + k] - 4] === Kind.STRING;
+    const text = isString ? '' : rt.text(tags[from + k], vals[from + k]);
+    texts.push(text);
+    total += isString ? rt.strings.byteLength(vals[from + k] >>> 0) : Buffer.byteLength(text, 'utf8');
+  }
+  const arena = rt.gc.newArena(Kind.ARENA);
+  try {
+    const buf = total === 0 ? 0 : arena.alloc(total);
+    let at = buf;
+    for (let k = 0; k < n; k++) {
+      if (texts[k] === '' && tags[from + k] === Tag.OBJ && u8[vals[from + k] - 4] === Kind.STRING) {
+        const s = vals[from + k] >>> 0, len = rt.strings.byteLength(s);
+        u8.copyWithin(at, s + L.STR_BYTES, s + L.STR_BYTES + len);
+        at += len;
+      } else {
+        at += utf8.encodeInto(texts[k], u8.subarray(at, buf + total)).written;
+      }
+    }
+    vals[from] = rt.strings.fromHeapBytes(buf, total);
+  } finally {
+    arena.release();
+  }
+  tags[from] = Tag.OBJ;
 }
 
 /** `a..b` / `a..=b`: both bounds must be ints. */

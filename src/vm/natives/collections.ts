@@ -6,7 +6,7 @@ import { L } from '../layout';
 import { RuntimeError } from '../errors';
 import { valuesEqual, rangeLength } from '../operators';
 import { returnInt, returnDouble } from './args';
-import { argCount, kindOf, addr, objectArg, intArg, isNum, returnObject, returnBool, vectorValues } from './collection-args';
+import { argCount, kindOf, addr, objectArg, intArg, isNum, returnObject, returnBool, vectorValues, vectorView } from './collection-args';
 import { vectorMathNatives } from './collections-vector';
 
 /**
@@ -272,18 +272,11 @@ export const collectionsNatives: NativeModule = [
       argCount('sort', argc, 1);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
-        case Kind.FLOAT_VECTOR: {
-          const sorted = vectorValues(rt, c).sort(); // Float64Array sorts numerically (NaN last)
-          rt.f64.set(sorted, rt.vectors.data(c) >>> 3);
+        case Kind.FLOAT_VECTOR:
+          vectorView(rt, c).sort(); // in place in the heap; typed arrays sort numerically (NaN last)
           rt.vectors.setSorted(c, true);
           return;
-        }
-        case Kind.LINKED_LIST: {
-          const { tags, vals } = listContents(rt, c);
-          const order = tags.map((_, k) => k).sort((x, y) => compareValues(rt, tags[x], vals[x], tags[y], vals[y]) || x - y);
-          rt.lists.rewrite(c, order.map((k) => tags[k]), order.map((k) => vals[k]));
-          return;
-        }
+        case Kind.LINKED_LIST: return sortList(rt, c);
         default: throw new RuntimeError(LIST_OR_VECTOR('sort'));
       }
     },
@@ -583,4 +576,52 @@ function searchVector(rt: Runtime, v: number, x: number): number {
   const n = rt.vectors.count(v);
   for (let k = 0; k < n; k++) if (rt.vectors.get(v, k) === x) return k;
   return -1;
+}
+
+/**
+ * sort() of a linked list: a stable bottom-up merge sort of the values, in two value-slot
+ * buffers taken from an arena (released even if a comparison fails), written back node by node.
+ * The buffers need no tracing: the list still holds every value while they are sorted.
+ */
+function sortList(rt: Runtime, l: number): void {
+  const n = rt.lists.count(l);
+  if (n < 2) return;
+  const u32 = rt.u32, f64 = rt.f64;
+  const arena = rt.gc.newArena(Kind.ARENA);
+  try {
+    let src = arena.alloc(n * L.VALUE_SLOT), dst = arena.alloc(n * L.VALUE_SLOT);
+    let k = 0;
+    for (let node = rt.lists.head(l); node !== 0; node = rt.lists.next(node), k++) {
+      u32[(src + k * L.VALUE_SLOT) >>> 2] = rt.lists.nodeTag(node);
+      f64[(src + k * L.VALUE_SLOT + 8) >>> 3] = rt.lists.nodeValue(node);
+    }
+    const slot = (base: number, i: number) => base + i * L.VALUE_SLOT;
+    for (let width = 1; width < n; width *= 2) {
+      for (let lo = 0; lo < n; lo += 2 * width) {
+        const mid = Math.min(lo + width, n), hi = Math.min(lo + 2 * width, n);
+        let a = lo, b = mid, out = lo;
+        while (out < hi) {
+          let take = a;
+          if (a >= mid) take = b++;
+          else if (b < hi) {
+            const x = slot(src, a), y = slot(src, b);
+            // Take from the right only when strictly smaller: equal elements keep their order.
+            if (compareValues(rt, u32[y >>> 2], f64[(y + 8) >>> 3], u32[x >>> 2], f64[(x + 8) >>> 3]) < 0) take = b++;
+            else a++;
+          } else a++;
+          const from = slot(src, take), to = slot(dst, out++);
+          u32[to >>> 2] = u32[from >>> 2];
+          f64[(to + 8) >>> 3] = f64[(from + 8) >>> 3];
+        }
+      }
+      const t = src; src = dst; dst = t;
+    }
+    k = 0;
+    for (let node = rt.lists.head(l); node !== 0; node = rt.lists.next(node), k++) {
+      u32[(node + L.NODE_VALUE) >>> 2] = u32[(src + k * L.VALUE_SLOT) >>> 2];
+      f64[(node + L.NODE_VALUE + 8) >>> 3] = f64[(src + k * L.VALUE_SLOT + 8) >>> 3];
+    }
+  } finally {
+    arena.release();
+  }
 }
