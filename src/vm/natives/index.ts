@@ -1,12 +1,25 @@
 import { NativeDef } from './native';
+import { stringsNatives } from './strings';
 import { coreNatives } from './core';
+import { mathNatives } from './math';
 import { timeNatives } from './time';
 import { utilsNatives } from './utils';
 import { collectionsNatives } from './collections';
 
-/** Every native, registered from this one table, in upstream's module order. */
+/**
+ * Every native, registered from this one table, in upstream's module order: the VM's "SIMD"
+ * string natives (here with format/f: strings), the prelude (core, and its input: io), math,
+ * collections, time (with utils' sleep), fs, utils, network.
+ */
 export function allNatives(options: { sandbox: boolean }): NativeDef[] {
-  const all = [...coreNatives, ...collectionsNatives, ...timeNatives, ...utilsNatives];
+  const all = [
+    ...stringsNatives,
+    ...coreNatives,
+    ...mathNatives,
+    ...collectionsNatives,
+    ...timeNatives,
+    ...utilsNatives,
+  ];
   return options.sandbox ? all.filter((d) => !d.unsafe) : all;
 }
 
