@@ -1,8 +1,10 @@
 import { NativeDef } from './native';
 import { stringsNatives } from './strings';
 import { coreNatives } from './core';
+import { ioNatives } from './io';
 import { mathNatives } from './math';
 import { timeNatives } from './time';
+import { fsNatives } from './fs';
 import { utilsNatives } from './utils';
 import { collectionsNatives } from './collections';
 
@@ -15,9 +17,11 @@ export function allNatives(options: { sandbox: boolean }): NativeDef[] {
   const all = [
     ...stringsNatives,
     ...coreNatives,
+    ...ioNatives,
     ...mathNatives,
     ...collectionsNatives,
     ...timeNatives,
+    ...fsNatives,
     ...utilsNatives,
   ];
   return options.sandbox ? all.filter((d) => !d.unsafe) : all;
