@@ -6,6 +6,7 @@ import { mathNatives } from './math';
 import { timeNatives } from './time';
 import { fsNatives } from './fs';
 import { utilsNatives } from './utils';
+import { networkNatives } from './network';
 import { collectionsNatives } from './collections';
 
 /**
@@ -23,6 +24,7 @@ export function allNatives(options: { sandbox: boolean }): NativeDef[] {
     ...timeNatives,
     ...fsNatives,
     ...utilsNatives,
+    ...networkNatives,
   ];
   return options.sandbox ? all.filter((d) => !d.unsafe) : all;
 }
