@@ -1,4 +1,7 @@
 import { readSync } from 'fs';
+import { isMainThread } from 'worker_threads';
+import type { Runtime } from '../runtime';
+import { RuntimeError } from '../errors';
 import { NativeModule } from './native';
 import { Tag } from '../value';
 import { expectArgCount, stringArg } from './args';
@@ -72,6 +75,19 @@ function trimLine(text: string): string {
   return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 }
 
+/**
+ * Where input() takes its lines from, when not from fd 0: the next line or null at end of input.
+ * An embedder whose stdin is owned by someone else (the REPL's readline, on another thread)
+ * installs one; it may block (e.g. Atomics.wait for the owner's answer).
+ */
+export type LineSource = () => string | null;
+
+const lineSources = new WeakMap<Runtime, LineSource>();
+
+export function setLineSource(rt: Runtime, source: LineSource): void {
+  lineSources.set(rt, source);
+}
+
 export const ioNatives: NativeModule = [
   {
     // input() / input(prompt): the trimmed line, or nil at end of input.
@@ -81,7 +97,11 @@ export const ioNatives: NativeModule = [
       expectArgCount('input', argc, 0, 1);
       if (argc === 1) rt.write(stringArg(rt, 'input', args));
       flushOutput(rt);
-      const line = readLine((ms) => { waitFor(rt, ms); });
+      const source = lineSources.get(rt);
+      // On a worker thread without a line source (the REPL's evaluator), fd 0 belongs to the
+      // main thread's reader: reading it here would steal its keystrokes.
+      if (source === undefined && !isMainThread) throw new RuntimeError('input() cannot read standard input here (it belongs to the REPL).');
+      const line = source !== undefined ? source() : readLine((ms) => { waitFor(rt, ms); });
       if (line === null) { rt.resultTag = Tag.NIL; return; }
       rt.returnString(trimLine(line));
     },
