@@ -60,3 +60,32 @@ export function vectorView(rt: Runtime, v: number): Float64Array {
   const base = rt.vectors.data(v) >>> 3;
   return rt.f64.subarray(base, base + rt.vectors.count(v));
 }
+
+/**
+ * Returns a new hash table of `entries` (strings become heap strings; whole numbers in the i32
+ * range become ints, other numbers doubles). The table and each key are rooted while the next
+ * allocation runs.
+ */
+export function returnHashTable(rt: Runtime, entries: ReadonlyArray<readonly [string, string | number]>): void {
+  const h = rt.hashes.make();
+  rt.pushRoot(h);
+  try {
+    for (const [name, value] of entries) {
+      const key = rt.strings.fromJs(name);
+      rt.pushRoot(key);
+      try {
+        if (typeof value === 'string') {
+          rt.hashes.set(h, key, Tag.OBJ, rt.strings.fromJs(value));
+        } else {
+          const whole = Number.isInteger(value) && value <= 0x7fffffff && value >= -0x80000000;
+          rt.hashes.set(h, key, whole ? Tag.INT : Tag.DOUBLE, value);
+        }
+      } finally {
+        rt.popRoot();
+      }
+    }
+  } finally {
+    rt.popRoot();
+  }
+  returnObject(rt, h);
+}

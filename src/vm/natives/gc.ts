@@ -1,7 +1,7 @@
 import type { Runtime } from '../runtime';
 import { NativeModule } from './native';
 import { expectArgCount, returnDouble, returnInt } from './args';
-import { Tag } from '../value';
+import { returnHashTable } from './collection-args';
 
 /**
  * gc: the collector and the heap, seen from a program.
@@ -29,22 +29,7 @@ export const gcNatives: NativeModule = [
     name: 'gc_stats',
     fn(rt, _args, argc) {
       expectArgCount('gc_stats', argc, 0);
-      const entries = gcStatsEntries(rt); // read before allocating: the table must not count itself
-      const h = rt.hashes.make();
-      rt.pushRoot(h);
-      try {
-        for (const [name, value] of entries) {
-          const key = rt.strings.fromJs(name);
-          rt.pushRoot(key);
-          const whole = Number.isInteger(value) && value <= 0x7fffffff && value >= -0x80000000;
-          rt.hashes.set(h, key, whole ? Tag.INT : Tag.DOUBLE, value);
-          rt.popRoot();
-        }
-      } finally {
-        rt.popRoot();
-      }
-      rt.resultTag = Tag.OBJ;
-      rt.resultVal = h;
+      returnHashTable(rt, gcStatsEntries(rt)); // entries read before the table is allocated
     },
   },
 ];

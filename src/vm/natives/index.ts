@@ -1,13 +1,35 @@
 import { NativeDef } from './native';
+import { stringsNatives } from './strings';
 import { coreNatives } from './core';
+import { ioNatives } from './io';
+import { mathNatives } from './math';
 import { timeNatives } from './time';
+import { fsNatives } from './fs';
 import { utilsNatives } from './utils';
+import { networkNatives } from './network';
 import { collectionsNatives } from './collections';
 import { gcNatives } from './gc';
+import { complexNatives } from './math-complex';
 
-/** Every native, registered from this one table, in upstream's module order. */
+/**
+ * Every native, registered from this one table, in upstream's module order: the VM's "SIMD"
+ * string natives (here with format/f: strings), the prelude (core, and its input: io), math,
+ * collections, time (with utils' sleep), fs, utils, network.
+ */
 export function allNatives(options: { sandbox: boolean }): NativeDef[] {
-  const all = [...coreNatives, ...collectionsNatives, ...timeNatives, ...utilsNatives, ...gcNatives];
+  const all = [
+    ...stringsNatives,
+    ...coreNatives,
+    ...ioNatives,
+    ...mathNatives,
+    ...collectionsNatives,
+    ...timeNatives,
+    ...fsNatives,
+    ...utilsNatives,
+    ...networkNatives,
+    ...complexNatives,
+    ...gcNatives,
+  ];
   return options.sandbox ? all.filter((d) => !d.unsafe) : all;
 }
 

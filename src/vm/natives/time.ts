@@ -1,7 +1,12 @@
 import { NativeModule } from './native';
-import { expectArgCount, returnInt, returnDouble } from './args';
+import { RuntimeError } from '../errors';
+import { expectArgCount, numberArg, returnInt, returnDouble } from './args';
+import { flushOutput, waitFor } from './host';
 
-/** time: now, now_ms, now_ns, and clock (an extension: seconds of process time, as in clox). */
+/**
+ * time: now, now_ms, now_ns, sleep (upstream's utils module has it), and clock (an extension:
+ * seconds of process time, as in clox).
+ */
 export const timeNatives: NativeModule = [
   {
     name: 'now',
@@ -22,6 +27,17 @@ export const timeNatives: NativeModule = [
     fn(rt, _args, argc) {
       expectArgCount('now_ns', argc, 0);
       returnDouble(rt, (performance.timeOrigin + performance.now()) * 1e6);
+    },
+  },
+  {
+    // Synchronous: the VM thread blocks in Atomics.wait. Output printed before is flushed first.
+    name: 'sleep',
+    fn(rt, args, argc) {
+      expectArgCount('sleep', argc, 1);
+      const seconds = numberArg(rt, 'sleep', args);
+      if (!(seconds >= 0)) throw new RuntimeError('sleep() expects a non-negative number of seconds.');
+      flushOutput(rt);
+      waitFor(rt, seconds * 1000);
     },
   },
   {
