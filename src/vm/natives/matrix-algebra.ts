@@ -47,7 +47,7 @@ export function luDeterminant(a: Float64Array, n: number): number {
     const p = largestPivotRow(a, n, k);
     if (p !== k) { swapRows(a, n, k, p); swaps++; }
     const pivot = a[k * n + k];
-    if (!(Math.abs(pivot) >= SINGULAR_PIVOT)) return 0;
+    if (Math.abs(pivot) < SINGULAR_PIVOT) return 0; // a NaN pivot goes on, so NaN propagates
     for (let i = k + 1; i < n; i++) {
       const f = a[i * n + k] / pivot;
       for (let j = k; j < n; j++) a[i * n + j] -= f * a[k * n + j];
@@ -71,7 +71,7 @@ export function gaussJordanInverse(a: Float64Array, n: number): Float64Array | n
     const p = largestPivotRow(a, n, k);
     if (p !== k) { swapRows(a, n, k, p); swapRows(inv, n, k, p); }
     const pivot = a[k * n + k];
-    if (!(Math.abs(pivot) >= SINGULAR_PIVOT)) return null;
+    if (Math.abs(pivot) < SINGULAR_PIVOT) return null;
     for (let j = 0; j < n; j++) { a[k * n + j] /= pivot; inv[k * n + j] /= pivot; }
     for (let i = 0; i < n; i++) {
       if (i === k) continue;
