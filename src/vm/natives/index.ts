@@ -10,11 +10,13 @@ import { networkNatives } from './network';
 import { collectionsNatives } from './collections';
 import { gcNatives } from './gc';
 import { complexNatives } from './math-complex';
+import { matrixNatives } from './matrix';
 
 /**
  * Every native, registered from this one table, in upstream's module order: the VM's "SIMD"
  * string natives (here with format/f: strings), the prelude (core, and its input: io), math,
- * collections, time (with utils' sleep), fs, utils, network.
+ * collections, time (with utils' sleep), fs, utils, network; then complex numbers and gc (this
+ * implementation's), and matrix last (it owns the type-dispatching rand, randn and norm).
  */
 export function allNatives(options: { sandbox: boolean }): NativeDef[] {
   const all = [
@@ -29,6 +31,7 @@ export function allNatives(options: { sandbox: boolean }): NativeDef[] {
     ...networkNatives,
     ...complexNatives,
     ...gcNatives,
+    ...matrixNatives, // last, as upstream: rand, randn and norm dispatch on their argument types
   ];
   return options.sandbox ? all.filter((d) => !d.unsafe) : all;
 }
