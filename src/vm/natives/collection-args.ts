@@ -63,8 +63,8 @@ export function vectorView(rt: Runtime, v: number): Float64Array {
 
 /**
  * Returns a new hash table of `entries` (strings become heap strings; whole numbers in the i32
- * range become ints, other numbers doubles). The table and each key are rooted while the next
- * allocation runs.
+ * range become ints, other numbers doubles). The table, each key and each string value are
+ * rooted while the next allocation runs.
  */
 export function returnHashTable(rt: Runtime, entries: ReadonlyArray<readonly [string, string | number]>): void {
   const h = rt.hashes.make();
@@ -75,7 +75,9 @@ export function returnHashTable(rt: Runtime, entries: ReadonlyArray<readonly [st
       rt.pushRoot(key);
       try {
         if (typeof value === 'string') {
-          rt.hashes.set(h, key, Tag.OBJ, rt.strings.fromJs(value));
+          const text = rt.strings.fromJs(value);
+          rt.pushRoot(text); // set() may grow the table, and so collect
+          try { rt.hashes.set(h, key, Tag.OBJ, text); } finally { rt.popRoot(); }
         } else {
           const whole = Number.isInteger(value) && value <= 0x7fffffff && value >= -0x80000000;
           rt.hashes.set(h, key, whole ? Tag.INT : Tag.DOUBLE, value);

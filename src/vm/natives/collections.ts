@@ -527,7 +527,7 @@ export const collectionsNatives: NativeModule = [
         const t = rt.globalTags[g];
         if (t === Tag.EMPTY) continue;
         if (t === Tag.OBJ && rt.u8[rt.globalVals[g] - 4] === Kind.NATIVE) continue;
-        lines.push(`  ${rt.globalNames[g]} = ${rt.text(t, rt.globalVals[g])}`);
+        lines.push(`  ${rt.globalNames[g]} = ${rt.formatter.text(t, rt.globalVals[g], true)}`); // strings quoted, as in containers
       }
       rt.write(lines.join('\n') + '\n');
     },
