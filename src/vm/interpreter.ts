@@ -205,6 +205,9 @@ export function execute(rt: Runtime, stopAt: number): void {
           } else if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
             tags[sp - 1] = Tag.DOUBLE;
             vals[sp - 1] = add ? a + b : a - b;
+          } else if (add && ta === Tag.OBJ && tb === Tag.OBJ && u8[a - 4] === Kind.STRING && u8[b - 4] === Kind.STRING) {
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip; // the constant is held by its function
+            vals[sp - 1] = rt.strings.concat(a >>> 0, b >>> 0);
           } else {
             tags[sp] = tb;
             vals[sp] = b;

@@ -101,7 +101,7 @@ export class StringStore {
     const s = this.allocString(lenA + lenB, hash);
     u8.copyWithin(s + L.STR_BYTES, a + L.STR_BYTES, a + L.STR_BYTES + lenA);
     u8.copyWithin(s + L.STR_BYTES + lenA, b + L.STR_BYTES, b + L.STR_BYTES + lenB);
-    this.finish(s, lenA + lenB);
+    this.finish(s, lenA + lenB, this.charCount(a) + this.charCount(b)); // both are rooted, unchanged
     return s;
   }
 
@@ -159,11 +159,14 @@ export class StringStore {
     return s;
   }
 
-  /** Counts code points and enters the new string into the table. */
-  private finish(s: Addr, len: number): void {
+  /** Records the code-point count (counted when not given) and enters the new string into the table. */
+  private finish(s: Addr, len: number, knownChars = -1): void {
     const u8 = this.u8;
-    let chars = 0;
-    for (let i = s + L.STR_BYTES, end = i + len; i < end; i++) if ((u8[i] & 0xc0) !== 0x80) chars++;
+    let chars = knownChars;
+    if (chars < 0) {
+      chars = 0;
+      for (let i = s + L.STR_BYTES, end = i + len; i < end; i++) if ((u8[i] & 0xc0) !== 0x80) chars++;
+    }
     this.u32[(s + L.STR_CHAR_COUNT) >>> 2] = chars;
     this.insert(s, this.hashOf(s));
   }
