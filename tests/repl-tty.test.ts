@@ -1,6 +1,6 @@
 /**
  * The REPL on a real terminal, through tmux: prompt, tab completion, Ctrl-C interrupting a
- * running program, Ctrl-C twice and Ctrl-D exiting, history kept in MUFIZ_HISTORY.
+ * running program, Ctrl-C twice and Ctrl-D exiting, history kept in MUFIZ_HISTORY, input().
  * Skipped (with a message) where tmux is not installed.
  */
 import { test } from 'uvu';
@@ -155,6 +155,28 @@ test('terminal: Ctrl-C clears a line; Ctrl-C twice on an empty prompt exits', as
 
 test.after(() => {
   if (HAVE_TMUX) tmux('kill-server');
+});
+
+test('terminal: input() takes the next typed line; Ctrl-C while it waits interrupts the program only', async () => {
+  if (!HAVE_TMUX) { console.log('skipped: tmux not installed'); return; }
+  const s = new Session('input', path.join(dir, 'history-input'));
+  try {
+    await s.waitFor((sc) => /^>\s*$/m.test(sc), 'the first prompt');
+    s.line('var who = input("name? ");');
+    await s.waitFor(/^name\?\s*$/m, "the program's own prompt");
+    s.line('Grace');
+    await s.waitFor((sc) => /Grace\n>\s*$/.test(sc), 'the REPL prompt after the line was read');
+    s.line('print "hi " + who;');
+    await s.waitFor(/^hi Grace$/m, 'the line read by input()');
+    s.line('var again = input("more? ");');
+    await s.waitFor(/^more\?\s*$/m, 'the second prompt');
+    s.key('C-c');
+    await s.waitFor(/Interrupted\.[^]*\n>\s*$/, 'Interrupted. and a new prompt');
+    s.line('print who;');
+    await s.waitFor(/^Grace$/m, 'the session kept its state');
+  } finally {
+    s.kill();
+  }
 });
 
 test.run();

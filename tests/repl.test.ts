@@ -111,6 +111,14 @@ test('.exit ends the session; later entries do not run', () => {
   assert.is(r.status, 0);
 });
 
+test('input() in the REPL reads the next piped line, not an entry; nil at end of input', () => {
+  const r = repl('var who = input("name? ");\nAda Lovelace\nprint "hi " + who;\nvar more = input();\n');
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, 'name? hi Ada Lovelace\n');
+  const r2 = repl('var more = input();\nprint more == nil;\nprint more;\n');
+  assert.is(r2.stdout, 'print more == nil;\n', 'the line after input() is its answer, not an entry');
+});
+
 test('exit(n) ends the session with status n', () => {
   const r = repl('print "a";\nexit(4);\nprint "b";\n');
   assert.is(r.stdout, 'a\n');

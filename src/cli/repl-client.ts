@@ -1,7 +1,7 @@
 import { join } from 'path';
 import { Worker } from 'worker_threads';
 import { CliOptions } from './options';
-import { Reply, Request, Ready, WorkerSetup } from './repl-protocol';
+import { Reply, Request, Ready, WorkerSetup, InputRequest, InputState, INPUT_CHANNEL_BYTES } from './repl-protocol';
 import { EXIT_RUNTIME } from './status';
 
 type Pending = { resolve: (r: Reply) => void };
@@ -19,18 +19,28 @@ export class EvalWorker {
   private readyPromise!: Promise<Ready>;
   globals: string[] = [];
   private readonly retired = new WeakSet<Worker>();
+  private readonly input = new SharedArrayBuffer(INPUT_CHANNEL_BYTES);
+  /** Called when the running program waits in input(); the owner answers with answerInput(). */
+  onInputRequest: () => void = () => this.answerInput(null);
+  /** A program is blocked in input() until answerInput() is called. */
+  inputPending = false;
 
   constructor(private readonly options: CliOptions, readonly interrupt: Int32Array, private readonly color: boolean, private readonly unbuffered: boolean) {
     this.spawn();
   }
 
   private spawn(): void {
-    const setup: WorkerSetup = { options: this.options, interrupt: this.interrupt, color: this.color, unbuffered: this.unbuffered };
+    const setup: WorkerSetup = { options: this.options, interrupt: this.interrupt, color: this.color, unbuffered: this.unbuffered, input: this.input };
     const worker = new Worker(join(__dirname, 'repl-worker.js'), { workerData: setup, stdout: false, stderr: false });
     this.worker = worker;
     let readyResolve!: (r: Ready) => void;
     this.readyPromise = new Promise((resolve) => { readyResolve = resolve; });
-    worker.on('message', (m: Reply | Ready) => {
+    worker.on('message', (m: Reply | Ready | InputRequest) => {
+      if ('input' in m) {
+        this.inputPending = true;
+        this.onInputRequest();
+        return;
+      }
       if ('ready' in m) {
         this.globals = m.globals;
         readyResolve(m);
@@ -54,6 +64,22 @@ export class EvalWorker {
   private failPending(why: string): void {
     for (const [id, p] of this.pending) p.resolve({ id, status: EXIT_RUNTIME, out: '', err: why, globals: this.globals });
     this.pending.clear();
+  }
+
+  /** Answers the program's input(): a line, null for end of input, or 'interrupt' (Ctrl-C). */
+  answerInput(line: string | null | 'interrupt'): void {
+    if (!this.inputPending) return;
+    this.inputPending = false;
+    const header = new Int32Array(this.input, 0, 2);
+    let state: InputState = InputState.EOF;
+    if (line === 'interrupt') state = InputState.INTERRUPTED;
+    else if (line !== null) {
+      const room = new Uint8Array(this.input, 8);
+      header[1] = new TextEncoder().encodeInto(line, room).written; // a longer line is cut at 1 MiB
+      state = InputState.LINE;
+    }
+    Atomics.store(header, 0, state);
+    Atomics.notify(header, 0);
   }
 
   ready(): Promise<Ready> {

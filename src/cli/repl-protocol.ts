@@ -9,6 +9,20 @@ export interface WorkerSetup {
   color: boolean;
   /** Write `print` output at once (a terminal) rather than in large chunks (a pipe). */
   unbuffered: boolean;
+  /** The input() channel (see InputChannel): the main thread answers the worker's line requests. */
+  input: SharedArrayBuffer;
+}
+
+/**
+ * input() in the REPL: the main thread owns stdin (readline), so the worker asks it for a line
+ * (an InputRequest message) and blocks with Atomics.wait on word 0 of this buffer until the main
+ * thread has written the answer: word 0 = state, word 1 = byte length, then the UTF-8 bytes.
+ */
+export const enum InputState { WAITING = 0, LINE = 1, EOF = 2, INTERRUPTED = 3 }
+export const INPUT_CHANNEL_BYTES = 8 + (1 << 20);
+
+export interface InputRequest {
+  input: true;
 }
 
 export type Request =

@@ -11,7 +11,9 @@ import { BufferedOutput, writeAll } from './output';
 import { gcStatsReport, memStatsReport } from './reports';
 import { finalReports } from './run';
 import { formatMiB } from './sizes';
-import { Reply, Request, WorkerSetup } from './repl-protocol';
+import { Reply, Request, WorkerSetup, InputState } from './repl-protocol';
+import { setLineSource } from '../vm/natives/io';
+import { RuntimeError } from '../vm/errors';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME } from './status';
 
 const TAG_EMPTY = 6; // Tag.EMPTY in src/vm/value.ts: the global slot is not defined
@@ -29,9 +31,24 @@ function globals(engine: Engine | null): string[] {
 let engine: Engine | null = null;
 try {
   engine = createEngine(setup.options, out.write, (line) => { out.flush(); writeAll(2, line + '\n'); }, setup.interrupt);
+  setLineSource(engine.vm.runtime, askMainThreadForLine);
   port.postMessage({ id: 0, ready: true, globals: globals(engine) });
 } catch (e) {
   port.postMessage({ id: 0, ready: true, globals: [], fatal: `mufiz: cannot create the heap: ${(e as Error).message}` });
+}
+
+/** input(): the next line the user types (or the next piped line), from the main thread. */
+function askMainThreadForLine(): string | null {
+  const header = new Int32Array(setup.input, 0, 2);
+  Atomics.store(header, 0, InputState.WAITING);
+  out.flush(); // the prompt must be visible before we wait
+  port.postMessage({ input: true });
+  Atomics.wait(header, 0, InputState.WAITING);
+  const state = Atomics.load(header, 0);
+  if (state === InputState.EOF) return null;
+  if (state === InputState.INTERRUPTED) throw new RuntimeError('Interrupted.');
+  const bytes = new Uint8Array(setup.input, 8, header[1]).slice(); // TextDecoder refuses shared memory
+  return new TextDecoder().decode(bytes);
 }
 
 /** An entry without a final `;` (`1 + 2`) is run with one added, when that makes it compile. */

@@ -80,8 +80,22 @@ class Repl {
 
   start(): Promise<number> {
     const finished = new Promise<number>((resolve) => { this.resolveDone = resolve; });
-    this.rl.on('line', (line) => { this.queue.push(line); void this.pump(); });
-    this.rl.on('close', () => { this.closed = true; void this.pump(); });
+    // A program waiting in input() takes the next line (queued or typed) instead of the REPL.
+    this.worker.onInputRequest = () => {
+      this.rl.setPrompt(''); // the program printed its own prompt; a redraw must not add ours
+      if (this.queue.length > 0) this.worker.answerInput(this.queue.shift() as string);
+      else if (this.closed) this.worker.answerInput(null);
+    };
+    this.rl.on('line', (line) => {
+      if (this.worker.inputPending) { this.worker.answerInput(line); return; }
+      this.queue.push(line);
+      void this.pump();
+    });
+    this.rl.on('close', () => {
+      this.closed = true;
+      this.worker.answerInput(null);
+      void this.pump();
+    });
     this.rl.on('SIGINT', () => this.onSigint());
     process.on('SIGINT', () => this.onSigint());
     if (this.interactive) {
@@ -194,6 +208,12 @@ class Repl {
 
   private onSigint(): void {
     if (this.done) return;
+    if (this.worker.inputPending) {
+      // A program waits in input(): it ends with `Interrupted.`, the session goes on.
+      this.queue = [];
+      this.worker.answerInput('interrupt');
+      return;
+    }
     if (this.worker.busy) {
       // A program runs: ask the VM to stop; drop whatever was typed ahead.
       this.queue = [];
