@@ -35,6 +35,7 @@ const MAX_UPVALUES = 256;
 const SWITCH_LOCAL = ' switch';
 const FOREACH_SEQUENCE = ' sequence';
 const FOREACH_CURSOR = ' cursor';
+const FOREACH_LAST_KEY = ' last key';
 /** Elements of one literal (BUILD_VECTOR / BUILD_HASH / BUILD_STRING have u16 counts). */
 const MAX_LITERAL_ELEMENTS = 65535;
 
@@ -444,7 +445,8 @@ export class CodeGenerator {
   }
 
   /**
-   * `foreach (x in seq) body`: the sequence and a cursor live in hidden locals; FOREACH_NEXT
+   * `foreach (x in seq) body`: the sequence, a cursor and (for hash tables) the last key yielded
+   * live in hidden locals; FOREACH_NEXT
    * pushes the next element (which becomes the loop variable, fresh per iteration) or leaves.
    */
   private foreachStmt(s: Extract<Stmt, { type: 'Foreach' }>): void {
@@ -457,7 +459,10 @@ export class CodeGenerator {
     this.e.op(Op.CONSTANT, this.e.constant({ kind: 'int', value: 0 }));
     this.addLocal(FOREACH_CURSOR, false, s);
     this.markInitialized();
-    if (slot + 1 > 255) this.error('Too many local variables in function');
+    this.e.op(Op.NIL);
+    this.addLocal(FOREACH_LAST_KEY, false, s);
+    this.markInitialized();
+    if (slot + 2 > 255) this.error('Too many local variables in function');
     const start = this.e.offset;
     const exit = this.e.foreachNext(slot);
     const ctx = this.pushJumps('loop', start);

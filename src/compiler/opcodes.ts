@@ -124,7 +124,8 @@ export const enum Op {
   /** Stack: object low high -> slice. */
   SLICE,
   /**
-   * u8 slot, u16 forward offset. The sequence is in local `slot`, the cursor in `slot + 1`:
+   * u8 slot, u16 forward offset. The sequence is in local `slot`, the cursor in `slot + 1`, the
+   * last hash-table key yielded in `slot + 2`:
    * pushes the next element and advances the cursor, or jumps when the sequence is exhausted.
    */
   FOREACH_NEXT,

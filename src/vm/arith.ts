@@ -20,7 +20,9 @@ export function objectArithmetic(rt: Runtime, op: ArithOp, i: number): void {
   if (ka === Kind.COMPLEX || kb === Kind.COMPLEX) return complexArithmetic(rt, op, i);
   if (ka === Kind.MATRIX || kb === Kind.MATRIX) {
     if (ka === Kind.FLOAT_VECTOR || kb === Kind.FLOAT_VECTOR) throw new RuntimeError(mixedVectorMatrixMessage(op));
-    if (op !== ArithOp.DIV) return matrixArithmetic(rt, op, i);
+    // The other operand must be a matrix or a number: never read another object as a matrix.
+    const aOk = ka === Kind.MATRIX || isNumberTag(tags[i]), bOk = kb === Kind.MATRIX || isNumberTag(tags[i + 1]);
+    if (op !== ArithOp.DIV && aOk && bOk) return matrixArithmetic(rt, op, i);
   } else if (ka === Kind.FLOAT_VECTOR || kb === Kind.FLOAT_VECTOR) {
     if (isNumberTag(tags[i]) || isNumberTag(tags[i + 1]) || (ka === kb)) return vectorArithmetic(rt, op, i);
   }
@@ -88,7 +90,7 @@ export function negateComplex(rt: Runtime, i: number): void {
 /** Element-wise over the shorter length; a scalar operand is broadcast. */
 function vectorArithmetic(rt: Runtime, op: ArithOp, i: number): void {
   const tags = rt.stackTags, vals = rt.stackVals, f64 = rt.f64, vectors = rt.vectors;
-  const aVec = tags[i] === Tag.OBJ, bVec = tags[i + 1] === Tag.OBJ;
+  const aVec = kindAt(rt, i) === Kind.FLOAT_VECTOR, bVec = kindAt(rt, i + 1) === Kind.FLOAT_VECTOR;
   const a = vals[i] >>> 0, b = vals[i + 1] >>> 0;
   const n = aVec && bVec ? Math.min(vectors.count(a), vectors.count(b)) : vectors.count(aVec ? a : b);
   const out = vectors.make(n);
@@ -109,7 +111,7 @@ function vectorArithmetic(rt: Runtime, op: ArithOp, i: number): void {
 
 function matrixArithmetic(rt: Runtime, op: ArithOp, i: number): void {
   const tags = rt.stackTags, vals = rt.stackVals, u32 = rt.u32, f64 = rt.f64;
-  const aMat = tags[i] === Tag.OBJ, bMat = tags[i + 1] === Tag.OBJ;
+  const aMat = kindAt(rt, i) === Kind.MATRIX, bMat = kindAt(rt, i + 1) === Kind.MATRIX;
   if ((!aMat && !isNumberTag(tags[i])) || (!bMat && !isNumberTag(tags[i + 1]))) throw new RuntimeError('Operands must be numbers.');
   const a = vals[i] >>> 0, b = vals[i + 1] >>> 0;
   if (aMat && bMat && op === ArithOp.MUL) return matrixProduct(rt, i, a, b);

@@ -4,6 +4,10 @@ import { Tag } from './value';
 import { StringStore } from './strings';
 import { formatDouble, formatFixed } from './number-format';
 import { L } from './layout';
+import { RuntimeError } from './errors';
+
+/** Containers nested deeper than this are a runtime error when printed (the host stack is finite). */
+const MAX_PRINT_DEPTH = 2000;
 
 /**
  * The one value-to-text conversion (print, concatenation, str(), format, f-strings).
@@ -35,7 +39,25 @@ export class Formatter {
     }
   }
 
+  /** Containers being printed right now (innermost last): a container inside itself prints as `...`. */
+  private readonly open: number[] = [];
+
   objectText(a: Addr, nested: boolean): string {
+    const kind = this.u8[a - 4];
+    if (kind !== Kind.HASH_TABLE && kind !== Kind.LINKED_LIST && kind !== Kind.PAIR) return this.leafText(a, nested);
+    if (this.open.includes(a)) return kind === Kind.HASH_TABLE ? '#{...}' : kind === Kind.PAIR ? '(...)' : '[...]';
+    if (this.open.length >= MAX_PRINT_DEPTH) throw new RuntimeError('Value nested too deeply to print.');
+    this.open.push(a);
+    try {
+      if (kind === Kind.HASH_TABLE) return this.hashText(a);
+      if (kind === Kind.LINKED_LIST) return this.listText(a);
+      return `(${this.slotText(a + L.PAIR_KEY)}, ${this.slotText(a + L.PAIR_VALUE)})`;
+    } finally {
+      this.open.pop();
+    }
+  }
+
+  private leafText(a: Addr, nested: boolean): string {
     const u32 = this.u32;
     switch (this.u8[a - 4]) {
       case Kind.STRING: {
@@ -50,14 +72,11 @@ export class Formatter {
       case Kind.INSTANCE: return this.strings.toJs(u32[(u32[(a + L.INST_CLASS) >>> 2] + L.CLASS_NAME) >>> 2]) + ' instance';
       case Kind.UPVALUE: return 'upvalue';
       case Kind.FLOAT_VECTOR: return this.vectorText(a);
-      case Kind.HASH_TABLE: return this.hashText(a);
-      case Kind.LINKED_LIST: return this.listText(a);
       case Kind.RANGE: {
         const i32 = this.i32;
         const dots = u32[(a + L.RANGE_INCLUSIVE) >>> 2] !== 0 ? '..=' : '..';
         return `${i32[(a + L.RANGE_START) >>> 2]}${dots}${i32[(a + L.RANGE_END) >>> 2]}`;
       }
-      case Kind.PAIR: return `(${this.slotText(a + L.PAIR_KEY)}, ${this.slotText(a + L.PAIR_VALUE)})`;
       case Kind.COMPLEX: return complexText(this.f64[(a + L.CPX_RE) >>> 3], this.f64[(a + L.CPX_IM) >>> 3]);
       case Kind.MATRIX: return this.matrixText(a);
       case Kind.MATRIX_ROW: {

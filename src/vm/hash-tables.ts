@@ -48,6 +48,16 @@ export class HashTables {
     return this.u32[(h + L.HT_ENTRIES) >>> 2] + i * L.TABLE_ENTRY_SIZE;
   }
 
+  /** Changes whenever entry numbers change (a compaction); see foreach in iteration.ts. */
+  compactions(h: Addr): number {
+    return this.u32[(h + L.HT_COMPACTIONS) >>> 2];
+  }
+
+  /** The entry number of entry address e. */
+  entryNumber(h: Addr, e: number): number {
+    return (e - this.u32[(h + L.HT_ENTRIES) >>> 2]) / L.TABLE_ENTRY_SIZE;
+  }
+
   entryKey(e: number): Addr {
     return this.u32[e >>> 2];
   }
@@ -183,6 +193,7 @@ export class HashTables {
       n++;
     }
     if (dest === src) this.u8.fill(0, src + n * L.TABLE_ENTRY_SIZE, src + used * L.TABLE_ENTRY_SIZE);
+    if (n !== used) u32[(h + L.HT_COMPACTIONS) >>> 2]++;
     u32[(h + L.HT_USED) >>> 2] = n;
   }
 

@@ -58,15 +58,28 @@ export function foreachNext(rt: Runtime, seq: number, out: number): boolean {
   return true;
 }
 
-/** Hash tables yield `key => value` pairs in insertion order; the cursor is an entry number. */
+/**
+ * Hash tables yield `key => value` pairs in insertion order. The cursor holds the next entry
+ * number plus the table's compaction count times 2^32; the last key yielded is kept in slot
+ * seq + 2. When the table was compacted meanwhile (entry numbers changed: many removals, then
+ * an insertion), the walk resumes after that key, found again by lookup.
+ */
 function nextHashEntry(rt: Runtime, seq: number, out: number): boolean {
   const tags = rt.stackTags, vals = rt.stackVals, hashes = rt.hashes;
   const h = vals[seq] >>> 0;
-  let k = vals[seq + 1];
+  const compactions = hashes.compactions(h);
+  let k = vals[seq + 1] % 0x100000000;
+  if (Math.floor(vals[seq + 1] / 0x100000000) !== compactions && tags[seq + 2] === Tag.OBJ) {
+    const last = hashes.find(h, vals[seq + 2] >>> 0);
+    if (last === 0) throw new RuntimeError('Hash table changed during foreach: the current key was removed and the table reorganized.');
+    k = hashes.entryNumber(h, last) + 1;
+  }
   while (k < hashes.used(h) && hashes.entryKey(hashes.entryAt(h, k)) === 0) k++;
   if (k >= hashes.used(h)) return false;
-  vals[seq + 1] = k + 1;
+  vals[seq + 1] = k + 1 + compactions * 0x100000000;
   const e = hashes.entryAt(h, k);
+  tags[seq + 2] = Tag.OBJ;
+  vals[seq + 2] = hashes.entryKey(e);
   // The key and value are reachable from the table (rooted in slot seq) while the pair is made.
   vals[out] = rt.objects.pair(Tag.OBJ, hashes.entryKey(e), hashes.entryTag(e), hashes.entryPayload(e));
   tags[out] = Tag.OBJ;

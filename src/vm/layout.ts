@@ -96,7 +96,8 @@ export const enum L {
   HT_ENTRY_CAPACITY = 12,
   HT_INDEX = 16,
   HT_INDEX_CAPACITY = 20, // a power of two, at least 2 x HT_ENTRY_CAPACITY
-  HT_SIZE = 24,
+  HT_COMPACTIONS = 24, // times the entries were compacted (entry numbers changed): foreach re-finds its place
+  HT_SIZE = 32,
 
   /** linked list (doubly linked nodes). */
   LIST_HEAD = 0,

@@ -13,7 +13,7 @@ import { L } from './layout';
 export function valuesEqual(rt: Runtime, ta: number, a: number, tb: number, b: number): boolean {
   if (ta === tb) {
     if (ta === Tag.INT || ta === Tag.DOUBLE) return a === b;
-    if (ta === Tag.OBJ) return a === b || objectsEqual(rt, a >>> 0, b >>> 0);
+    if (ta === Tag.OBJ) return a === b || objectsEqual(rt, a >>> 0, b >>> 0, 0);
     return true; // nil, true, false: the tag is the value
   }
   const aNum = ta === Tag.INT || ta === Tag.DOUBLE, bNum = tb === Tag.INT || tb === Tag.DOUBLE;
@@ -23,11 +23,15 @@ export function valuesEqual(rt: Runtime, ta: number, a: number, tb: number, b: n
   return false;
 }
 
+/** Containers nested deeper than this (or containing themselves) cannot be compared. */
+const MAX_COMPARE_DEPTH = 2000;
+
 /** Content equality of two distinct objects (identity was already checked). */
-function objectsEqual(rt: Runtime, a: number, b: number): boolean {
+function objectsEqual(rt: Runtime, a: number, b: number, depth: number): boolean {
   const u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
   const kind = u8[a - 4];
   if (kind !== u8[b - 4]) return false;
+  if (depth > MAX_COMPARE_DEPTH) throw new RuntimeError('Values nested too deeply to compare.');
   switch (kind) {
     case Kind.FLOAT_VECTOR: {
       const n = rt.vectors.count(a);
@@ -39,12 +43,12 @@ function objectsEqual(rt: Runtime, a: number, b: number): boolean {
     case Kind.LINKED_LIST: {
       if (rt.lists.count(a) !== rt.lists.count(b)) return false;
       for (let x = rt.lists.head(a), y = rt.lists.head(b); x !== 0; x = rt.lists.next(x), y = rt.lists.next(y)) {
-        if (!slotsEqual(rt, x + L.NODE_VALUE, y + L.NODE_VALUE)) return false;
+        if (!slotsEqual(rt, x + L.NODE_VALUE, y + L.NODE_VALUE, depth)) return false;
       }
       return true;
     }
     case Kind.PAIR:
-      return slotsEqual(rt, a + L.PAIR_KEY, b + L.PAIR_KEY) && slotsEqual(rt, a + L.PAIR_VALUE, b + L.PAIR_VALUE);
+      return slotsEqual(rt, a + L.PAIR_KEY, b + L.PAIR_KEY, depth) && slotsEqual(rt, a + L.PAIR_VALUE, b + L.PAIR_VALUE, depth);
     case Kind.RANGE:
       return rt.i32[(a + L.RANGE_START) >>> 2] === rt.i32[(b + L.RANGE_START) >>> 2] &&
         rt.i32[(a + L.RANGE_END) >>> 2] === rt.i32[(b + L.RANGE_END) >>> 2] &&
@@ -56,8 +60,10 @@ function objectsEqual(rt: Runtime, a: number, b: number): boolean {
   }
 }
 
-function slotsEqual(rt: Runtime, x: number, y: number): boolean {
-  return valuesEqual(rt, rt.u32[x >>> 2], rt.f64[(x + 8) >>> 3], rt.u32[y >>> 2], rt.f64[(y + 8) >>> 3]);
+function slotsEqual(rt: Runtime, x: number, y: number, depth: number): boolean {
+  const ta = rt.u32[x >>> 2], a = rt.f64[(x + 8) >>> 3], tb = rt.u32[y >>> 2], b = rt.f64[(y + 8) >>> 3];
+  if (ta === Tag.OBJ && tb === Tag.OBJ && a !== b) return objectsEqual(rt, a >>> 0, b >>> 0, depth + 1);
+  return valuesEqual(rt, ta, a, tb, b);
 }
 
 /** The range's element count (ascending only; a descending range is empty). */

@@ -152,12 +152,17 @@ export class Runtime implements GcHost {
   }
 
   pushRoot(a: Addr): void {
-    if (this.tempCount === MAX_TEMP_ROOTS) throw new Error('temporary root stack overflow');
+    if (this.tempCount === MAX_TEMP_ROOTS) throw new RuntimeError('Too many objects under construction (temporary roots).');
     this.tempRoots[this.tempCount++] = a;
   }
 
   popRoot(): void {
     this.tempCount--;
+  }
+
+  /** After a failed run: no native is still building anything, so no temporary root is live. */
+  clearTempRoots(): void {
+    this.tempCount = 0;
   }
 
   /** Drops every root (and the intern table) so a final collection frees everything. */

@@ -36,8 +36,12 @@ export class Vectors {
     u32[(v + L.VEC_POS) >>> 2] = 0;
     u32[(v + L.VEC_SORTED) >>> 2] = 0;
     this.roots.pushRoot(v);
-    const data = this.gc.allocate(cap * 8, Kind.BYTES);
-    this.roots.popRoot();
+    let data: Addr;
+    try {
+      data = this.gc.allocate(cap * 8, Kind.BYTES);
+    } finally {
+      this.roots.popRoot(); // also when the heap is full: a stale root would keep v forever
+    }
     u32[(v + L.VEC_DATA) >>> 2] = data;
     u32[(v + L.VEC_CAPACITY) >>> 2] = cap;
     return v;

@@ -66,6 +66,12 @@ export class VM {
       if (e instanceof OutOfMemoryError) throw new MufiRuntimeError(e.message, []);
       throw e;
     }
+    // Calls check their callee's slots against the stack; the script is checked here (a huge
+    // literal needs as many slots as it has elements, plus one above them for BUILD_HASH).
+    if (rt.u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 2 >= rt.stackCapacity) {
+      resetStack(rt, 0);
+      throw new MufiRuntimeError('Stack overflow.', []);
+    }
     rt.stackVals[0] = closure;
     rt.frameClosure[0] = closure;
     rt.frameBase[0] = 0;
@@ -75,6 +81,7 @@ export class VM {
       execute(rt, 0);
     } catch (e) {
       resetStack(rt, 0);
+      rt.clearTempRoots();
       throw e;
     }
   }

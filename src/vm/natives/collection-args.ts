@@ -20,10 +20,11 @@ export function objectArg(rt: Runtime, i: number, kind: Kind, message: string): 
   return rt.stackVals[i] >>> 0;
 }
 
+/** An index or count: an int, or a finite double truncated toward zero (upstream §1). */
 export function intArg(rt: Runtime, i: number, message: string): number {
   const t = rt.stackTags[i];
   if (t === Tag.INT) return rt.stackVals[i];
-  if (t === Tag.DOUBLE && Number.isInteger(rt.stackVals[i])) return rt.stackVals[i];
+  if (t === Tag.DOUBLE && Number.isFinite(rt.stackVals[i])) return Math.trunc(rt.stackVals[i]);
   throw new RuntimeError(message);
 }
 

@@ -160,12 +160,16 @@ export const vectorMathNatives: NativeModule = [
     fn(rt, args, argc) {
       argCount('linspace', argc, 3);
       if (!isNum(rt, args) || !isNum(rt, args + 1) || !isNum(rt, args + 2)) throw new RuntimeError('linspace() expects three numbers.');
-      const start = rt.stackVals[args], end = rt.stackVals[args + 1], n = Math.trunc(rt.stackVals[args + 2]);
-      if (n < 0) throw new RuntimeError('linspace() count must be non-negative.');
-      const out = new Float64Array(n);
+      const start = rt.stackVals[args], end = rt.stackVals[args + 1], count = rt.stackVals[args + 2];
+      if (!Number.isFinite(count) || count < 0) throw new RuntimeError('linspace() count must be a non-negative number.');
+      const n = Math.trunc(count);
+      // The heap allocation comes first: a count too large fails there with the heap's error.
+      const v = rt.vectors.make(n);
+      const base = rt.vectors.data(v) >>> 3;
       const step = n > 1 ? (end - start) / (n - 1) : 0;
-      for (let k = 0; k < n; k++) out[k] = start + k * step;
-      returnObject(rt, rt.vectors.fromArray(out));
+      for (let k = 0; k < n; k++) rt.f64[base + k] = start + k * step;
+      rt.vectors.setCount(v, n);
+      returnObject(rt, v);
     },
   },
   unary('vec_sin', 'vec_sin', Math.sin),

@@ -153,7 +153,10 @@ export const collectionsNatives: NativeModule = [
         case Kind.FLOAT_VECTOR: return returnInt(rt, rt.vectors.count(a));
         case Kind.LINKED_LIST: return returnInt(rt, rt.lists.count(a));
         case Kind.HASH_TABLE: return returnInt(rt, rt.hashes.count(a));
-        case Kind.RANGE: return returnInt(rt, rangeLength(rt, a));
+        case Kind.RANGE: {
+          const n = rangeLength(rt, a); // up to 2^32 - 1: beyond an int, a double
+          return n <= 0x7fffffff ? returnInt(rt, n) : returnDouble(rt, n);
+        }
         case Kind.PAIR: return returnInt(rt, 2);
         default:
           throw new RuntimeError(`len() expects a string or a collection, got ${rt.typeName(rt.stackTags[args], rt.stackVals[args])}.`);
@@ -468,9 +471,11 @@ export const collectionsNatives: NativeModule = [
       argCount('range_to_array', argc, 1);
       const r = objectArg(rt, args, Kind.RANGE, 'range_to_array() expects a range.');
       const n = rangeLength(rt, r), start = rt.i32[(r + L.RANGE_START) >>> 2];
-      const values = new Float64Array(n);
-      for (let k = 0; k < n; k++) values[k] = start + k;
-      returnObject(rt, rt.vectors.fromArray(values));
+      const v = rt.vectors.make(n); // first: a range too long fails here with the heap's error
+      const base = rt.vectors.data(v) >>> 3;
+      for (let k = 0; k < n; k++) rt.f64[base + k] = start + k;
+      rt.vectors.setCount(v, n);
+      returnObject(rt, v);
     },
   },
   // The vector's own cursor: next / has_next / reset / skip, and peek (plain indexing).
