@@ -1,4 +1,4 @@
-import { Collector } from '../gc';
+import { HeapStore } from './heap-store';
 import { Addr } from '../memory';
 import { Kind } from './kinds';
 import { L, HT_TOMBSTONE } from './layout';
@@ -15,23 +15,10 @@ const MIN_ENTRIES = 8;
  * Invariants: index capacity is a power of two and at least twice the entry capacity, so
  * probing always finds an empty word; HT_LIVE counts entries whose key is not 0.
  */
-export class HashTables {
-  private readonly u8: Uint8Array;
-  private readonly u32: Uint32Array;
-  private readonly f64: Float64Array;
-
-  constructor(private readonly gc: Collector) {
-    const heap = gc.allocator.heap;
-    this.u8 = heap.u8;
-    this.u32 = heap.u32;
-    this.f64 = heap.f64;
-  }
-
+export class HashTables extends HeapStore {
   /** An empty table (its blocks are allocated on the first insertion). */
   make(): Addr {
-    const h = this.gc.allocate(L.HT_SIZE, Kind.HASH_TABLE);
-    this.u8.fill(0, h, h + L.HT_SIZE);
-    return h;
+    return this.zeroed(L.HT_SIZE, Kind.HASH_TABLE);
   }
 
   count(h: Addr): number {

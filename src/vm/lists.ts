@@ -1,4 +1,4 @@
-import { Collector } from '../gc';
+import { HeapStore } from './heap-store';
 import { Addr } from '../memory';
 import { Kind } from './kinds';
 import { L } from './layout';
@@ -9,22 +9,9 @@ import { L } from './layout';
  * GC discipline: the list (and an object value being added) must be rooted when calling a
  * method that allocates.
  */
-export class Lists {
-  private readonly u8: Uint8Array;
-  private readonly u32: Uint32Array;
-  private readonly f64: Float64Array;
-
-  constructor(private readonly gc: Collector) {
-    const heap = gc.allocator.heap;
-    this.u8 = heap.u8;
-    this.u32 = heap.u32;
-    this.f64 = heap.f64;
-  }
-
+export class Lists extends HeapStore {
   make(): Addr {
-    const l = this.gc.allocate(L.LIST_SIZE, Kind.LINKED_LIST);
-    this.u8.fill(0, l, l + L.LIST_SIZE);
-    return l;
+    return this.zeroed(L.LIST_SIZE, Kind.LINKED_LIST);
   }
 
   count(l: Addr): number {

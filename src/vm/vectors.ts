@@ -2,6 +2,7 @@ import { Collector } from '../gc';
 import { Addr } from '../memory';
 import { Kind } from './kinds';
 import { L } from './layout';
+import { HeapStore } from './heap-store';
 
 /** The host's temporary roots (Runtime): objects held while their parts are allocated. */
 export interface RootStack {
@@ -16,25 +17,16 @@ const MIN_CAPACITY = 8;
  * Float vectors: a fixed header plus a growable BYTES block of float64 elements.
  * GC discipline as in objects.ts: a vector passed to a method that allocates must be rooted.
  */
-export class Vectors {
-  private readonly u32: Uint32Array;
-  private readonly f64: Float64Array;
-
-  constructor(private readonly gc: Collector, private readonly roots: RootStack) {
-    this.u32 = gc.allocator.heap.u32;
-    this.f64 = gc.allocator.heap.f64;
+export class Vectors extends HeapStore {
+  constructor(gc: Collector, private readonly roots: RootStack) {
+    super(gc);
   }
 
   /** An empty vector with room for `capacity` elements. */
   make(capacity: number): Addr {
     const cap = Math.max(MIN_CAPACITY, capacity);
-    const v = this.gc.allocate(L.VEC_SIZE, Kind.FLOAT_VECTOR);
+    const v = this.zeroed(L.VEC_SIZE, Kind.FLOAT_VECTOR); // data 0: traced as "no block" until it exists
     const u32 = this.u32;
-    u32[(v + L.VEC_COUNT) >>> 2] = 0;
-    u32[(v + L.VEC_CAPACITY) >>> 2] = 0;
-    u32[(v + L.VEC_DATA) >>> 2] = 0; // traced as "no block" until the data block exists
-    u32[(v + L.VEC_POS) >>> 2] = 0;
-    u32[(v + L.VEC_SORTED) >>> 2] = 0;
     this.roots.pushRoot(v);
     let data: Addr;
     try {

@@ -28,18 +28,7 @@ export function intArg(rt: Runtime, i: number, message: string): number {
   throw new RuntimeError(message);
 }
 
-export function isNum(rt: Runtime, i: number): boolean {
-  const t = rt.stackTags[i];
-  return t === Tag.INT || t === Tag.DOUBLE;
-}
 
-export function argCount(name: string, argc: number, min: number, max = min): void {
-  if (argc >= min && argc <= max) return;
-  const want = min === max
-    ? `${min} argument${min === 1 ? '' : 's'}`
-    : max === Infinity ? `at least ${min} arguments` : `${min} or ${max} arguments`;
-  throw new RuntimeError(`${name}() expects ${want} but got ${argc}.`);
-}
 
 export function returnObject(rt: Runtime, a: number): void {
   rt.resultTag = Tag.OBJ;

@@ -2,8 +2,8 @@ import { NativeModule } from './native';
 import type { Runtime } from '../runtime';
 import { Kind } from '../kinds';
 import { RuntimeError } from '../errors';
-import { returnDouble } from './args';
-import { argCount, objectArg, isNum, returnObject, vectorView } from './collection-args';
+import { returnDouble, expectArgCount, isNumber } from './args';
+import { objectArg, returnObject, vectorView } from './collection-args';
 
 /**
  * The numeric float-vector functions of upstream's collections module (statistics, geometry,
@@ -34,6 +34,13 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/** a·b / b·b: the projection of a onto b is this times b. */
+function projectionFactor(a: Float64Array, b: Float64Array, name: string): number {
+  const bb = dot(b, b);
+  if (bb === 0) throw new RuntimeError(`${name}() cannot project onto a zero vector.`);
+  return dot(a, b) / bb;
+}
+
 /** Sample variance (divides by n - 1); 0 for fewer than two elements (upstream). */
 function variance(a: Float64Array): number {
   if (a.length < 2) return 0;
@@ -47,7 +54,7 @@ function unary(name: string, label: string, f: (x: number) => number) {
   return {
     name,
     fn(rt: Runtime, args: number, argc: number) {
-      argCount(name, argc, 1);
+      expectArgCount(name, argc, 1);
       const a = Float64Array.from(vec(rt, args, label), f);
       returnObject(rt, rt.vectors.fromArray(a));
     },
@@ -58,7 +65,7 @@ function scalar(name: string, f: (a: Float64Array) => number) {
   return {
     name,
     fn(rt: Runtime, args: number, argc: number) {
-      argCount(name, argc, 1);
+      expectArgCount(name, argc, 1);
       returnDouble(rt, f(vec(rt, args, name)));
     },
   };
@@ -83,7 +90,7 @@ export const vectorMathNatives: NativeModule = [
   {
     name: 'dot',
     fn(rt, args, argc) {
-      argCount('dot', argc, 2);
+      expectArgCount('dot', argc, 2);
       const [a, b] = twoVectors(rt, args, 'dot', true);
       returnDouble(rt, dot(a, b));
     },
@@ -91,7 +98,7 @@ export const vectorMathNatives: NativeModule = [
   {
     name: 'cross',
     fn(rt, args, argc) {
-      argCount('cross', argc, 2);
+      expectArgCount('cross', argc, 2);
       const [a, b] = twoVectors(rt, args, 'cross', false);
       if (a.length !== 3 || b.length !== 3) throw new RuntimeError('cross() expects two 3-element vectors.');
       returnObject(rt, rt.vectors.fromArray([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]));
@@ -100,29 +107,25 @@ export const vectorMathNatives: NativeModule = [
   {
     name: 'proj',
     fn(rt, args, argc) {
-      argCount('proj', argc, 2);
+      expectArgCount('proj', argc, 2);
       const [a, b] = twoVectors(rt, args, 'proj', true);
-      const bb = dot(b, b);
-      if (bb === 0) throw new RuntimeError('proj() cannot project onto a zero vector.');
-      const f = dot(a, b) / bb;
+      const f = projectionFactor(a, b, 'proj');
       returnObject(rt, rt.vectors.fromArray(Float64Array.from(b, (x) => f * x)));
     },
   },
   {
     name: 'reject',
     fn(rt, args, argc) {
-      argCount('reject', argc, 2);
+      expectArgCount('reject', argc, 2);
       const [a, b] = twoVectors(rt, args, 'reject', true);
-      const bb = dot(b, b);
-      if (bb === 0) throw new RuntimeError('reject() cannot project onto a zero vector.');
-      const f = dot(a, b) / bb;
+      const f = projectionFactor(a, b, 'reject');
       returnObject(rt, rt.vectors.fromArray(Float64Array.from(a, (x, k) => x - f * b[k])));
     },
   },
   {
     name: 'reflect',
     fn(rt, args, argc) {
-      argCount('reflect', argc, 2);
+      expectArgCount('reflect', argc, 2);
       const [v, n] = twoVectors(rt, args, 'reflect', true);
       const f = 2 * dot(v, n);
       returnObject(rt, rt.vectors.fromArray(Float64Array.from(v, (x, k) => x - f * n[k])));
@@ -131,7 +134,7 @@ export const vectorMathNatives: NativeModule = [
   {
     name: 'angle',
     fn(rt, args, argc) {
-      argCount('angle', argc, 2);
+      expectArgCount('angle', argc, 2);
       const [a, b] = twoVectors(rt, args, 'angle', true);
       const na = Math.sqrt(dot(a, a)), nb = Math.sqrt(dot(b, b));
       if (na === 0 || nb === 0) throw new RuntimeError('angle() is undefined for a zero vector.');
@@ -141,9 +144,9 @@ export const vectorMathNatives: NativeModule = [
   {
     name: 'interp1',
     fn(rt, args, argc) {
-      argCount('interp1', argc, 3);
+      expectArgCount('interp1', argc, 3);
       const [xs, ys] = twoVectors(rt, args, 'interp1', true);
-      if (!isNum(rt, args + 2)) throw new RuntimeError('interp1() expects a number as the query point.');
+      if (!isNumber(rt, args + 2)) throw new RuntimeError('interp1() expects a number as the query point.');
       if (xs.length < 2) throw new RuntimeError('interp1() needs at least 2 points.');
       const q = rt.stackVals[args + 2];
       for (let k = 0; k + 1 < xs.length; k++) {
@@ -158,8 +161,8 @@ export const vectorMathNatives: NativeModule = [
   {
     name: 'linspace',
     fn(rt, args, argc) {
-      argCount('linspace', argc, 3);
-      if (!isNum(rt, args) || !isNum(rt, args + 1) || !isNum(rt, args + 2)) throw new RuntimeError('linspace() expects three numbers.');
+      expectArgCount('linspace', argc, 3);
+      if (!isNumber(rt, args) || !isNumber(rt, args + 1) || !isNumber(rt, args + 2)) throw new RuntimeError('linspace() expects three numbers.');
       const start = rt.stackVals[args], end = rt.stackVals[args + 1], count = rt.stackVals[args + 2];
       if (!Number.isFinite(count) || count < 0) throw new RuntimeError('linspace() count must be a non-negative number.');
       const n = Math.trunc(count);

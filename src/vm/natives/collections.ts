@@ -5,8 +5,8 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { RuntimeError } from '../errors';
 import { valuesEqual, rangeLength } from '../operators';
-import { returnInt, returnDouble } from './args';
-import { argCount, kindOf, addr, objectArg, intArg, isNum, returnObject, returnBool, vectorValues, vectorView } from './collection-args';
+import { returnInt, returnDouble, expectArgCount, isNumber } from './args';
+import { kindOf, addr, objectArg, intArg, returnObject, returnBool, vectorValues, vectorView } from './collection-args';
 import { vectorMathNatives } from './collections-vector';
 
 /**
@@ -20,7 +20,7 @@ const LIST_OR_VECTOR = (name: string) => `${name}() expects a linked list or a f
 const COLLECTION = (name: string) => `${name}() expects a linked list, a float vector or a hash table.`;
 
 function numberValue(rt: Runtime, i: number, name: string): number {
-  if (!isNum(rt, i)) throw new RuntimeError(`${name}() expects numbers for a float vector, got ${rt.typeName(rt.stackTags[i], rt.stackVals[i])}.`);
+  if (!isNumber(rt, i)) throw new RuntimeError(`${name}() expects numbers for a float vector, got ${rt.typeName(rt.stackTags[i], rt.stackVals[i])}.`);
   return rt.stackVals[i];
 }
 
@@ -79,21 +79,21 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'linked_list',
     fn(rt, _args, argc) {
-      argCount('linked_list', argc, 0);
+      expectArgCount('linked_list', argc, 0);
       returnObject(rt, rt.lists.make());
     },
   },
   {
     name: 'hash_table',
     fn(rt, _args, argc) {
-      argCount('hash_table', argc, 0);
+      expectArgCount('hash_table', argc, 0);
       returnObject(rt, rt.hashes.make());
     },
   },
   {
     name: 'fvec',
     fn(rt, args, argc) {
-      argCount('fvec', argc, 1);
+      expectArgCount('fvec', argc, 1);
       const n = intArg(rt, args, 'fvec() expects an integer capacity.');
       if (n < 0) throw new RuntimeError('fvec() capacity must be non-negative.');
       returnObject(rt, rt.vectors.make(n));
@@ -102,7 +102,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'push',
     fn(rt, args, argc) {
-      argCount('push', argc, 2, Infinity);
+      expectArgCount('push', argc, 2, Infinity);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.LINKED_LIST:
@@ -120,7 +120,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'push_front',
     fn(rt, args, argc) {
-      argCount('push_front', argc, 2);
+      expectArgCount('push_front', argc, 2);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.LINKED_LIST: return rt.lists.pushFront(c, rt.stackTags[args + 1], rt.stackVals[args + 1]);
@@ -132,21 +132,21 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'pop',
     fn(rt, args, argc) {
-      argCount('pop', argc, 1);
+      expectArgCount('pop', argc, 1);
       popEnd(rt, args, 'pop', true);
     },
   },
   {
     name: 'pop_front',
     fn(rt, args, argc) {
-      argCount('pop_front', argc, 1);
+      expectArgCount('pop_front', argc, 1);
       popEnd(rt, args, 'pop_front', false);
     },
   },
   {
     name: 'len',
     fn(rt, args, argc) {
-      argCount('len', argc, 1);
+      expectArgCount('len', argc, 1);
       const a = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.STRING: return returnInt(rt, rt.strings.charCount(a));
@@ -166,7 +166,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'get',
     fn(rt, args, argc) {
-      argCount('get', argc, 2);
+      expectArgCount('get', argc, 2);
       const h = objectArg(rt, args, Kind.HASH_TABLE, 'get() expects a hash table.');
       const e = rt.hashes.find(h, stringKey(rt, args + 1, 'get'));
       if (e === 0) return;
@@ -177,7 +177,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'put',
     fn(rt, args, argc) {
-      argCount('put', argc, 3);
+      expectArgCount('put', argc, 3);
       const h = objectArg(rt, args, Kind.HASH_TABLE, 'put() expects a hash table.');
       rt.hashes.set(h, stringKey(rt, args + 1, 'put'), rt.stackTags[args + 2], rt.stackVals[args + 2]);
     },
@@ -185,7 +185,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'remove',
     fn(rt, args, argc) {
-      argCount('remove', argc, 2);
+      expectArgCount('remove', argc, 2);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.HASH_TABLE: return returnBool(rt, rt.hashes.remove(c, stringKey(rt, args + 1, 'remove')));
@@ -206,7 +206,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'nth',
     fn(rt, args, argc) {
-      argCount('nth', argc, 2);
+      expectArgCount('nth', argc, 2);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.FLOAT_VECTOR:
@@ -226,7 +226,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'insert',
     fn(rt, args, argc) {
-      argCount('insert', argc, 3);
+      expectArgCount('insert', argc, 3);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.FLOAT_VECTOR: {
@@ -245,14 +245,14 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'contains',
     fn(rt, args, argc) {
-      argCount('contains', argc, 2);
+      expectArgCount('contains', argc, 2);
       const c = addr(rt, args);
       const t = rt.stackTags[args + 1], v = rt.stackVals[args + 1];
       switch (kindOf(rt, args)) {
         case Kind.HASH_TABLE:
           return returnBool(rt, kindOf(rt, args + 1) === Kind.STRING && rt.hashes.find(c, addr(rt, args + 1)) !== 0);
         case Kind.FLOAT_VECTOR: {
-          if (!isNum(rt, args + 1)) return returnBool(rt, false);
+          if (!isNumber(rt, args + 1)) return returnBool(rt, false);
           const n = rt.vectors.count(c);
           for (let k = 0; k < n; k++) if (rt.vectors.get(c, k) === v) return returnBool(rt, true);
           return returnBool(rt, false);
@@ -272,7 +272,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'sort',
     fn(rt, args, argc) {
-      argCount('sort', argc, 1);
+      expectArgCount('sort', argc, 1);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.FLOAT_VECTOR:
@@ -287,7 +287,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'reverse',
     fn(rt, args, argc) {
-      argCount('reverse', argc, 1);
+      expectArgCount('reverse', argc, 1);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.FLOAT_VECTOR:
@@ -306,7 +306,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'slice',
     fn(rt, args, argc) {
-      argCount('slice', argc, 3);
+      expectArgCount('slice', argc, 3);
       const c = addr(rt, args);
       const kind = kindOf(rt, args);
       if (kind !== Kind.FLOAT_VECTOR && kind !== Kind.LINKED_LIST) throw new RuntimeError(LIST_OR_VECTOR('slice'));
@@ -319,7 +319,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'splice',
     fn(rt, args, argc) {
-      argCount('splice', argc, 3);
+      expectArgCount('splice', argc, 3);
       const c = addr(rt, args);
       const kind = kindOf(rt, args);
       if (kind === Kind.FLOAT_VECTOR) {
@@ -345,7 +345,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'merge',
     fn(rt, args, argc) {
-      argCount('merge', argc, 2);
+      expectArgCount('merge', argc, 2);
       const a = addr(rt, args), b = addr(rt, args + 1);
       const ka = kindOf(rt, args);
       if (ka !== kindOf(rt, args + 1) || (ka !== Kind.FLOAT_VECTOR && ka !== Kind.LINKED_LIST)) {
@@ -363,7 +363,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'clone',
     fn(rt, args, argc) {
-      argCount('clone', argc, 1);
+      expectArgCount('clone', argc, 1);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.FLOAT_VECTOR: return returnObject(rt, rt.vectors.fromArray(vectorValues(rt, c)));
@@ -388,7 +388,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'clear',
     fn(rt, args, argc) {
-      argCount('clear', argc, 1);
+      expectArgCount('clear', argc, 1);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.FLOAT_VECTOR:
@@ -405,7 +405,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'is_empty',
     fn(rt, args, argc) {
-      argCount('is_empty', argc, 1);
+      expectArgCount('is_empty', argc, 1);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.FLOAT_VECTOR: return returnBool(rt, rt.vectors.count(c) === 0);
@@ -420,11 +420,11 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'search',
     fn(rt, args, argc) {
-      argCount('search', argc, 2);
+      expectArgCount('search', argc, 2);
       const c = addr(rt, args);
       switch (kindOf(rt, args)) {
         case Kind.FLOAT_VECTOR: {
-          if (!isNum(rt, args + 1)) throw new RuntimeError('search() expects a number to look for in a float vector.');
+          if (!isNumber(rt, args + 1)) throw new RuntimeError('search() expects a number to look for in a float vector.');
           return returnInt(rt, searchVector(rt, c, rt.stackVals[args + 1]));
         }
         case Kind.LINKED_LIST: {
@@ -441,7 +441,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'pairs',
     fn(rt, args, argc) {
-      argCount('pairs', argc, 1);
+      expectArgCount('pairs', argc, 1);
       const h = objectArg(rt, args, Kind.HASH_TABLE, 'pairs() expects a hash table.');
       const out = rt.lists.make();
       rootedResult(rt, out, () => {
@@ -459,7 +459,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'equal_list',
     fn(rt, args, argc) {
-      argCount('equal_list', argc, 2);
+      expectArgCount('equal_list', argc, 2);
       objectArg(rt, args, Kind.LINKED_LIST, 'equal_list() expects two linked lists.');
       objectArg(rt, args + 1, Kind.LINKED_LIST, 'equal_list() expects two linked lists.');
       returnBool(rt, valuesEqual(rt, Tag.OBJ, rt.stackVals[args], Tag.OBJ, rt.stackVals[args + 1]));
@@ -468,7 +468,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'range_to_array',
     fn(rt, args, argc) {
-      argCount('range_to_array', argc, 1);
+      expectArgCount('range_to_array', argc, 1);
       const r = objectArg(rt, args, Kind.RANGE, 'range_to_array() expects a range.');
       const n = rangeLength(rt, r), start = rt.i32[(r + L.RANGE_START) >>> 2];
       const v = rt.vectors.make(n); // first: a range too long fails here with the heap's error
@@ -482,7 +482,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'next',
     fn(rt, args, argc) {
-      argCount('next', argc, 1);
+      expectArgCount('next', argc, 1);
       const v = objectArg(rt, args, Kind.FLOAT_VECTOR, 'next() expects a float vector.');
       const pos = rt.vectors.position(v);
       if (pos >= rt.vectors.count(v)) return; // nil past the end
@@ -493,7 +493,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'has_next',
     fn(rt, args, argc) {
-      argCount('has_next', argc, 1);
+      expectArgCount('has_next', argc, 1);
       const v = objectArg(rt, args, Kind.FLOAT_VECTOR, 'has_next() expects a float vector.');
       returnBool(rt, rt.vectors.position(v) < rt.vectors.count(v));
     },
@@ -501,14 +501,14 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'reset',
     fn(rt, args, argc) {
-      argCount('reset', argc, 1);
+      expectArgCount('reset', argc, 1);
       rt.vectors.setPosition(objectArg(rt, args, Kind.FLOAT_VECTOR, 'reset() expects a float vector.'), 0);
     },
   },
   {
     name: 'skip',
     fn(rt, args, argc) {
-      argCount('skip', argc, 2);
+      expectArgCount('skip', argc, 2);
       const v = objectArg(rt, args, Kind.FLOAT_VECTOR, 'skip() expects a float vector.');
       const n = intArg(rt, args + 1, 'skip() expects an integer count.');
       if (n < 0) throw new RuntimeError('skip() count must be non-negative.');
@@ -518,7 +518,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'peek',
     fn(rt, args, argc) {
-      argCount('peek', argc, 2);
+      expectArgCount('peek', argc, 2);
       const v = objectArg(rt, args, Kind.FLOAT_VECTOR, 'peek() expects a float vector.');
       returnDouble(rt, rt.vectors.get(v, indexIn(rt, args + 1, rt.vectors.count(v), 'peek')));
     },
@@ -526,7 +526,7 @@ export const collectionsNatives: NativeModule = [
   {
     name: 'workspace',
     fn(rt, _args, argc) {
-      argCount('workspace', argc, 0);
+      expectArgCount('workspace', argc, 0);
       const lines = ['Workspace:'];
       for (let g = 0; g < rt.globalNames.length; g++) {
         const t = rt.globalTags[g];

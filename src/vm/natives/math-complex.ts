@@ -3,8 +3,8 @@ import type { Runtime } from '../runtime';
 import { Kind } from '../kinds';
 import { L } from '../layout';
 import { RuntimeError } from '../errors';
-import { returnDouble } from './args';
-import { argCount, kindOf, isNum, returnObject } from './collection-args';
+import { returnDouble, expectArgCount, isNumber } from './args';
+import { kindOf, returnObject } from './collection-args';
 
 /** The complex-number part of the math module: complex(), phase(), and abs() of a complex. */
 
@@ -22,16 +22,16 @@ export const complexNatives: NativeModule = [
   {
     name: 'complex',
     fn(rt, args, argc) {
-      argCount('complex', argc, 2);
-      if (!isNum(rt, args) || !isNum(rt, args + 1)) throw new RuntimeError('complex() expects two numbers.');
+      expectArgCount('complex', argc, 2);
+      if (!isNumber(rt, args) || !isNumber(rt, args + 1)) throw new RuntimeError('complex() expects two numbers.');
       returnObject(rt, rt.objects.complex(rt.stackVals[args], rt.stackVals[args + 1]));
     },
   },
   {
     name: 'phase',
     fn(rt, args, argc) {
-      argCount('phase', argc, 1);
-      if (isNum(rt, args)) return returnDouble(rt, Math.atan2(0, rt.stackVals[args]));
+      expectArgCount('phase', argc, 1);
+      if (isNumber(rt, args)) return returnDouble(rt, Math.atan2(0, rt.stackVals[args]));
       if (!isComplex(rt, args)) throw new RuntimeError('phase() expects a complex number.');
       const z = rt.stackVals[args];
       returnDouble(rt, Math.atan2(rt.f64[(z + L.CPX_IM) >>> 3], rt.f64[(z + L.CPX_RE) >>> 3]));
