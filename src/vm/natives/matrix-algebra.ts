@@ -1,7 +1,7 @@
 /**
  * Dense linear algebra for the matrix natives, on plain row-major Float64Arrays (element (r, c)
- * of an m x n matrix at r * n + c). Pure functions with no heap access: the natives copy their
- * argument out of the heap, run one of these, and allocate the result matrix last.
+ * of an m x n matrix at r * n + c). Pure functions: the natives give them working copies (in
+ * arena buffers of the heap, see matrix.ts), run one, and allocate the result matrix last.
  */
 
 /** A pivot smaller than this in absolute value means a singular matrix (upstream's LU test). */
@@ -9,9 +9,8 @@ const SINGULAR_PIVOT = 1e-14;
 /** rref: entries smaller than this count as zero (upstream's pivot search and rank test). */
 const RREF_ZERO = 1e-10;
 
-/** Row-major copy of column-major data. */
-export function rowMajor(columnMajor: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
+/** Row-major copy of column-major data (into `out` when given). */
+export function rowMajor(columnMajor: ArrayLike<number>, rows: number, cols: number, out: Float64Array = new Float64Array(rows * cols)): Float64Array {
   for (let c = 0; c < cols; c++) {
     for (let r = 0; r < rows; r++) out[r * cols + c] = columnMajor[c * rows + r];
   }
@@ -60,12 +59,13 @@ export function luDeterminant(a: Float64Array, n: number): number {
 
 /**
  * Inverse of the n x n matrix `a` (overwritten) by Gauss-Jordan elimination with partial pivoting
- * (the largest absolute pivot in the column), or null when a pivot is below SINGULAR_PIVOT.
+ * (the largest absolute pivot in the column), written into `inv` (n x n) and returned; null when
+ * a pivot is below SINGULAR_PIVOT.
  * Upstream's LU solve forgot the row permutation (wrong inverses whenever rows were swapped);
  * this is the intended result.
  */
-export function gaussJordanInverse(a: Float64Array, n: number): Float64Array | null {
-  const inv = new Float64Array(n * n);
+export function gaussJordanInverse(a: Float64Array, n: number, inv: Float64Array = new Float64Array(n * n)): Float64Array | null {
+  inv.fill(0);
   for (let k = 0; k < n; k++) inv[k * n + k] = 1;
   for (let k = 0; k < n; k++) {
     const p = largestPivotRow(a, n, k);

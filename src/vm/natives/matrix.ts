@@ -103,10 +103,31 @@ function returnRowMajor(rt: Runtime, rows: number, cols: number, a: Float64Array
   returnObject(rt, m);
 }
 
-/** A row-major JS copy of a matrix argument (for the elimination algorithms). */
+/** A row-major JS copy of a matrix argument. */
 function readRowMajor(rt: Runtime, m: number): Float64Array {
   const rows = rowsOf(rt, m), cols = colsOf(rt, m);
   return rowMajor(rt.f64.subarray(base(m), base(m) + rows * cols), rows, cols);
+}
+
+/**
+ * Runs a decomposition on working copies in an arena (issue: temporary buffers of natives live
+ * in the heap, counted by its statistics, and are released together even when `work` throws).
+ * `scratch(n)` hands out more zeroed buffers of n doubles from the same arena. The arena's
+ * blocks are pinned, so allocating the result inside `work` cannot sweep them.
+ */
+function withWorkingCopy<T>(rt: Runtime, m: number, work: (a: Float64Array, scratch: (n: number) => Float64Array) => T): T {
+  const arena = rt.gc.newArena(Kind.ARENA);
+  const scratch = (n: number): Float64Array => {
+    const b = arena.alloc(Math.max(8, n * 8)) >>> 3;
+    return rt.f64.subarray(b, b + n).fill(0);
+  };
+  try {
+    const rows = rowsOf(rt, m), cols = colsOf(rt, m);
+    const a = rowMajor(rt.f64.subarray(base(m), base(m) + rows * cols), rows, cols, scratch(rows * cols));
+    return work(a, scratch);
+  } finally {
+    arena.release();
+  }
 }
 
 // ---------------- random numbers ----------------
@@ -197,7 +218,7 @@ export const matrixNatives: NativeModule = [
       const n = rowsOf(rt, a), o = base(a), f64 = rt.f64;
       if (n === 1) return returnDouble(rt, f64[o]);
       if (n === 2) return returnDouble(rt, f64[o] * f64[o + 3] - f64[o + 2] * f64[o + 1]);
-      returnDouble(rt, luDeterminant(readRowMajor(rt, a), n));
+      returnDouble(rt, withWorkingCopy(rt, a, (w) => luDeterminant(w, n)));
     },
   },
   {
@@ -206,9 +227,11 @@ export const matrixNatives: NativeModule = [
       expectArgCount('inv', argc, 1);
       const a = squareArg(rt, 'inv', args);
       const n = rowsOf(rt, a);
-      const inverse = gaussJordanInverse(readRowMajor(rt, a), n);
-      if (inverse === null) throw new RuntimeError('inv() of a singular matrix.');
-      returnRowMajor(rt, n, n, inverse);
+      withWorkingCopy(rt, a, (w, scratch) => {
+        const inverse = gaussJordanInverse(w, n, scratch(n * n));
+        if (inverse === null) throw new RuntimeError('inv() of a singular matrix.');
+        returnRowMajor(rt, n, n, inverse); // allocates the result while the buffers are pinned
+      });
     },
   },
   {
@@ -326,7 +349,7 @@ export const matrixNatives: NativeModule = [
       expectArgCount('rref', argc, 1);
       const a = matrixArg(rt, 'rref', args);
       const rows = rowsOf(rt, a), cols = colsOf(rt, a);
-      returnRowMajor(rt, rows, cols, reducedRowEchelon(readRowMajor(rt, a), rows, cols));
+      withWorkingCopy(rt, a, (w) => returnRowMajor(rt, rows, cols, reducedRowEchelon(w, rows, cols)));
     },
   },
   {
@@ -336,9 +359,12 @@ export const matrixNatives: NativeModule = [
       expectArgCount('rank', argc, 1);
       const a = matrixArg(rt, 'rank', args);
       const rows = rowsOf(rt, a), cols = colsOf(rt, a);
-      const r = reducedRowEchelon(readRowMajor(rt, a), rows, cols);
-      let rank = 0;
-      for (let i = 0; i < rows; i++) if (isNonZeroRow(r, i, cols)) rank++;
+      const rank = withWorkingCopy(rt, a, (w) => {
+        const r = reducedRowEchelon(w, rows, cols);
+        let count = 0;
+        for (let i = 0; i < rows; i++) if (isNonZeroRow(r, i, cols)) count++;
+        return count;
+      });
       returnInt(rt, rank);
     },
   },
