@@ -100,7 +100,7 @@ export const FLAGS: Flag[] = [
     if (v === undefined || v.trim() === '') throw new UsageError(`${f}: expected a file name, got ''`);
     o.gcReport = v;
   } },
-  { names: ['--track-sites'], value: 'none', help: 'record each block\'s allocation site (file:line, function, native) for reports', apply: (o) => { o.trackSites = true; } },
+  { names: ['--track-sites'], value: 'none', help: 'record each block\'s allocation site (file:line, function, native or opcode) for reports', apply: (o) => { o.trackSites = true; } },
   { names: ['--quarantine'], value: 'none', help: 'never reuse freed blocks, so the verifier catches a use-after-free', apply: (o) => { o.quarantine = true; } },
   { names: ['--no-safety'], value: 'none', help: 'skip double/invalid free checks and poisoning of freed blocks', apply: (o) => { o.safety = false; } },
   { names: ['--no-tracking'], value: 'none', help: 'keep only global allocator counters (no per-kind or per-size-class figures)', apply: (o) => { o.tracking = false; } },
