@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { prng } from './prng';
 import { Engine } from '../src/index';
 import { MIB } from '../src/memory';
 
@@ -13,16 +14,6 @@ function makeRuntime() {
   return engine.vm.runtime;
 }
 
-/** A tiny deterministic PRNG (xorshift32), so failures reproduce. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 test('hash table: random inserts, updates and removals agree with a JS Map, in insertion order', () => {
   const rt = makeRuntime();

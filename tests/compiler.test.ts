@@ -341,7 +341,7 @@ test('switch compiles arms in order with the default last', () => {
   assert.equal(ops(p), [
     'GET_GLOBAL',
     'GET_LOCAL', 'CONSTANT', 'EQUAL', 'POP_JUMP_IF_FALSE', 'CONSTANT', 'PRINT', 'JUMP',
-    'GET_LOCAL', 'CONSTANT', 'CONSTANT', 'RANGE', 'EQUAL', 'POP_JUMP_IF_FALSE', // range arm: membership
+    'GET_LOCAL', 'CONSTANT', 'CONSTANT', 'IN_RANGE', 'POP_JUMP_IF_FALSE', // range arm: membership, no range object
     'CONSTANT', 'PRINT', 'JUMP',
     'GET_LOCAL', 'CONSTANT', 'EQUAL', 'POP_JUMP_IF_FALSE', 'CONSTANT', 'SET_GLOBAL', 'POP', 'JUMP',
     'CONSTANT', 'PRINT', // default

@@ -1,20 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { prng } from './prng';
 import {
   Allocator, Arena, HeapSafetyError, HEADER_BYTES, HEAP_START, MIB, SMALL_MAX, blockSizeFor,
 } from '../src/memory';
 
-/** Deterministic PRNG (mulberry32), so a failing sequence can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Live { size: number; kind: number; fill: number }
 

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { prng } from './prng';
 import { Allocator, MIB, HEAP_START, CLASS_COUNT, TYPICAL_REQUEST_BLOCK, MemStatsSnapshot, HeapWalk } from '../src/memory';
 
 /**
@@ -7,16 +8,6 @@ import { Allocator, MIB, HEAP_START, CLASS_COUNT, TYPICAL_REQUEST_BLOCK, MemStat
  * allocations, frees, reallocs and sweeps: the counters are never allowed to drift.
  */
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function classRow(s: MemStatsSnapshot, cls: number) {
   return s.bySizeClass.find((r) => r.blockSize === (cls === 0 ? 'large' : cls * 8));

@@ -508,8 +508,7 @@ export class CodeGenerator {
         this.expr(v.low);
         this.expr(v.high);
         this.at(v);
-        this.e.op(v.inclusive ? Op.RANGE_INCLUSIVE : Op.RANGE);
-        this.e.op(Op.EQUAL);
+        this.e.op(v.inclusive ? Op.IN_RANGE_INCLUSIVE : Op.IN_RANGE);
         misses.push(this.e.jump(Op.POP_JUMP_IF_FALSE));
       } else {
         this.at(arm);

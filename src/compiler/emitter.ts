@@ -24,7 +24,7 @@ function fixedEffect(op: Op): number {
     case Op.PRINT: case Op.POP_JUMP_IF_FALSE: case Op.CLOSE_UPVALUE: case Op.RETURN: case Op.INHERIT: case Op.METHOD:
     case Op.RANGE: case Op.RANGE_INCLUSIVE: case Op.PAIR: case Op.INDEX_GET:
       return -1;
-    case Op.INDEX_SET: case Op.SLICE:
+    case Op.INDEX_SET: case Op.SLICE: case Op.IN_RANGE: case Op.IN_RANGE_INCLUSIVE:
       return -2;
     default:
       return 0;

@@ -129,6 +129,9 @@ export const enum Op {
    * pushes the next element and advances the cursor, or jumps when the sequence is exhausted.
    */
   FOREACH_NEXT,
+  /** Stack: subject low high -> bool: `subject == low..high` without making the range (switch arms). */
+  IN_RANGE,
+  IN_RANGE_INCLUSIVE,
 }
 
 /** Operand byte counts per opcode (CLOSURE has extra variable-length operands). */
@@ -156,6 +159,7 @@ export const OPERAND_BYTES: readonly number[] = [
   0, 0, 0, 0, // RANGE RANGE_INCLUSIVE PAIR IMAGINARY
   0, 0, 0, // INDEX_GET INDEX_SET SLICE
   3, // FOREACH_NEXT
+  0, 0, // IN_RANGE IN_RANGE_INCLUSIVE
 ];
 
 export const OP_NAMES: readonly string[] = [
@@ -181,6 +185,7 @@ export const OP_NAMES: readonly string[] = [
   'RANGE', 'RANGE_INCLUSIVE', 'PAIR', 'IMAGINARY',
   'INDEX_GET', 'INDEX_SET', 'SLICE',
   'FOREACH_NEXT',
+  'IN_RANGE', 'IN_RANGE_INCLUSIVE',
 ];
 
 /** Opcodes whose u16 operand names a global (the loader rewrites them into slots). */

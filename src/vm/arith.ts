@@ -15,7 +15,7 @@ export const enum ArithOp { ADD, SUB, MUL, DIV }
 
 export function objectArithmetic(rt: Runtime, op: ArithOp, i: number): void {
   const tags = rt.stackTags;
-  const ka = kindAt(rt, i), kb = kindAt(rt, i + 1);
+  const ka = rt.kindAt(i), kb = rt.kindAt(i + 1);
   if (op === ArithOp.ADD && (ka === Kind.STRING || kb === Kind.STRING)) return concatenate(rt, i);
   if (ka === Kind.COMPLEX || kb === Kind.COMPLEX) return complexArithmetic(rt, op, i);
   if (ka === Kind.MATRIX || kb === Kind.MATRIX) {
@@ -29,10 +29,6 @@ export function objectArithmetic(rt: Runtime, op: ArithOp, i: number): void {
   throw new RuntimeError(op === ArithOp.ADD ? 'Operands must be two numbers or two strings.' : 'Operands must be numbers.');
 }
 
-/** The object kind at stack slot i, or 0 for a non-object. */
-function kindAt(rt: Runtime, i: number): number {
-  return rt.stackTags[i] === Tag.OBJ ? rt.u8[rt.stackVals[i] - 4] : 0;
-}
 
 function isNumberTag(t: number): boolean {
   return t === Tag.INT || t === Tag.DOUBLE;
@@ -90,7 +86,7 @@ export function negateComplex(rt: Runtime, i: number): void {
 /** Element-wise over the shorter length; a scalar operand is broadcast. */
 function vectorArithmetic(rt: Runtime, op: ArithOp, i: number): void {
   const tags = rt.stackTags, vals = rt.stackVals, f64 = rt.f64, vectors = rt.vectors;
-  const aVec = kindAt(rt, i) === Kind.FLOAT_VECTOR, bVec = kindAt(rt, i + 1) === Kind.FLOAT_VECTOR;
+  const aVec = rt.kindAt(i) === Kind.FLOAT_VECTOR, bVec = rt.kindAt(i + 1) === Kind.FLOAT_VECTOR;
   const a = vals[i] >>> 0, b = vals[i + 1] >>> 0;
   const n = aVec && bVec ? Math.min(vectors.count(a), vectors.count(b)) : vectors.count(aVec ? a : b);
   const out = vectors.make(n);
@@ -111,7 +107,7 @@ function vectorArithmetic(rt: Runtime, op: ArithOp, i: number): void {
 
 function matrixArithmetic(rt: Runtime, op: ArithOp, i: number): void {
   const tags = rt.stackTags, vals = rt.stackVals, u32 = rt.u32, f64 = rt.f64;
-  const aMat = kindAt(rt, i) === Kind.MATRIX, bMat = kindAt(rt, i + 1) === Kind.MATRIX;
+  const aMat = rt.kindAt(i) === Kind.MATRIX, bMat = rt.kindAt(i + 1) === Kind.MATRIX;
   if ((!aMat && !isNumberTag(tags[i])) || (!bMat && !isNumberTag(tags[i + 1]))) throw new RuntimeError('Operands must be numbers.');
   const a = vals[i] >>> 0, b = vals[i + 1] >>> 0;
   if (aMat && bMat && op === ArithOp.MUL) return matrixProduct(rt, i, a, b);

@@ -14,7 +14,7 @@ import { rangeLength } from './operators';
 export function indexGet(rt: Runtime, i: number): void {
   const tags = rt.stackTags, vals = rt.stackVals;
   const obj = vals[i] >>> 0;
-  switch (tags[i] === Tag.OBJ ? rt.u8[obj - 4] : 0) {
+  switch (rt.kindAt(i)) {
     case Kind.FLOAT_VECTOR: {
       const k = position(rt, i + 1, rt.vectors.count(obj), 'Index');
       tags[i] = Tag.DOUBLE;
@@ -79,7 +79,7 @@ export function indexSet(rt: Runtime, i: number): void {
   const tags = rt.stackTags, vals = rt.stackVals;
   const obj = vals[i] >>> 0;
   const vt = tags[i + 2], v = vals[i + 2];
-  switch (tags[i] === Tag.OBJ ? rt.u8[obj - 4] : 0) {
+  switch (rt.kindAt(i)) {
     case Kind.FLOAT_VECTOR: {
       const k = position(rt, i + 1, rt.vectors.count(obj), 'Index');
       if (vt !== Tag.INT && vt !== Tag.DOUBLE) throw new RuntimeError('Value must be a number.');
@@ -118,7 +118,7 @@ export function indexSet(rt: Runtime, i: number): void {
 export function slice(rt: Runtime, i: number): void {
   const tags = rt.stackTags, vals = rt.stackVals;
   const obj = vals[i] >>> 0;
-  const kind = tags[i] === Tag.OBJ ? rt.u8[obj - 4] : 0;
+  const kind = rt.kindAt(i);
   if (kind !== Kind.FLOAT_VECTOR && kind !== Kind.STRING) throw new RuntimeError('Operand must be a string or vector.');
   let a = integer(rt, i + 1, 'Slice indices must be integers.');
   let b = integer(rt, i + 2, 'Slice indices must be integers.');

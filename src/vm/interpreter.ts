@@ -6,7 +6,7 @@ import { Kind } from './kinds';
 import { RuntimeError, MufiRuntimeError } from './errors';
 import { OutOfMemoryError } from '../gc';
 import { L } from './layout';
-import { valuesEqual } from './operators';
+import { valuesEqual, inRange } from './operators';
 import { objectArithmetic, negateComplex, ArithOp } from './arith';
 import { indexGet, indexSet, slice } from './indexing';
 import { foreachNext } from './iteration';
@@ -609,6 +609,16 @@ export function execute(rt: Runtime, stopAt: number): void {
           buildRange(rt, sp - 2, u8[ip - 1] === Op.RANGE_INCLUSIVE);
           sp--;
           break;
+        case Op.IN_RANGE:
+        case Op.IN_RANGE_INCLUSIVE: {
+          // The bounds follow the rule of `..` (ints); the subject is tested like `subject == range`.
+          if (tags[sp - 2] !== Tag.INT || tags[sp - 1] !== Tag.INT) throw new RuntimeError('Range operands must be integers.');
+          const t = tags[sp - 3];
+          const hit = (t === Tag.INT || t === Tag.DOUBLE) && inRange(vals[sp - 2], vals[sp - 1], u8[ip - 1] === Op.IN_RANGE_INCLUSIVE, vals[sp - 3]);
+          tags[sp - 3] = hit ? Tag.TRUE : Tag.FALSE;
+          sp -= 2;
+          break;
+        }
         case Op.PAIR: {
           rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
           const pair = objects.pair(tags[sp - 2], vals[sp - 2], tags[sp - 1], vals[sp - 1]);

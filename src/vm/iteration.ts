@@ -15,7 +15,7 @@ import { rangeLength } from './operators';
 export function foreachNext(rt: Runtime, seq: number, out: number): boolean {
   const tags = rt.stackTags, vals = rt.stackVals;
   const obj = vals[seq] >>> 0;
-  const kind = tags[seq] === Tag.OBJ ? rt.u8[obj - 4] : 0;
+  const kind = rt.kindAt(seq);
   if (kind === Kind.LINKED_LIST) return nextListElement(rt, seq, out);
   const k = vals[seq + 1];
   switch (kind) {

@@ -82,8 +82,7 @@ export const enum L {
   VEC_CAPACITY = 4,
   VEC_DATA = 8, // u32 address of a BYTES block of capacity f64s
   VEC_POS = 12, // iterator position (next/has_next/reset/skip)
-  VEC_SORTED = 16, // 1 after sort() (search() may then bisect)
-  VEC_SIZE = 24,
+  VEC_SIZE = 16,
 
   /**
    * hash table: insertion-ordered. Entries (TABLE_ENTRIES block, 16 bytes each: u32 key string,

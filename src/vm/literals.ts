@@ -54,33 +54,39 @@ const utf8 = new TextEncoder();
  * parts are copied heap to heap, other values encoded in place) and interned from there.
  */
 export function buildString(rt: Runtime, from: number, n: number): void {
-  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8;
-  const texts: string[] = [];
+  const vals = rt.stackVals, u8 = rt.u8;
+  // Per part: a heap string (copied byte for byte) or the text of any other value (encoded).
+  const texts: (string | null)[] = [];
   let total = 0;
   for (let k = 0; k < n; k++) {
-    const isString = tags[from + k] === Tag.OBJ && u8[vals[from + k] - 4] === Kind.STRING;
-    const text = isString ? '' : rt.text(tags[from + k], vals[from + k]);
-    texts.push(text);
-    total += isString ? rt.strings.byteLength(vals[from + k] >>> 0) : Buffer.byteLength(text, 'utf8');
+    if (rt.kindAt(from + k) === Kind.STRING) {
+      texts.push(null);
+      total += rt.strings.byteLength(vals[from + k] >>> 0);
+    } else {
+      const text = rt.text(rt.stackTags[from + k], vals[from + k]);
+      texts.push(text);
+      total += Buffer.byteLength(text, 'utf8');
+    }
   }
   const arena = rt.gc.newArena(Kind.ARENA);
   try {
     const buf = total === 0 ? 0 : arena.alloc(total);
     let at = buf;
     for (let k = 0; k < n; k++) {
-      if (texts[k] === '' && tags[from + k] === Tag.OBJ && u8[vals[from + k] - 4] === Kind.STRING) {
+      const text = texts[k];
+      if (text === null) {
         const s = vals[from + k] >>> 0, len = rt.strings.byteLength(s);
         u8.copyWithin(at, s + L.STR_BYTES, s + L.STR_BYTES + len);
         at += len;
       } else {
-        at += utf8.encodeInto(texts[k], u8.subarray(at, buf + total)).written;
+        at += utf8.encodeInto(text, u8.subarray(at, buf + total)).written;
       }
     }
     vals[from] = rt.strings.fromHeapBytes(buf, total);
   } finally {
     arena.release();
   }
-  tags[from] = Tag.OBJ;
+  rt.stackTags[from] = Tag.OBJ;
 }
 
 /** `a..b` / `a..=b`: both bounds must be ints. */

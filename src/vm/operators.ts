@@ -74,10 +74,17 @@ export function rangeLength(rt: Runtime, r: number): number {
 }
 
 function rangeContains(rt: Runtime, r: number, x: number): boolean {
+  return inRange(rt.i32[(r + L.RANGE_START) >>> 2], rt.i32[(r + L.RANGE_END) >>> 2], rt.u32[(r + L.RANGE_INCLUSIVE) >>> 2] !== 0, x);
+}
+
+/**
+ * Range membership, `x == start..end`: x truncated toward zero lies in the range (ascending
+ * only; NaN is in no range). Also the test of a switch range arm (IN_RANGE), without the range object.
+ */
+export function inRange(start: number, end: number, inclusive: boolean, x: number): boolean {
   if (x !== x) return false;
   const n = Math.trunc(x);
-  const start = rt.i32[(r + L.RANGE_START) >>> 2];
-  return n >= start && n - start < rangeLength(rt, r);
+  return n >= start && (inclusive ? n <= end : n < end);
 }
 
 /**

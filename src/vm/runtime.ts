@@ -211,6 +211,11 @@ export class Runtime implements GcHost {
     return this.formatter.text(tag, payload);
   }
 
+  /** The object kind of the value in stack slot i, or 0 when it is not an object. */
+  kindAt(i: number): number {
+    return this.stackTags[i] === Tag.OBJ ? this.u8[this.stackVals[i] - 4] : 0;
+  }
+
   /** The user-facing type name (what_is, error messages). */
   typeName(tag: number, payload: number): string {
     switch (tag) {

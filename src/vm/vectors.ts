@@ -89,7 +89,6 @@ export class Vectors extends HeapStore {
     this.reserve(v, n + 1);
     this.f64[(this.data(v) >>> 3) + n] = x;
     this.u32[(v + L.VEC_COUNT) >>> 2] = n + 1;
-    this.u32[(v + L.VEC_SORTED) >>> 2] = 0;
   }
 
   /** Inserts x at index i (0 <= i <= count), shifting later elements right. */
@@ -100,7 +99,6 @@ export class Vectors extends HeapStore {
     this.f64.copyWithin(base + i + 1, base + i, base + n);
     this.f64[base + i] = x;
     this.u32[(v + L.VEC_COUNT) >>> 2] = n + 1;
-    this.u32[(v + L.VEC_SORTED) >>> 2] = 0;
   }
 
   /** Removes and returns element i, shifting later elements left. */
@@ -115,11 +113,17 @@ export class Vectors extends HeapStore {
 
   /** A new vector with elements [from, to) of v (v must be rooted). */
   copyRange(v: Addr, from: number, to: number): Addr {
-    const n = Math.max(0, to - from);
-    const out = this.make(n);
-    const src = this.data(v) >>> 3;
-    this.f64.copyWithin(this.data(out) >>> 3, src + from, src + from + n);
-    this.setCount(out, n);
+    return this.concat(v, from, to, v, 0, 0);
+  }
+
+  /** A new vector of a[aFrom, aTo) followed by b[bFrom, bTo) (a and b must be rooted). */
+  concat(a: Addr, aFrom: number, aTo: number, b: Addr, bFrom: number, bTo: number): Addr {
+    const na = Math.max(0, aTo - aFrom), nb = Math.max(0, bTo - bFrom);
+    const out = this.make(na + nb);
+    const o = this.data(out) >>> 3, pa = this.data(a) >>> 3, pb = this.data(b) >>> 3;
+    this.f64.copyWithin(o, pa + aFrom, pa + aFrom + na);
+    this.f64.copyWithin(o + na, pb + bFrom, pb + bFrom + nb);
+    this.setCount(out, na + nb);
     return out;
   }
 
@@ -127,14 +131,6 @@ export class Vectors extends HeapStore {
   toArray(v: Addr): number[] {
     const base = this.data(v) >>> 3;
     return Array.from(this.f64.subarray(base, base + this.count(v)));
-  }
-
-  isSorted(v: Addr): boolean {
-    return this.u32[(v + L.VEC_SORTED) >>> 2] !== 0;
-  }
-
-  setSorted(v: Addr, sorted: boolean): void {
-    this.u32[(v + L.VEC_SORTED) >>> 2] = sorted ? 1 : 0;
   }
 
   position(v: Addr): number {

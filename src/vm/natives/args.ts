@@ -35,6 +35,16 @@ export function returnInt(rt: Runtime, n: number): void {
   rt.resultVal = n | 0;
 }
 
+/** A whole number: an int when it fits the i32 range, else a double (never a wrapped int). */
+export function returnWhole(rt: Runtime, n: number): void {
+  if (isI32(n)) returnInt(rt, n);
+  else returnDouble(rt, n);
+}
+
+export function isI32(n: number): boolean {
+  return Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff;
+}
+
 export function returnDouble(rt: Runtime, x: number): void {
   rt.resultTag = Tag.DOUBLE;
   rt.resultVal = x;

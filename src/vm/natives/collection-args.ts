@@ -2,13 +2,9 @@ import type { Runtime } from '../runtime';
 import { Tag } from '../value';
 import { Kind } from '../kinds';
 import { RuntimeError } from '../errors';
+import { isI32 } from './args';
 
 /** Argument helpers for the collection natives (kinds of heap objects). */
-
-/** The object kind of argument slot i, or 0 for a non-object. */
-export function kindOf(rt: Runtime, i: number): number {
-  return rt.stackTags[i] === Tag.OBJ ? rt.u8[rt.stackVals[i] - 4] : 0;
-}
 
 export function addr(rt: Runtime, i: number): number {
   return rt.stackVals[i] >>> 0;
@@ -16,7 +12,7 @@ export function addr(rt: Runtime, i: number): number {
 
 /** The address of argument i when it is of `kind`, else the runtime error `message`. */
 export function objectArg(rt: Runtime, i: number, kind: Kind, message: string): number {
-  if (kindOf(rt, i) !== kind) throw new RuntimeError(message);
+  if (rt.kindAt(i) !== kind) throw new RuntimeError(message);
   return rt.stackVals[i] >>> 0;
 }
 
@@ -39,11 +35,6 @@ export function returnBool(rt: Runtime, b: boolean): void {
   rt.resultTag = b ? Tag.TRUE : Tag.FALSE;
 }
 
-/** A float vector's elements as a JS array (for natives that need a copy). */
-export function vectorValues(rt: Runtime, v: number): Float64Array {
-  const base = rt.vectors.data(v) >>> 3;
-  return rt.f64.slice(base, base + rt.vectors.count(v));
-}
 
 /** A view of a float vector's elements (invalid after any allocation). */
 export function vectorView(rt: Runtime, v: number): Float64Array {
@@ -69,8 +60,7 @@ export function returnHashTable(rt: Runtime, entries: ReadonlyArray<readonly [st
           rt.pushRoot(text); // set() may grow the table, and so collect
           try { rt.hashes.set(h, key, Tag.OBJ, text); } finally { rt.popRoot(); }
         } else {
-          const whole = Number.isInteger(value) && value <= 0x7fffffff && value >= -0x80000000;
-          rt.hashes.set(h, key, whole ? Tag.INT : Tag.DOUBLE, value);
+          rt.hashes.set(h, key, isI32(value) ? Tag.INT : Tag.DOUBLE, value);
         }
       } finally {
         rt.popRoot();

@@ -5,8 +5,8 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { RuntimeError } from '../errors';
 import { valuesEqual, rangeLength } from '../operators';
-import { returnInt, returnDouble, expectArgCount, isNumber } from './args';
-import { kindOf, addr, objectArg, intArg, returnObject, returnBool, vectorValues, vectorView } from './collection-args';
+import { returnInt, returnDouble, returnWhole, expectArgCount, isNumber } from './args';
+import { addr, objectArg, intArg, returnObject, returnBool, vectorView } from './collection-args';
 import { vectorMathNatives } from './collections-vector';
 
 /**
@@ -25,7 +25,7 @@ function numberValue(rt: Runtime, i: number, name: string): number {
 }
 
 function stringKey(rt: Runtime, i: number, name: string): number {
-  if (kindOf(rt, i) !== Kind.STRING) throw new RuntimeError(`${name}() expects a string key.`);
+  if (rt.kindAt(i) !== Kind.STRING) throw new RuntimeError(`${name}() expects a string key.`);
   return addr(rt, i);
 }
 
@@ -104,7 +104,7 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('push', argc, 2, Infinity);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.LINKED_LIST:
           for (let k = 1; k < argc; k++) rt.lists.pushBack(c, rt.stackTags[args + k], rt.stackVals[args + k]);
           return;
@@ -122,7 +122,7 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('push_front', argc, 2);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.LINKED_LIST: return rt.lists.pushFront(c, rt.stackTags[args + 1], rt.stackVals[args + 1]);
         case Kind.FLOAT_VECTOR: return rt.vectors.insert(c, 0, numberValue(rt, args + 1, 'push_front'));
         default: throw new RuntimeError(LIST_OR_VECTOR('push_front'));
@@ -148,15 +148,12 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('len', argc, 1);
       const a = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.STRING: return returnInt(rt, rt.strings.charCount(a));
         case Kind.FLOAT_VECTOR: return returnInt(rt, rt.vectors.count(a));
         case Kind.LINKED_LIST: return returnInt(rt, rt.lists.count(a));
         case Kind.HASH_TABLE: return returnInt(rt, rt.hashes.count(a));
-        case Kind.RANGE: {
-          const n = rangeLength(rt, a); // up to 2^32 - 1: beyond an int, a double
-          return n <= 0x7fffffff ? returnInt(rt, n) : returnDouble(rt, n);
-        }
+        case Kind.RANGE: return returnWhole(rt, rangeLength(rt, a)); // up to 2^32 - 1
         case Kind.PAIR: return returnInt(rt, 2);
         default:
           throw new RuntimeError(`len() expects a string or a collection, got ${rt.typeName(rt.stackTags[args], rt.stackVals[args])}.`);
@@ -187,7 +184,7 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('remove', argc, 2);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.HASH_TABLE: return returnBool(rt, rt.hashes.remove(c, stringKey(rt, args + 1, 'remove')));
         case Kind.FLOAT_VECTOR: {
           const k = indexIn(rt, args + 1, rt.vectors.count(c), 'remove');
@@ -208,7 +205,7 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('nth', argc, 2);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.FLOAT_VECTOR:
           return returnDouble(rt, rt.vectors.get(c, indexIn(rt, args + 1, rt.vectors.count(c), 'nth')));
         case Kind.LINKED_LIST:
@@ -228,7 +225,7 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('insert', argc, 3);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.FLOAT_VECTOR: {
           const k = indexIn(rt, args + 1, rt.vectors.count(c), 'insert', true);
           return rt.vectors.insert(c, k, numberValue(rt, args + 2, 'insert'));
@@ -248,9 +245,9 @@ export const collectionsNatives: NativeModule = [
       expectArgCount('contains', argc, 2);
       const c = addr(rt, args);
       const t = rt.stackTags[args + 1], v = rt.stackVals[args + 1];
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.HASH_TABLE:
-          return returnBool(rt, kindOf(rt, args + 1) === Kind.STRING && rt.hashes.find(c, addr(rt, args + 1)) !== 0);
+          return returnBool(rt, rt.kindAt(args + 1) === Kind.STRING && rt.hashes.find(c, addr(rt, args + 1)) !== 0);
         case Kind.FLOAT_VECTOR: {
           if (!isNumber(rt, args + 1)) return returnBool(rt, false);
           const n = rt.vectors.count(c);
@@ -263,7 +260,7 @@ export const collectionsNatives: NativeModule = [
           }
           return returnBool(rt, false);
         case Kind.STRING:
-          if (kindOf(rt, args + 1) !== Kind.STRING) throw new RuntimeError('contains() expects a string to look for in a string.');
+          if (rt.kindAt(args + 1) !== Kind.STRING) throw new RuntimeError('contains() expects a string to look for in a string.');
           return returnBool(rt, rt.strings.toJs(c).includes(rt.strings.toJs(addr(rt, args + 1))));
         default: throw new RuntimeError('contains() expects a linked list, a float vector, a hash table or a string.');
       }
@@ -274,10 +271,9 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('sort', argc, 1);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.FLOAT_VECTOR:
           vectorView(rt, c).sort(); // in place in the heap; typed arrays sort numerically (NaN last)
-          rt.vectors.setSorted(c, true);
           return;
         case Kind.LINKED_LIST: return sortList(rt, c);
         default: throw new RuntimeError(LIST_OR_VECTOR('sort'));
@@ -289,10 +285,9 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('reverse', argc, 1);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.FLOAT_VECTOR:
-          rt.f64.set(vectorValues(rt, c).reverse(), rt.vectors.data(c) >>> 3);
-          rt.vectors.setSorted(c, false);
+          vectorView(rt, c).reverse(); // in place in the heap
           return;
         case Kind.LINKED_LIST: {
           const { tags, vals } = listContents(rt, c);
@@ -308,7 +303,7 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('slice', argc, 3);
       const c = addr(rt, args);
-      const kind = kindOf(rt, args);
+      const kind = rt.kindAt(args);
       if (kind !== Kind.FLOAT_VECTOR && kind !== Kind.LINKED_LIST) throw new RuntimeError(LIST_OR_VECTOR('slice'));
       const [from, to] = clampedRange(rt, args, 'slice', kind === Kind.FLOAT_VECTOR ? rt.vectors.count(c) : rt.lists.count(c), kind === Kind.FLOAT_VECTOR);
       if (kind === Kind.FLOAT_VECTOR) return returnObject(rt, rt.vectors.copyRange(c, from, to));
@@ -321,13 +316,11 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('splice', argc, 3);
       const c = addr(rt, args);
-      const kind = kindOf(rt, args);
+      const kind = rt.kindAt(args);
       if (kind === Kind.FLOAT_VECTOR) {
         // A new vector without elements start..end (inclusive); the original is unchanged (upstream).
         const [from, to] = clampedRange(rt, args, 'splice', rt.vectors.count(c), true);
-        const values = vectorValues(rt, c);
-        const kept = [...values.subarray(0, from), ...values.subarray(to)];
-        return returnObject(rt, rt.vectors.fromArray(kept));
+        return returnObject(rt, rt.vectors.concat(c, 0, from, c, to, rt.vectors.count(c)));
       }
       if (kind !== Kind.LINKED_LIST) throw new RuntimeError(LIST_OR_VECTOR('splice'));
       // Lists: removes [start, end) in place and returns the removed elements as a new list.
@@ -347,12 +340,12 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('merge', argc, 2);
       const a = addr(rt, args), b = addr(rt, args + 1);
-      const ka = kindOf(rt, args);
-      if (ka !== kindOf(rt, args + 1) || (ka !== Kind.FLOAT_VECTOR && ka !== Kind.LINKED_LIST)) {
+      const ka = rt.kindAt(args);
+      if (ka !== rt.kindAt(args + 1) || (ka !== Kind.FLOAT_VECTOR && ka !== Kind.LINKED_LIST)) {
         throw new RuntimeError('merge() expects two float vectors or two linked lists.');
       }
       if (ka === Kind.FLOAT_VECTOR) {
-        return returnObject(rt, rt.vectors.fromArray([...vectorValues(rt, a), ...vectorValues(rt, b)]));
+        return returnObject(rt, rt.vectors.concat(a, 0, rt.vectors.count(a), b, 0, rt.vectors.count(b)));
       }
       // Lists: the first list gets the second's elements appended, and is returned (upstream).
       const { tags, vals } = listContents(rt, b);
@@ -365,8 +358,8 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('clone', argc, 1);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
-        case Kind.FLOAT_VECTOR: return returnObject(rt, rt.vectors.fromArray(vectorValues(rt, c)));
+      switch (rt.kindAt(args)) {
+        case Kind.FLOAT_VECTOR: return returnObject(rt, rt.vectors.copyRange(c, 0, rt.vectors.count(c)));
         case Kind.LINKED_LIST: {
           const { tags, vals } = listContents(rt, c);
           return newListFrom(rt, tags, vals, 0, tags.length);
@@ -390,11 +383,10 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('clear', argc, 1);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.FLOAT_VECTOR:
           rt.vectors.setCount(c, 0);
           rt.vectors.setPosition(c, 0);
-          rt.vectors.setSorted(c, false);
           return;
         case Kind.LINKED_LIST: return rt.lists.clear(c);
         case Kind.HASH_TABLE: return rt.hashes.clear(c);
@@ -407,7 +399,7 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('is_empty', argc, 1);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.FLOAT_VECTOR: return returnBool(rt, rt.vectors.count(c) === 0);
         case Kind.LINKED_LIST: return returnBool(rt, rt.lists.count(c) === 0);
         case Kind.HASH_TABLE: return returnBool(rt, rt.hashes.count(c) === 0);
@@ -422,7 +414,7 @@ export const collectionsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('search', argc, 2);
       const c = addr(rt, args);
-      switch (kindOf(rt, args)) {
+      switch (rt.kindAt(args)) {
         case Kind.FLOAT_VECTOR: {
           if (!isNumber(rt, args + 1)) throw new RuntimeError('search() expects a number to look for in a float vector.');
           return returnInt(rt, searchVector(rt, c, rt.stackVals[args + 1]));
@@ -543,7 +535,7 @@ export const collectionsNatives: NativeModule = [
 /** pop / pop_front: the removed element, nil when empty. */
 function popEnd(rt: Runtime, args: number, name: string, back: boolean): void {
   const c = addr(rt, args);
-  switch (kindOf(rt, args)) {
+  switch (rt.kindAt(args)) {
     case Kind.FLOAT_VECTOR: {
       const n = rt.vectors.count(c);
       if (n === 0) return;

@@ -1,6 +1,6 @@
 import type { Runtime } from '../runtime';
 import { NativeModule } from './native';
-import { expectArgCount, returnDouble, returnInt } from './args';
+import { expectArgCount, returnWhole } from './args';
 import { returnHashTable } from './collection-args';
 
 /**
@@ -15,14 +15,14 @@ export const gcNatives: NativeModule = [
     name: 'gc_collect',
     fn(rt, _args, argc) {
       expectArgCount('gc_collect', argc, 0);
-      returnCount(rt, rt.gc.collect('explicit'));
+      returnWhole(rt, rt.gc.collect('explicit'));
     },
   },
   {
     name: 'mem_usage',
     fn(rt, _args, argc) {
       expectArgCount('mem_usage', argc, 0);
-      returnCount(rt, rt.allocator.stats.currentBytes);
+      returnWhole(rt, rt.allocator.stats.currentBytes);
     },
   },
   {
@@ -57,7 +57,3 @@ export function gcStatsEntries(rt: Runtime): Array<[string, number]> {
   ];
 }
 
-function returnCount(rt: Runtime, n: number): void {
-  if (n <= 0x7fffffff) returnInt(rt, n);
-  else returnDouble(rt, n);
-}

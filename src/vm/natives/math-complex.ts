@@ -4,12 +4,12 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { RuntimeError } from '../errors';
 import { returnDouble, expectArgCount, isNumber } from './args';
-import { kindOf, returnObject } from './collection-args';
+import { returnObject } from './collection-args';
 
 /** The complex-number part of the math module: complex(), phase(), and abs() of a complex. */
 
 export function isComplex(rt: Runtime, i: number): boolean {
-  return kindOf(rt, i) === Kind.COMPLEX;
+  return rt.kindAt(i) === Kind.COMPLEX;
 }
 
 /** |z| of the complex number in argument slot i. */

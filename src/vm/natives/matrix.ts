@@ -5,6 +5,7 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { RuntimeError } from '../errors';
 import { expectArgCount, returnInt, returnDouble } from './args';
+import { returnObject } from './collection-args';
 import { rowMajor, luDeterminant, gaussJordanInverse, reducedRowEchelon, isNonZeroRow } from './matrix-algebra';
 
 /**
@@ -23,17 +24,9 @@ import { rowMajor, luDeterminant, gaussJordanInverse, reducedRowEchelon, isNonZe
 
 // ---------------- argument helpers ----------------
 
-function isMatrix(rt: Runtime, i: number): boolean {
-  return rt.stackTags[i] === Tag.OBJ && rt.u8[rt.stackVals[i] - 4] === Kind.MATRIX;
-}
-
-function isFloatVector(rt: Runtime, i: number): boolean {
-  return rt.stackTags[i] === Tag.OBJ && rt.u8[rt.stackVals[i] - 4] === Kind.FLOAT_VECTOR;
-}
-
 /** The matrix at stack slot i, or the error `name() expects a matrix.` */
 function matrixArg(rt: Runtime, name: string, i: number): number {
-  if (!isMatrix(rt, i)) throw new RuntimeError(`${name}() expects a matrix.`);
+  if (rt.kindAt(i) !== Kind.MATRIX) throw new RuntimeError(`${name}() expects a matrix.`);
   return rt.stackVals[i];
 }
 
@@ -80,11 +73,6 @@ const SHAPE_USAGE = '1 or 2 positive integer arguments';
 const RANDOM_USAGE = 'no arguments, or 1 or 2 positive integer arguments';
 
 // ---------------- results ----------------
-
-function returnObject(rt: Runtime, addr: number): void {
-  rt.resultTag = Tag.OBJ;
-  rt.resultVal = addr;
-}
 
 /** Allocates the result matrix and copies `data` (column-major) into it. */
 function returnMatrix(rt: Runtime, rows: number, cols: number, data: ArrayLike<number>): void {
@@ -260,11 +248,11 @@ export const matrixNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('norm', argc, 1);
       let from: number, to: number;
-      if (isMatrix(rt, args)) {
+      if (rt.kindAt(args) === Kind.MATRIX) {
         const a = rt.stackVals[args];
         from = base(a);
         to = from + rowsOf(rt, a) * colsOf(rt, a);
-      } else if (isFloatVector(rt, args)) {
+      } else if (rt.kindAt(args) === Kind.FLOAT_VECTOR) {
         const v = rt.stackVals[args];
         from = rt.vectors.data(v) >>> 3;
         to = from + rt.vectors.count(v);
@@ -281,7 +269,7 @@ export const matrixNatives: NativeModule = [
     name: 'horzcat',
     fn(rt, args, argc) {
       expectArgCount('horzcat', argc, 2);
-      if (!isMatrix(rt, args) || !isMatrix(rt, args + 1)) throw new RuntimeError('horzcat() expects two matrices.');
+      if (rt.kindAt(args) !== Kind.MATRIX || rt.kindAt(args + 1) !== Kind.MATRIX) throw new RuntimeError('horzcat() expects two matrices.');
       const a = rt.stackVals[args], b = rt.stackVals[args + 1];
       const rows = rowsOf(rt, a), ca = colsOf(rt, a), cb = colsOf(rt, b);
       if (rowsOf(rt, b) !== rows) throw new RuntimeError('horzcat() expects matrices with the same number of rows.');
@@ -296,7 +284,7 @@ export const matrixNatives: NativeModule = [
     name: 'vertcat',
     fn(rt, args, argc) {
       expectArgCount('vertcat', argc, 2);
-      if (!isMatrix(rt, args) || !isMatrix(rt, args + 1)) throw new RuntimeError('vertcat() expects two matrices.');
+      if (rt.kindAt(args) !== Kind.MATRIX || rt.kindAt(args + 1) !== Kind.MATRIX) throw new RuntimeError('vertcat() expects two matrices.');
       const a = rt.stackVals[args], b = rt.stackVals[args + 1];
       const cols = colsOf(rt, a), ra = rowsOf(rt, a), rb = rowsOf(rt, b);
       if (colsOf(rt, b) !== cols) throw new RuntimeError('vertcat() expects matrices with the same number of columns.');
@@ -314,7 +302,7 @@ export const matrixNatives: NativeModule = [
     name: 'matrix',
     fn(rt, args, argc) {
       expectArgCount('matrix', argc, 3);
-      if (!isFloatVector(rt, args) || rt.stackTags[args + 1] !== Tag.INT || rt.stackTags[args + 2] !== Tag.INT) {
+      if (rt.kindAt(args) !== Kind.FLOAT_VECTOR || rt.stackTags[args + 1] !== Tag.INT || rt.stackTags[args + 2] !== Tag.INT) {
         throw new RuntimeError('matrix() expects a float vector and two integer dimensions.');
       }
       const v = rt.stackVals[args], rows = rt.stackVals[args + 1], cols = rt.stackVals[args + 2];
@@ -331,7 +319,7 @@ export const matrixNatives: NativeModule = [
     name: 'reshape',
     fn(rt, args, argc) {
       expectArgCount('reshape', argc, 3);
-      if (!isMatrix(rt, args) || rt.stackTags[args + 1] !== Tag.INT || rt.stackTags[args + 2] !== Tag.INT) {
+      if (rt.kindAt(args) !== Kind.MATRIX || rt.stackTags[args + 1] !== Tag.INT || rt.stackTags[args + 2] !== Tag.INT) {
         throw new RuntimeError('reshape() expects a matrix and two integer dimensions.');
       }
       const a = rt.stackVals[args], rows = rt.stackVals[args + 1], cols = rt.stackVals[args + 2];
@@ -372,7 +360,7 @@ export const matrixNatives: NativeModule = [
     name: 'matrix_get',
     fn(rt, args, argc) {
       expectArgCount('matrix_get', argc, 3);
-      if (!isMatrix(rt, args) || rt.stackTags[args + 1] !== Tag.INT || rt.stackTags[args + 2] !== Tag.INT) {
+      if (rt.kindAt(args) !== Kind.MATRIX || rt.stackTags[args + 1] !== Tag.INT || rt.stackTags[args + 2] !== Tag.INT) {
         throw new RuntimeError('matrix_get() expects a matrix and two integer indices.');
       }
       const a = rt.stackVals[args], r = rt.stackVals[args + 1], c = rt.stackVals[args + 2];
@@ -387,7 +375,7 @@ export const matrixNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('matrix_set', argc, 4);
       const valueTag = rt.stackTags[args + 3];
-      if (!isMatrix(rt, args) || rt.stackTags[args + 1] !== Tag.INT || rt.stackTags[args + 2] !== Tag.INT ||
+      if (rt.kindAt(args) !== Kind.MATRIX || rt.stackTags[args + 1] !== Tag.INT || rt.stackTags[args + 2] !== Tag.INT ||
           (valueTag !== Tag.INT && valueTag !== Tag.DOUBLE)) {
         throw new RuntimeError('matrix_set() expects a matrix, two integer indices and a number.');
       }
