@@ -1,89 +1,175 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm test`: every suite, then one closing line `N passed, M failed` with the totals.
- *
- *  1. unit tests (uvu, tests/*.test.ts)
- *  2. our golden programs (tests/golden), normally, under --gc-stress --heap-verify, and with --leak-check
- *  3. the examples of docs/language.md (scripts/doc-examples.js), normally and under stress
- *  4. the shared corpus (../shared/conformance) through its own run.sh, in the same three modes,
- *     every case, or skipped with a message when ../shared/conformance is absent.
- *
+ * `npm test`: every suite, then one closing line `N passed, M failed, K skipped`.
  * Exit status 0 only when nothing failed.
+ *
+ *  1. the unit tests (uvu, tests/*.test.ts), one process per file, in parallel;
+ *  2. the case sets below, under every mode of MODES, run in-process by worker threads (one per
+ *     core; scripts/cases/): a fresh engine per case, the CLI's own option parser and
+ *     runProgram, so the same stdout, stderr and exit status as `node bin/mufiz.js` without
+ *     starting a process per case;
+ *  3. the shared corpus once more through the real command line (`node bin/mufiz.js`, judged
+ *     by ../shared/conformance/run.sh), in plain mode.
+ *
+ * Case sets:
+ *   golden  tests/golden (.out / .code / .err, see its README)
+ *   guide   the examples of docs/language.md (a ```mufi block and its ```output block)
+ *   corpus  ../shared/conformance/cases; skipped, with a message, when ../shared is absent
+ *
+ *   node scripts/test-all.js [--only TEXT] [--slowest N]
+ *     --only TEXT   just the suites whose name contains TEXT (e.g. 'stress]', 'unit')
+ *     --slowest N   list the N slowest in-process cases at the end
  */
-const { spawnSync } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
+/**
+ * THE MODES. One row per mode; every case set named in `suites` runs under `flags`.
+ *   label    shown in the suite names ("golden [stress]")
+ *   flags    mufiz command-line flags, parsed by the CLI's own parser (src/cli/options.ts)
+ *   suites   the case sets: 'golden', 'guide', 'corpus'
+ *   timeout  seconds a case may take on an idle machine, times the load per core: a guard
+ *            against hangs, reported as a timeout, never as a wrong answer
+ *   sameAs   (optional) the label of an earlier mode: each case must then also give exactly
+ *            that mode's stdout, stderr and exit status (differential testing, e.g. an
+ *            execution tier or a collector mode that must not change what a program does)
+ * A golden case with a `.stress` file uses its flags in place of `--gc-stress`.
+ */
+const MODES = [
+  { label: 'plain', flags: [], suites: ['golden', 'guide', 'corpus'], timeout: 60 },
+  { label: 'stress', flags: ['--gc-stress', '--heap-verify'], suites: ['golden', 'guide', 'corpus'], timeout: 600 },
+  { label: 'leak-check', flags: ['--leak-check'], suites: ['golden', 'corpus'], timeout: 60 },
+  // e.g. { label: 'interp', flags: ['--tier=interp'], suites: ['golden', 'corpus'], timeout: 60, sameAs: 'plain' },
+];
+
+/** The corpus through bin/mufiz.js (run.sh): flags and per-case timeout (scaled by load). */
+const CLI_CORPUS = { flags: [], timeout: 60 };
+
 const root = path.join(__dirname, '..');
-const shared = path.join(root, '..', 'shared', 'conformance');
-const bin = path.join('bin', 'mufiz.js');
-const STRESS = ['--gc-stress', '--heap-verify'];
-const LEAK = ['--leak-check'];
+const conformance = path.join(root, '..', 'shared', 'conformance');
+const JOBS = Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
 
-let passed = 0, failed = 0;
+// Tests must not depend on the caller's settings or fill the user's compiled-code cache.
+for (const k of ['MUFIZ_OPTIONS', 'NO_COLOR', 'FORCE_COLOR', 'MUFIZ_DEBUG']) delete process.env[k];
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mufiz-test-cache-'));
+process.env.MUFIZ_CACHE_DIR = cacheDir;
 
-function tally(name, output, status) {
-  const m = /(\d+) passed, (\d+) failed\s*$/.exec(output.trim());
-  if (!m) {
-    console.log(`${name}: could not read its result (exit ${status})`);
-    failed++;
-    return;
-  }
-  passed += Number(m[1]);
-  failed += Number(m[2]);
-  if (status !== 0 && Number(m[2]) === 0) failed++; // a crash that still printed a clean line
-  console.log(`${name}: ${m[1]} passed, ${m[2]} failed`);
-}
+const { goldenCases, corpusCases, guideCases, caseFlags } = require('./cases/find');
+const { judge, compareResults } = require('./cases/judge');
+const { CasePool } = require('./cases/pool');
+const { Suite, say, summary, totals } = require('./cases/report');
+const { runUnitTests } = require('./cases/unit');
+const { runCorpusCli } = require('./cases/cli-corpus');
 
-function run(cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
-  const out = (r.stdout || '') + (r.stderr || '');
-  return { out, status: r.status === null ? 1 : r.status };
-}
-
-function printFailures(out) {
-  for (const line of out.split('\n')) if (/^FAIL|✘|FAIL /.test(line)) console.log('  ' + line);
-}
-
-// 1. unit tests
-{
-  const r = run(process.execPath, [path.join(root, 'node_modules', 'uvu', 'bin.js'), '-r', 'ts-node/register', 'tests'], { TS_NODE_TRANSPILE_ONLY: '1' });
-  const total = /Total:\s+(\d+)/.exec(r.out), ok = /Passed:\s+(\d+)/.exec(r.out), skipped = /Skipped:\s+(\d+)/.exec(r.out);
-  if (!total || !ok) {
-    console.log(r.out);
-    tally('unit tests', '0 passed, 1 failed', r.status);
-  } else {
-    const fail = Number(total[1]) - Number(ok[1]) - (skipped ? Number(skipped[1]) : 0);
-    if (fail > 0 || r.status !== 0) console.log(r.out);
-    tally('unit tests', `${ok[1]} passed, ${fail} failed`, r.status);
+function checkModes() {
+  const seen = new Set();
+  for (const m of MODES) {
+    if (m.sameAs !== undefined && !seen.has(m.sameAs)) throw new Error(`mode ${m.label}: sameAs '${m.sameAs}' must name an earlier mode`);
+    seen.add(m.label);
   }
 }
 
-// 2. our golden programs
-for (const [label, flags, timeout] of [['golden', [], 10], ['golden --gc-stress --heap-verify', STRESS, 120], ['golden --leak-check', LEAK, 10]]) {
-  const r = run(process.execPath, ['scripts/golden.js', 'tests/golden', '--quiet', '--timeout', String(timeout), '--', ...flags]);
-  printFailures(r.out);
-  tally(label, r.out, r.status);
+function caseSets() {
+  const sets = {
+    golden: goldenCases(root, path.join('tests', 'golden')),
+    guide: guideCases(root, path.join(root, 'docs', 'language.md')),
+    corpus: fs.existsSync(path.join(conformance, 'run.sh')) ? corpusCases(conformance) : null,
+  };
+  return sets;
 }
 
-// 3. the examples of the user's guide (docs/language.md), normally and under stress
-for (const [label, flags] of [['guide examples', []], ['guide examples --gc-stress --heap-verify', STRESS]]) {
-  const r = run(process.execPath, ['scripts/doc-examples.js', 'docs/language.md', '--', ...flags]);
-  printFailures(r.out);
-  tally(label, r.out, r.status);
+/** [ms, name] of every in-process case that ran, for --slowest. */
+const timings = [];
+
+/** One case set under one mode, in the pool. Keeps every result when a later mode compares with it. */
+async function runSuite(pool, setName, cases, mode, keep, reference) {
+  const suite = new Suite(`${setName} [${mode.label}]`, cases.length);
+  const results = keep ? new Array(cases.length) : null;
+  await Promise.all(cases.map(async (c, i) => {
+    const r = await pool.run({ flags: caseFlags(c, mode.flags), file: c.file, source: c.source }, mode.timeout);
+    let reasons;
+    if (r.kind === 'timeout') reasons = [`timeout: no result after ${r.seconds} s (load ${r.load.toFixed(1)} per core)`];
+    else if (r.kind === 'crash') reasons = [r.message];
+    else {
+      timings.push([r.ms, `${c.name} [${mode.label}]`]);
+      reasons = judge(c, r);
+      if (keep) results[i] = r;
+      if (reference) {
+        const ref = reference.results[i];
+        if (ref) reasons.push(...compareResults(r, ref, reference.label));
+        else reasons.push(`no result of mode ${reference.label} to compare with`);
+      }
+    }
+    if (reasons.length === 0) suite.pass();
+    else suite.fail(`FAIL ${c.name} (${reasons.join('; ')})`);
+  }));
+  suite.end();
+  return results;
 }
 
-// 4. the shared corpus
-if (!fs.existsSync(path.join(shared, 'run.sh'))) {
-  console.log('shared corpus: skipped (../shared/conformance not found next to this checkout)');
-} else {
-  for (const [label, flags, timeout] of [['shared corpus', [], 10], ['shared corpus --gc-stress --heap-verify', STRESS, 120], ['shared corpus --leak-check', LEAK, 10]]) {
-    const r = run('bash', [path.join(shared, 'run.sh'), 'node', bin, ...flags], { MUFI_QUIET: '1', MUFI_TIMEOUT: String(timeout) });
-    printFailures(r.out);
-    tally(label, r.out, r.status);
+function wanted(name, only) {
+  return only === null || name.includes(only);
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : null);
+  const only = option('--only');
+  const slowest = Number(option('--slowest') || 0);
+  checkModes();
+  const started = Date.now();
+
+  if (wanted('unit tests', only)) {
+    const unit = new Suite('unit tests', 0);
+    await runUnitTests(root, unit, JOBS);
+    unit.end();
   }
+
+  const sets = caseSets();
+  const referenced = new Set(MODES.map((m) => m.sameAs).filter((x) => x !== undefined));
+  const kept = new Map(); // `${mode}/${set}` -> results, for the modes others compare with
+  const pool = new CasePool(JOBS);
+  try {
+    for (const mode of MODES) {
+      for (const setName of mode.suites) {
+        const cases = sets[setName];
+        const name = `${setName} [${mode.label}]`;
+        if (!wanted(name, only)) continue;
+        if (cases === null) { say(`${name}: skipped (../shared/conformance not found next to this checkout)`); continue; }
+        const reference = mode.sameAs === undefined ? null : { label: mode.sameAs, results: kept.get(`${mode.sameAs}/${setName}`) || [] };
+        const results = await runSuite(pool, setName, cases, mode, referenced.has(mode.label), reference);
+        if (results) kept.set(`${mode.label}/${setName}`, results);
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+
+  const cliName = 'corpus [bin/mufiz.js]';
+  if (wanted(cliName, only)) {
+    if (sets.corpus === null) say(`${cliName}: skipped (../shared/conformance not found next to this checkout)`);
+    else {
+      const suite = new Suite(cliName, sets.corpus.length);
+      await runCorpusCli(root, conformance, sets.corpus, CLI_CORPUS.flags, CLI_CORPUS.timeout, JOBS, suite);
+      suite.end();
+    }
+  }
+
+  if (slowest > 0) {
+    timings.sort((a, b) => b[0] - a[0]);
+    for (const [ms, name] of timings.slice(0, slowest)) say(`${(ms / 1000).toFixed(2).padStart(8)} s  ${name}`);
+  }
+  say(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(summary());
+  process.exitCode = totals.failed === 0 ? 0 : 1;
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed === 0 ? 0 : 1;
+main()
+  .catch((e) => {
+    console.log(`test-all: ${e && e.stack ? e.stack : e}`);
+    console.log(summary().replace(/^(\d+) passed, (\d+) failed/, (_, p, f) => `${p} passed, ${Number(f) + 1} failed`));
+    process.exitCode = 1;
+  })
+  .finally(() => fs.rmSync(cacheDir, { recursive: true, force: true }));

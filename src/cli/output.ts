@@ -9,7 +9,8 @@ export class BufferedOutput {
   private chunks: string[] = [];
   private size = 0;
 
-  constructor(private readonly fd: number, private readonly limit = 1 << 16) {
+  /** `target`: a file descriptor, or a function that takes each flushed chunk (the in-process test runner). */
+  constructor(private readonly target: number | ((text: string) => void), private readonly limit = 1 << 16) {
     // Natives that block (input's prompt, sleep) flush through the write function they are
     // given: see FlushableWrite in src/vm/natives/host.ts.
     Object.assign(this.write, { flush: () => this.flush() });
@@ -26,7 +27,8 @@ export class BufferedOutput {
     const text = this.chunks.join('');
     this.chunks = [];
     this.size = 0;
-    writeAll(this.fd, text);
+    if (typeof this.target === 'number') writeAll(this.target, text);
+    else this.target(text);
   }
 }
 

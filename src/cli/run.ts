@@ -11,6 +11,30 @@ import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
 
 export const stderr = (text: string): void => writeAll(2, text.endsWith('\n') ? text : text + '\n');
 
+/**
+ * Where a program run writes: the process's own stdout and stderr, or functions that receive
+ * exactly the text that would have been written there (the in-process test runner,
+ * scripts/cases/, which must give byte-identical results). `interrupt` and `setup` let such an
+ * embedder stop a run and give input() a stdin.
+ */
+export interface ProgramIo {
+  stdout: number | ((text: string) => void);
+  stderr: number | ((text: string) => void);
+  interrupt?: Int32Array;
+  setup?: (engine: Engine) => void;
+}
+
+const PROCESS_IO: ProgramIo = { stdout: 1, stderr: 2 };
+
+/** A line for `io.stderr`, with the newline `stderr()` adds. */
+function errorLine(io: ProgramIo): (text: string) => void {
+  return (text) => {
+    const line = text.endsWith('\n') ? text : text + '\n';
+    if (typeof io.stderr === 'number') writeAll(io.stderr, line);
+    else io.stderr(line);
+  };
+}
+
 /** The program named by the command line (FILE, -e CODE or stdin), with the -l libraries in front. */
 export function readProgram(o: CliOptions): { source: string; file: string } | number {
   let source: string, file: string;
@@ -55,16 +79,18 @@ export function readFailure(e: unknown): string {
 }
 
 /** Runs one program to completion; returns the exit status. */
-export function runProgram(o: CliOptions, source: string, file: string): number {
-  if (o.dumpTokens || o.dumpAst || o.dumpBytecode) return dump(o, source, file);
-  const out = new BufferedOutput(1);
+export function runProgram(o: CliOptions, source: string, file: string, io: ProgramIo = PROCESS_IO): number {
+  if (o.dumpTokens || o.dumpAst || o.dumpBytecode) return dump(o, source, file, io);
+  const stderr = errorLine(io);
+  const out = new BufferedOutput(io.stdout);
   let engine: Engine;
   try {
-    engine = createEngine(o, out.write, (line) => { out.flush(); stderr(line); });
+    engine = createEngine(o, out.write, (line) => { out.flush(); stderr(line); }, io.interrupt);
   } catch (e) {
     stderr(`mufiz: cannot create the heap: ${(e as Error).message}`);
     return EXIT_RUNTIME;
   }
+  io.setup?.(engine);
   let status: number;
   try {
     const outcome = engine.run(source, file);
@@ -111,8 +137,9 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
 }
 
 /** --dump-tokens, --dump-ast, --dump-bytecode: print what the compiler sees, run nothing. */
-function dump(o: CliOptions, source: string, file: string): number {
-  const out = new BufferedOutput(1);
+function dump(o: CliOptions, source: string, file: string, io: ProgramIo): number {
+  const stderr = errorLine(io);
+  const out = new BufferedOutput(io.stdout);
   if (o.dumpTokens) {
     for (const t of tokenize(source)) out.write(`${String(t.line).padStart(4)}:${String(t.column).padEnd(4)} ${t.type.padEnd(16)} ${JSON.stringify(t.image)}\n`);
   }

@@ -1,0 +1,83 @@
+'use strict';
+/**
+ * What `npm test` prints. On a terminal each suite has a progress line (cases done / total)
+ * rewritten in place; elsewhere (a pipe, or CI=true) nothing until the suite's one result line.
+ * FAIL and skip lines are printed as they come, above the progress line.
+ */
+const interactive = process.stdout.isTTY === true && !/^(1|true)$/i.test(process.env.CI || '');
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Suites currently running, in the order they started: the progress line shows all of them. */
+const running = [];
+let shown = false;
+let lastDraw = 0;
+
+function clearLine() {
+  if (shown) process.stdout.write('\r\x1b[2K');
+  shown = false;
+}
+
+function draw(force = false) {
+  if (!interactive || running.length === 0) return;
+  const now = Date.now();
+  if (!force && now - lastDraw < 100) return;
+  lastDraw = now;
+  const text = running.map((s) => `${s.name} ${s.done}/${s.total}${s.failed ? ` (${s.failed} failed)` : ''}`).join(' | ');
+  const width = process.stdout.columns || 100;
+  process.stdout.write('\r\x1b[2K' + (text.length >= width ? text.slice(0, width - 2) + '…' : text));
+  shown = true;
+}
+
+/** Prints a line (a failure, a skip reason) without tearing the progress line. */
+function say(line) {
+  clearLine();
+  process.stdout.write(line + '\n');
+  draw(true);
+}
+
+class Suite {
+  constructor(name, total) {
+    this.name = name;
+    this.total = total;
+    this.done = 0;
+    this.passed = 0;
+    this.failed = 0;
+    this.skipped = 0;
+    this.start = Date.now();
+    running.push(this);
+    draw(true);
+  }
+
+  pass(n = 1) { this.passed += n; this.done += n; draw(); }
+  skip(n = 1) { this.skipped += n; this.done += n; draw(); }
+  fail(line, n = 1) {
+    this.failed += n;
+    this.done += n;
+    if (line) say(line);
+    else draw();
+  }
+  /** Progress counted in other units than the verdicts (unit tests: files done of all files). */
+  progress(done) { this.done = done; draw(); }
+  /** Verdicts counted elsewhere (unit tests: tests, not files). */
+  record({ passed, failed, skipped }) { this.passed += passed; this.failed += failed; this.skipped += skipped; }
+  say(line) { say(line); }
+
+  end() {
+    const i = running.indexOf(this);
+    if (i >= 0) running.splice(i, 1);
+    totals.passed += this.passed;
+    totals.failed += this.failed;
+    totals.skipped += this.skipped;
+    const skipped = this.skipped ? `, ${this.skipped} skipped` : '';
+    const seconds = ((Date.now() - this.start) / 1000).toFixed(1);
+    say(`${this.name}: ${this.passed} passed, ${this.failed} failed${skipped} (${seconds} s)`);
+  }
+}
+
+/** The closing line, the one CI reads: `N passed, M failed, K skipped`. */
+function summary() {
+  clearLine();
+  return `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
+}
+
+module.exports = { Suite, say, summary, totals, interactive };

@@ -1,0 +1,97 @@
+'use strict';
+/**
+ * The unit tests (uvu, tests/*.test.ts): one process per file, `jobs` at a time. Files that
+ * start processes of their own (the CLI and REPL tests) go first: they are the longest, and
+ * they spend much of their time waiting, which the other files fill.
+ *
+ * uvu has no way to skip a test at run time: a test that cannot run here calls skip(reason)
+ * from tests/skip.ts, which prints `[skip] reason` and returns; such a test is counted as
+ * skipped, not passed. Tests declared with uvu's test.skip count as skipped too.
+ */
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { loadFactor } = require('./pool');
+
+const SKIP_LINE = /^\[skip\] (.*)$/gm;
+/** A file's time limit in seconds on an idle machine: a guard against hangs only. */
+const FILE_TIMEOUT_S = 600;
+
+function testFiles(root) {
+  const dir = path.join(root, 'tests');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort();
+  const spawnsProcesses = (f) => /child_process|cli-helpers|tmux|chromium/.test(fs.readFileSync(path.join(dir, f), 'utf8'));
+  return [...files.filter(spawnsProcesses), ...files.filter((f) => !spawnsProcesses(f))];
+}
+
+function runFile(root, file) {
+  return new Promise((resolve) => {
+    const pattern = '^' + file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$';
+    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'uvu', 'bin.js'), '-r', 'ts-node/register', 'tests', pattern], {
+      cwd: root,
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const chunks = [];
+    child.stdout.on('data', (d) => chunks.push(d));
+    child.stderr.on('data', (d) => chunks.push(d));
+    const start = Date.now();
+    let timedOut = false;
+    const guard = () => {
+      const allowed = FILE_TIMEOUT_S * loadFactor() * 1000 - (Date.now() - start);
+      if (allowed > 0) { timer = setTimeout(guard, allowed); return; }
+      timedOut = true;
+      child.kill('SIGKILL');
+    };
+    let timer = setTimeout(guard, FILE_TIMEOUT_S * 1000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      const output = Buffer.concat(chunks).toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
+      resolve({ output, status, timedOut, seconds: Math.round((Date.now() - start) / 1000) });
+    });
+  });
+}
+
+/** What a file's uvu output says: { passed, failed, skipped, reasons } or null when unreadable. */
+function verdict(r) {
+  const total = /Total:\s+(\d+)/.exec(r.output), ok = /Passed:\s+(\d+)/.exec(r.output), sk = /Skipped:\s+(\d+)/.exec(r.output);
+  if (r.timedOut || !total || !ok) return null;
+  const reasons = [...r.output.matchAll(SKIP_LINE)].map((m) => m[1]);
+  const declared = sk ? Number(sk[1]) : 0;
+  const passed = Number(ok[1]) - reasons.length;
+  const failed = Number(total[1]) - Number(ok[1]) - declared;
+  return { passed, failed, skipped: reasons.length + declared, reasons, declared };
+}
+
+/** Runs every file; reports into `suite` (report.js). */
+async function runUnitTests(root, suite, jobs) {
+  const files = testFiles(root);
+  suite.total = files.length;
+  let next = 0, finished = 0;
+  const results = { passed: 0, failed: 0, skipped: 0 };
+  const lane = async () => {
+    while (next < files.length) {
+      const file = files[next++];
+      const r = await runFile(root, file);
+      finished++;
+      const v = verdict(r);
+      if (v === null) {
+        suite.say(r.timedOut ? `FAIL ${file} (timeout: no result after ${r.seconds} s)` : `FAIL ${file} (no uvu summary, exit ${r.status}):\n${r.output}`);
+        results.failed++;
+      } else {
+        if (v.failed > 0 || r.status !== 0) suite.say(r.output.trimEnd());
+        if (v.failed === 0 && r.status !== 0) v.failed = 1; // a crash that still printed a clean summary
+        for (const why of v.reasons) suite.say(`skipped: ${file}: ${why}`);
+        if (v.declared > 0) suite.say(`skipped: ${file}: ${v.declared} test(s) declared with test.skip`);
+        results.passed += v.passed;
+        results.failed += v.failed;
+        results.skipped += v.skipped;
+      }
+      suite.progress(finished);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, lane));
+  suite.record(results);
+}
+
+module.exports = { runUnitTests, verdict };
