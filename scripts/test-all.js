@@ -51,10 +51,13 @@ const root = path.join(__dirname, '..');
 const conformance = path.join(root, '..', 'shared', 'conformance');
 const JOBS = Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
 
-// Tests must not depend on the caller's settings or fill the user's compiled-code cache.
+// Tests must not depend on the caller's settings or fill the user's compiled-code cache: the
+// run has a temporary folder of its own, for MUFIZ_CACHE_DIR and the transpiled tests.
 for (const k of ['MUFIZ_OPTIONS', 'NO_COLOR', 'FORCE_COLOR', 'MUFIZ_DEBUG']) delete process.env[k];
-const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mufiz-test-cache-'));
-process.env.MUFIZ_CACHE_DIR = cacheDir;
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mufiz-test-'));
+process.env.MUFIZ_CACHE_DIR = path.join(runDir, 'cache');
+fs.mkdirSync(process.env.MUFIZ_CACHE_DIR);
+process.env.MUFIZ_TS_CACHE = path.join(runDir, 'ts');
 
 const { goldenCases, corpusCases, guideCases, caseFlags } = require('./cases/find');
 const { judge, compareResults } = require('./cases/judge');
@@ -172,4 +175,4 @@ main()
     console.log(summary().replace(/^(\d+) passed, (\d+) failed/, (_, p, f) => `${p} passed, ${Number(f) + 1} failed`));
     process.exitCode = 1;
   })
-  .finally(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+  .finally(() => fs.rmSync(runDir, { recursive: true, force: true }));

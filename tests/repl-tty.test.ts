@@ -9,6 +9,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { BIN, ROOT, cleanEnv, tempDir } from './cli-helpers';
+import { skip } from './skip';
 
 const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 const SOCKET = `mufiz-test-${process.pid}`;
@@ -70,7 +71,7 @@ const lastLine = (screen: string): string => screen.trimEnd().split('\n').pop() 
 const prompts = (screen: string): number => screen.split('\n').filter((l) => /^>\s*$/.test(l)).length;
 
 test('terminal: prompt, completion, Ctrl-C interrupts, state survives, Ctrl-D exits, history', async () => {
-  if (!HAVE_TMUX) { console.log('skipped: tmux not installed'); return; }
+  if (!HAVE_TMUX) return skip('tmux not installed (Debian package tmux)');
   const history = path.join(dir, 'history1');
   const s = new Session('main', history);
   try {
@@ -119,7 +120,7 @@ test('terminal: prompt, completion, Ctrl-C interrupts, state survives, Ctrl-D ex
 });
 
 test('terminal: history from an earlier session is recalled with Up', async () => {
-  if (!HAVE_TMUX) { console.log('skipped: tmux not installed'); return; }
+  if (!HAVE_TMUX) return skip('tmux not installed (Debian package tmux)');
   const history = path.join(dir, 'history2');
   writeFileSync(history, 'print "from history";\n');
   const s = new Session('hist', history);
@@ -135,7 +136,7 @@ test('terminal: history from an earlier session is recalled with Up', async () =
 });
 
 test('terminal: Ctrl-C clears a line; Ctrl-C twice on an empty prompt exits', async () => {
-  if (!HAVE_TMUX) { console.log('skipped: tmux not installed'); return; }
+  if (!HAVE_TMUX) return skip('tmux not installed (Debian package tmux)');
   const s = new Session('sigint', path.join(dir, 'history3'));
   try {
     await s.waitFor(/^>\s*$/m, 'the first prompt');
@@ -158,7 +159,7 @@ test.after(() => {
 });
 
 test('terminal: input() takes the next typed line; Ctrl-C while it waits interrupts the program only', async () => {
-  if (!HAVE_TMUX) { console.log('skipped: tmux not installed'); return; }
+  if (!HAVE_TMUX) return skip('tmux not installed (Debian package tmux)');
   const s = new Session('input', path.join(dir, 'history-input'));
   try {
     await s.waitFor((sc) => /^>\s*$/m.test(sc), 'the first prompt');

@@ -1,6 +1,7 @@
 'use strict';
 /**
- * The unit tests (uvu, tests/*.test.ts): one process per file, `jobs` at a time. Files that
+ * The unit tests (uvu, tests/*.test.ts): one process per file, `jobs` at a time, with the
+ * TypeScript transpiled once for all of them (ts-cache.js, warmed here). Files that
  * start processes of their own (the CLI and REPL tests) go first: they are the longest, and
  * they spend much of their time waiting, which the other files fill.
  *
@@ -12,8 +13,10 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { loadFactor } = require('./pool');
+const { warm } = require('./ts-cache');
 
-const SKIP_LINE = /^\[skip\] (.*)$/gm;
+// uvu prints its progress dots on the same line, before the test's own output.
+const SKIP_LINE = /\[skip\] ([^\n]*)/g;
 /** A file's time limit in seconds on an idle machine: a guard against hangs only. */
 const FILE_TIMEOUT_S = 600;
 
@@ -27,9 +30,9 @@ function testFiles(root) {
 function runFile(root, file) {
   return new Promise((resolve) => {
     const pattern = '^' + file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$';
-    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'uvu', 'bin.js'), '-r', 'ts-node/register', 'tests', pattern], {
+    const hook = path.join(__dirname, 'ts-register.js');
+    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'uvu', 'bin.js'), '-r', hook, 'tests', pattern], {
       cwd: root,
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks = [];
@@ -65,6 +68,7 @@ function verdict(r) {
 
 /** Runs every file; reports into `suite` (report.js). */
 async function runUnitTests(root, suite, jobs) {
+  warm([path.join(root, 'src'), path.join(root, 'tests')]);
   const files = testFiles(root);
   suite.total = files.length;
   let next = 0, finished = 0;
