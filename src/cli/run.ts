@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
-import { Engine, formatDiagnostic } from '../index';
-import { tokenize, parse, compile, disassemble } from '../compiler';
+import { Engine, formatDiagnostic, loadCompiler } from '../index';
+import { disassemble } from '../compiler/disassembler';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
 import { gcStatsReport, memStatsReport, memProfileReport, leakReport } from './reports';
@@ -112,6 +112,7 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
 
 /** --dump-tokens, --dump-ast, --dump-bytecode: print what the compiler sees, run nothing. */
 function dump(o: CliOptions, source: string, file: string): number {
+  const { tokenize, parse, compile } = loadCompiler();
   const out = new BufferedOutput(1);
   if (o.dumpTokens) {
     for (const t of tokenize(source)) out.write(`${String(t.line).padStart(4)}:${String(t.column).padEnd(4)} ${t.type.padEnd(16)} ${JSON.stringify(t.image)}\n`);
