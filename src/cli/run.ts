@@ -1,11 +1,12 @@
 import { readFileSync } from 'fs';
-import { Engine, formatDiagnostic, loadCompiler } from '../index';
+import { Engine, RunOutcome, formatDiagnostic, loadCompiler } from '../index';
 import { disassemble } from '../compiler/disassembler';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
 import { gcStatsReport, memStatsReport, memProfileReport, leakReport } from './reports';
 import { writeGcReport } from './gc-report';
 import { createEngine, describeOutcome, internalError } from './engine';
+import { cacheDirectory, compileCached } from './code-cache';
 import { wantColor } from './color';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
 
@@ -67,7 +68,7 @@ export function runProgram(o: CliOptions, source: string, file: string): number 
   }
   let status: number;
   try {
-    const outcome = engine.run(source, file);
+    const outcome = compileAndRun(o, engine, source, file);
     out.flush();
     const { status: s, text } = describeOutcome(outcome, source, wantColor());
     if (text !== '') stderr(text);
@@ -81,6 +82,17 @@ export function runProgram(o: CliOptions, source: string, file: string): number 
   if (final.text !== '') stderr(final.text);
   if (final.failed && status === EXIT_OK) status = EXIT_RUNTIME;
   return status;
+}
+
+/**
+ * A FILE goes through the code cache (unless --no-cache); -e CODE and stdin programs are
+ * compiled each time: they are usually one-off, and have no file to key an entry by.
+ */
+function compileAndRun(o: CliOptions, engine: Engine, source: string, file: string): RunOutcome {
+  if (o.file === null || o.eval !== null || o.noCache) return engine.run(source, file);
+  const { result } = compileCached(source, file, cacheDirectory());
+  if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors };
+  return engine.runScript(result.script, file);
 }
 
 /** --gc-stats, --mem-stats, --mem-profile, --gc-report and --leak-check at the end of a run or of a REPL session. */
