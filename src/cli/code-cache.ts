@@ -7,18 +7,18 @@
  * file (named by a hash of its absolute path and the code-generation options), so editing a file
  * replaces its entry instead of adding one. An entry:
  *
- *   "MUFZ" formatVersion:u32 key:32 bytes checksum:32 bytes payload (compiler/serialize.ts)
+ *   "MUFZ" formatVersion:u32 key:16 bytes checksum:16 bytes payload (compiler/serialize.ts)
  *
- * key = SHA-256 of the format version, the compiler's fingerprint (a hash of its own files),
- * the code-generation options and the source text: any difference means a miss. checksum =
- * SHA-256 of the payload. A hit is decoded and verified (compiler/verify.ts) before it runs.
+ * key = digest (compiler/digest.ts) of the format version, the compiler's fingerprint (from its
+ * own files), the code-generation options and the source text: any difference means a miss.
+ * checksum = digest of the payload. A hit is decoded and verified (compiler/verify.ts) before
+ * it runs.
  *
  * Failure is never an error: a missing, unreadable, truncated, corrupt or foreign entry is a
  * miss and is rewritten; a cache directory that cannot be created or written means no cache.
  * Writes go to a temporary file renamed over the entry, so a reader (another process running
  * the same file) sees the old entry or the new one, never half of one.
  */
-import { createHash } from 'crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'fs';
 import { homedir } from 'os';
 import { isAbsolute, join, resolve } from 'path';
@@ -26,11 +26,13 @@ import { compile } from '../index';
 import type { CompileOptions } from '../compiler';
 import type { CompileResult, Prototype } from '../compiler/prototype';
 import { compilerFingerprint } from '../compiler/fingerprint';
+import { Digest } from '../compiler/digest';
 import { FORMAT_VERSION, FormatError, decodePrototype, encodePrototype } from '../compiler/serialize';
 import { verifyScript } from '../compiler/verify';
 
 const MAGIC = Buffer.from('MUFZ', 'latin1');
-const HEADER = 4 + 4 + 32 + 32;
+const DIGEST = 16;
+const HEADER = 4 + 4 + DIGEST + DIGEST;
 
 /** The cache directory from the environment, or null when none can be named. */
 export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string | null {
@@ -76,14 +78,11 @@ export function compileCached(source: string, file: string, dir: string | null, 
 
 /** One entry per source file and set of code-generation options. */
 function entryName(file: string, codegen: string): string {
-  return createHash('sha256').update(`${resolve(file)}\0${codegen}`).digest('hex').slice(0, 40) + '.mzc';
+  return new Digest().text(`${resolve(file)}\0${codegen}`).hex() + '.mzc';
 }
 
-export function entryKey(source: string, codegen = '[]'): Buffer {
-  return createHash('sha256')
-    .update(`mufiz-cache ${FORMAT_VERSION} ${compilerFingerprint()} ${codegen}\0`)
-    .update(source)
-    .digest();
+export function entryKey(source: string, codegen = '[]'): Uint8Array {
+  return new Digest().text(`mufiz-cache ${FORMAT_VERSION} ${compilerFingerprint()} ${codegen}\0`).text(source).result();
 }
 
 function readEntry(path: string): Buffer | null {
@@ -99,9 +98,9 @@ export function decodeEntry(bytes: Uint8Array, key: Uint8Array): Prototype | nul
   if (bytes.length < HEADER) return null;
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!b.subarray(0, 4).equals(MAGIC) || b.readUInt32LE(4) !== FORMAT_VERSION) return null;
-  if (!b.subarray(8, 40).equals(key)) return null;
+  if (!b.subarray(8, 8 + DIGEST).equals(key)) return null;
   const payload = b.subarray(HEADER);
-  if (!createHash('sha256').update(payload).digest().equals(b.subarray(40, 72))) return null;
+  if (!b.subarray(8 + DIGEST, HEADER).equals(new Digest().bytes(payload).result())) return null;
   try {
     const script = decodePrototype(payload);
     return verifyScript(script) === null ? script : null;
@@ -118,7 +117,7 @@ export function encodeEntry(script: Prototype, key: Uint8Array): Buffer {
   MAGIC.copy(header, 0);
   header.writeUInt32LE(FORMAT_VERSION, 4);
   header.set(key, 8);
-  header.set(createHash('sha256').update(payload).digest(), 40);
+  header.set(new Digest().bytes(payload).result(), 8 + DIGEST);
   return Buffer.concat([header, payload]);
 }
 

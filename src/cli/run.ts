@@ -1,10 +1,7 @@
 import { readFileSync } from 'fs';
 import { Engine, RunOutcome, formatDiagnostic, loadCompiler } from '../index';
-import { disassemble } from '../compiler/disassembler';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
-import { gcStatsReport, memStatsReport, memProfileReport, leakReport } from './reports';
-import { writeGcReport } from './gc-report';
 import { createEngine, describeOutcome, internalError } from './engine';
 import { cacheDirectory, compileCached } from './code-cache';
 import { wantColor } from './color';
@@ -99,6 +96,12 @@ function compileAndRun(o: CliOptions, engine: Engine, source: string, file: stri
 export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): { text: string; failed: boolean } {
   const parts: string[] = [];
   let failed = false;
+  if (!o.gcStats && !o.memStats && !o.memProfile && o.gcReport === null && !o.leakCheck) return { text: '', failed };
+  // Loaded only when a report is asked for: most runs print none.
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const { gcStatsReport, memStatsReport, memProfileReport, leakReport } = require('./reports') as typeof import('./reports');
+  const { writeGcReport } = require('./gc-report') as typeof import('./gc-report');
+  /* eslint-enable @typescript-eslint/no-var-requires */
   if (o.gcStats) parts.push(gcStatsReport(engine));
   if (o.memStats) parts.push(memStatsReport(engine));
   if (o.memProfile) parts.push(memProfileReport(engine));
@@ -124,7 +127,7 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
 
 /** --dump-tokens, --dump-ast, --dump-bytecode: print what the compiler sees, run nothing. */
 function dump(o: CliOptions, source: string, file: string): number {
-  const { tokenize, parse, compile } = loadCompiler();
+  const { tokenize, parse, compile, disassemble } = loadCompiler();
   const out = new BufferedOutput(1);
   if (o.dumpTokens) {
     for (const t of tokenize(source)) out.write(`${String(t.line).padStart(4)}:${String(t.column).padEnd(4)} ${t.type.padEnd(16)} ${JSON.stringify(t.image)}\n`);
