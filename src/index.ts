@@ -9,9 +9,28 @@
  *
  * The CLI (src/cli) and the tests use only what is exported here.
  */
-import { compile, formatDiagnostic } from './compiler';
-import { Diagnostic } from './compiler/prototype';
+import type { CompileOptions } from './compiler';
+import { formatDiagnostic } from './compiler/diagnostics';
+import { CompileResult, Diagnostic, Prototype } from './compiler/prototype';
 import { VM, VMOptions, MufiRuntimeError, ExitRequest } from './vm';
+
+let compilerModule: typeof import('./compiler') | null = null;
+
+/**
+ * The compiler, loaded on first use: it pulls in chevrotain and builds the parser (most of a
+ * cold start), which running an already-compiled (cached) program never needs. The one place
+ * that loads it; everything else calls compile() below or this.
+ */
+export function loadCompiler(): typeof import('./compiler') {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  if (compilerModule === null) compilerModule = require('./compiler') as typeof import('./compiler');
+  return compilerModule;
+}
+
+/** Compiles a MufiZ source file into the script prototype, or reports every error found. */
+export function compile(source: string, file: string, options: CompileOptions = {}): CompileResult {
+  return loadCompiler().compile(source, file, options);
+}
 
 export type RunOutcome =
   | { kind: 'ok' }
@@ -30,8 +49,13 @@ export class Engine {
   run(source: string, file: string, options: { replEcho?: boolean } = {}): RunOutcome {
     const result = compile(source, file, options);
     if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors };
+    return this.runScript(result.script, file);
+  }
+
+  /** Runs an already compiled script (from compile() or the code cache). */
+  runScript(script: Prototype, file: string): RunOutcome {
     try {
-      this.vm.run(result.script, file);
+      this.vm.run(script, file);
       return { kind: 'ok' };
     } catch (e) {
       if (e instanceof MufiRuntimeError) return { kind: 'runtime-error', error: e };
@@ -41,4 +65,4 @@ export class Engine {
   }
 }
 
-export { compile, formatDiagnostic, Diagnostic, VM, VMOptions, MufiRuntimeError, ExitRequest };
+export { formatDiagnostic, CompileResult, Diagnostic, Prototype, VM, VMOptions, MufiRuntimeError, ExitRequest };

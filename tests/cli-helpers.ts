@@ -9,10 +9,16 @@ export const BIN = path.join(ROOT, 'bin', 'mufiz.js');
 
 export interface Result { status: number | null; stdout: string; stderr: string }
 
-/** The environment without the colour and option variables of the caller, plus `env`. */
+let testCache: string | null = null;
+
+/**
+ * The environment without the colour and option variables of the caller, plus `env`. Programs
+ * run by the tests use a temporary code cache (one per test process), never the user's.
+ */
 export function cleanEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const k of ['NO_COLOR', 'FORCE_COLOR', 'MUFIZ_OPTIONS', 'MUFIZ_HISTORY', 'MUFIZ_DEBUG']) delete base[k];
+  base.MUFIZ_CACHE_DIR = testCache ??= mkdtempSync(path.join(tmpdir(), 'mufiz-test-cache-'));
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete base[k];
     else base[k] = v;

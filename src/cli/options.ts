@@ -33,6 +33,8 @@ export interface CliOptions {
   dumpTokens: boolean;
   dumpAst: boolean;
   dumpBytecode: boolean;
+  /** --no-cache: compile FILE even when the code cache holds it, and store nothing. */
+  noCache: boolean;
 }
 
 export const DEFAULTS: CliOptions = {
@@ -42,6 +44,7 @@ export const DEFAULTS: CliOptions = {
   heapVerify: false, noGc: false, gcStats: false, gcTrace: null, memStats: false, memProfile: false, leakCheck: false,
   gcReport: null, trackSites: false, quarantine: false, safety: true, tracking: true,
   maxFrames: 10000, sandbox: false, dumpTokens: false, dumpAst: false, dumpBytecode: false,
+  noCache: false,
 };
 
 /** A bad command line: exit 64 with this message. */
@@ -76,6 +79,7 @@ export const FLAGS: Flag[] = [
   { names: ['-r', '--run'], value: 'required', placeholder: 'FILE', help: 'run FILE (same as giving FILE as the first argument)', apply: (o, v) => { o.file = v as string; } },
   { names: ['-l', '--link'], value: 'required', placeholder: 'FILE', help: 'prepend the library FILE to the program (repeatable)', apply: (o, v) => { o.links.push(v as string); } },
   { names: ['--repl'], value: 'none', help: 'start the interactive REPL', apply: (o) => { o.repl = true; } },
+  { names: ['--no-cache'], value: 'none', help: 'do not read or write the compiled-code cache (see MUFIZ_CACHE_DIR)', apply: (o) => { o.noCache = true; } },
   { names: ['--sandbox'], value: 'none', help: 'remove the natives that reach outside the process (fs, net, input, exit)', apply: (o) => { o.sandbox = true; } },
   { names: ['--max-frames'], value: 'required', placeholder: 'N', help: 'call depth limit before "Stack overflow." (default 10000)', apply: (o, v, f) => { o.maxFrames = positiveInt(f, v); } },
   { names: ['--heap-limit'], value: 'required', placeholder: 'SIZE', help: 'heap size limit, reserved up front (default 2G, 1M to 4G)', apply: (o, v, f) => { o.heapLimit = size(f, v, 1024 * 1024, 4096 * 1024 * 1024); } },
@@ -179,6 +183,7 @@ export function helpText(): string {
     '',
     'Sizes accept plain bytes or K, M, G suffixes (512K, 64M, 1G).',
     'Options can also be given in the MUFIZ_OPTIONS environment variable.',
+    'Compiled files are cached in $MUFIZ_CACHE_DIR, else $XDG_CACHE_HOME/mufiz, else ~/.cache/mufiz.',
     'Exit status: 0 ok, 64 usage error, 65 compile error, 70 runtime error, 74 unreadable file.',
   );
   return lines.join('\n');

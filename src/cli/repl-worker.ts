@@ -4,8 +4,8 @@
  * sets the shared interrupt flag on Ctrl-C, which the VM polls at backward jumps and calls.
  */
 import { parentPort, workerData } from 'worker_threads';
-import { Engine } from '../index';
-import { compile, disassemble } from '../compiler';
+import { Engine, compile } from '../index';
+import { disassemble } from '../compiler/disassembler';
 import { createEngine, describeOutcome, internalError } from './engine';
 import { BufferedOutput, writeAll } from './output';
 import { gcStatsReport, memStatsReport } from './reports';

@@ -1,11 +1,9 @@
 import { readFileSync } from 'fs';
-import { Engine, formatDiagnostic } from '../index';
-import { tokenize, parse, compile, disassemble } from '../compiler';
+import { Engine, RunOutcome, formatDiagnostic, loadCompiler } from '../index';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
-import { gcStatsReport, memStatsReport, memProfileReport, leakReport } from './reports';
-import { writeGcReport } from './gc-report';
 import { createEngine, describeOutcome, internalError } from './engine';
+import { cacheDirectory, compileCached } from './code-cache';
 import { wantColor } from './color';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
 
@@ -93,7 +91,7 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
   io.setup?.(engine);
   let status: number;
   try {
-    const outcome = engine.run(source, file);
+    const outcome = compileAndRun(o, engine, source, file);
     out.flush();
     const { status: s, text } = describeOutcome(outcome, source, wantColor());
     if (text !== '') stderr(text);
@@ -109,10 +107,27 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
   return status;
 }
 
+/**
+ * A FILE goes through the code cache (unless --no-cache); -e CODE and stdin programs are
+ * compiled each time: they are usually one-off, and have no file to key an entry by.
+ */
+function compileAndRun(o: CliOptions, engine: Engine, source: string, file: string): RunOutcome {
+  if (o.file === null || o.eval !== null || o.noCache) return engine.run(source, file);
+  const { result } = compileCached(source, file, cacheDirectory());
+  if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors };
+  return engine.runScript(result.script, file);
+}
+
 /** --gc-stats, --mem-stats, --mem-profile, --gc-report and --leak-check at the end of a run or of a REPL session. */
 export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): { text: string; failed: boolean } {
   const parts: string[] = [];
   let failed = false;
+  if (!o.gcStats && !o.memStats && !o.memProfile && o.gcReport === null && !o.leakCheck) return { text: '', failed };
+  // Loaded only when a report is asked for: most runs print none.
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const { gcStatsReport, memStatsReport, memProfileReport, leakReport } = require('./reports') as typeof import('./reports');
+  const { writeGcReport } = require('./gc-report') as typeof import('./gc-report');
+  /* eslint-enable @typescript-eslint/no-var-requires */
   if (o.gcStats) parts.push(gcStatsReport(engine));
   if (o.memStats) parts.push(memStatsReport(engine));
   if (o.memProfile) parts.push(memProfileReport(engine));
@@ -138,6 +153,7 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
 
 /** --dump-tokens, --dump-ast, --dump-bytecode: print what the compiler sees, run nothing. */
 function dump(o: CliOptions, source: string, file: string, io: ProgramIo): number {
+  const { tokenize, parse, compile, disassemble } = loadCompiler();
   const stderr = errorLine(io);
   const out = new BufferedOutput(io.stdout);
   if (o.dumpTokens) {

@@ -6,7 +6,10 @@
  *
  * Lines are counted by `\n` only (`\r` is whitespace). Columns are 1-based and count code points.
  */
-import { createToken, IToken, Lexer, TokenType, CustomPatternMatcherFunc } from 'chevrotain';
+import type { IToken, Lexer as LexerType, TokenType, CustomPatternMatcherFunc } from 'chevrotain';
+import { chevrotain } from './chevrotain';
+
+const { createToken, Lexer } = chevrotain;
 
 export interface LexDiagnostic {
   readonly offset: number;
@@ -87,17 +90,27 @@ const matchBacktick: CustomPatternMatcherFunc = (text, offset) => {
 };
 
 // ---- token types ----
+//
+// Every regex token states its possible first characters (start_chars_hint) and whether it can
+// span lines (line_breaks): otherwise chevrotain parses each regex (regexp-to-ast) to find out,
+// which was a third of building the lexer, paid by every compile of a process.
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true });
-export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: Lexer.SKIPPED });
+const DIGITS = [...'0123456789'];
+const IDENT_START = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'];
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true, start_chars_hint: [' ', '\t', '\r', '\n'] });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: Lexer.SKIPPED, line_breaks: false, start_chars_hint: ['/'] });
 export const BlockComment = createToken({
   name: 'BlockComment', pattern: matchBlockComment, line_breaks: true, group: 'comments', start_chars_hint: ['/'],
 });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, line_breaks: false, start_chars_hint: IDENT_START });
 
 function keyword(word: string): TokenType {
-  return createToken({ name: word[0].toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });
+  return createToken({
+    name: word[0].toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'`,
+    line_breaks: false, start_chars_hint: [word[0]],
+  });
 }
 
 export const And = keyword('and');
@@ -130,13 +143,13 @@ export const FString = createToken({ name: 'FString', pattern: matchFString, lin
 export const StringLit = createToken({ name: 'String', pattern: matchString, line_breaks: true, start_chars_hint: ['"'] });
 export const Backtick = createToken({ name: 'Backtick', pattern: matchBacktick, line_breaks: true, start_chars_hint: ['`'] });
 
-export const Imaginary = createToken({ name: 'Imaginary', pattern: /\d+(?:\.\d+)?i(?![A-Za-z0-9_])/ });
-export const DoubleLit = createToken({ name: 'Double', pattern: /\d+\.\d+/ });
-export const IntLit = createToken({ name: 'Int', pattern: /\d+/ });
+export const Imaginary = createToken({ name: 'Imaginary', pattern: /\d+(?:\.\d+)?i(?![A-Za-z0-9_])/, line_breaks: false, start_chars_hint: DIGITS });
+export const DoubleLit = createToken({ name: 'Double', pattern: /\d+\.\d+/, line_breaks: false, start_chars_hint: DIGITS });
+export const IntLit = createToken({ name: 'Int', pattern: /\d+/, line_breaks: false, start_chars_hint: DIGITS });
 
 function punct(name: string, image: string): TokenType {
   const escaped = image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return createToken({ name, pattern: new RegExp(escaped), label: `'${image}'` });
+  return createToken({ name, pattern: new RegExp(escaped), label: `'${image}'`, line_breaks: false, start_chars_hint: [image[0]] });
 }
 
 export const DotDotEq = punct('DotDotEq', '..=');
@@ -191,9 +204,9 @@ export const ALL_TOKENS: TokenType[] = [
   HashOpen, Colon, Semicolon, Comma, LParen, RParen, LBrace, RBrace, LBracket, RBracket,
 ];
 
-let lexerInstance: Lexer | null = null;
+let lexerInstance: LexerType | null = null;
 
-function getLexer(): Lexer {
+function getLexer(): LexerType {
   if (lexerInstance === null) {
     lexerInstance = new Lexer(ALL_TOKENS, {
       positionTracking: 'full',

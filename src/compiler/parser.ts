@@ -12,10 +12,8 @@
  * never reach users: every CONSUME carries an upstream message (ERR_MSG), and the message
  * provider maps the remaining cases to "Expected expression".
  */
-import {
-  EmbeddedActionsParser, EOF, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType,
-  isRecognitionException,
-} from 'chevrotain';
+import type { IOrAlt, IParserErrorMessageProvider, IRecognitionException, IToken, OrMethodOpts, TokenType } from 'chevrotain';
+import { chevrotain } from './chevrotain';
 import * as T from './lexer';
 import type { AssignOp, BinaryOp, Expr, FunctionDecl, Name, Pos, Stmt, SwitchArm } from './ast';
 import { decodeEscapes, EscapeError } from './escapes';
@@ -26,6 +24,8 @@ export interface ParseError {
   readonly column: number;
   readonly message: string;
 }
+
+const { EmbeddedActionsParser, EOF, isRecognitionException } = chevrotain;
 
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: (o) => `Expect ${o.expected.LABEL ?? o.expected.name}.`,
@@ -40,6 +40,17 @@ const SYNC_TOKENS = new Set<TokenType>([
 ]);
 
 const I32_MAX = 2147483647;
+
+/**
+ * An alternation decided by its first token alone (chevrotain's per-OR MAX_LOOKAHEAD, which its
+ * typings omit). A statement (or a switch arm's body) starting with '{' is a block, never a
+ * vector literal, as upstream has it; the first alternative listed wins that tie. With the
+ * parser's general lookahead of 3, chevrotain would instead enumerate every 3-token prefix of a
+ * block and of an expression to tell them apart: about two thirds of building the parser.
+ */
+function firstTokenDecides<T>(alts: IOrAlt<T>[]): OrMethodOpts<T> {
+  return { DEF: alts, MAX_LOOKAHEAD: 1 } as OrMethodOpts<T>;
+}
 
 type PosFn = (offset: number) => Pos;
 
@@ -243,7 +254,7 @@ class MufiParser extends EmbeddedActionsParser {
     });
   });
 
-  private statement = this.RULE('statement', (): Stmt => this.OR([
+  private statement = this.RULE('statement', (): Stmt => this.OR(firstTokenDecides([
     { ALT: () => this.SUBRULE(this.printStmt) },
     { ALT: () => this.SUBRULE(this.ifStmt) },
     { ALT: () => this.SUBRULE(this.whileStmt) },
@@ -256,7 +267,7 @@ class MufiParser extends EmbeddedActionsParser {
     // '{' at the start of a statement is a block, never a vector literal (upstream).
     { ALT: () => this.SUBRULE(this.block), IGNORE_AMBIGUITIES: true },
     { ALT: () => this.SUBRULE(this.exprStmt) },
-  ]));
+  ])));
 
   private printStmt = this.RULE('printStmt', (): Stmt => {
     const kw = this.CONSUME(T.Print);
@@ -383,7 +394,7 @@ class MufiParser extends EmbeddedActionsParser {
     },
   ]));
 
-  private armBody = this.RULE('armBody', (): Stmt => this.OR([
+  private armBody = this.RULE('armBody', (): Stmt => this.OR(firstTokenDecides([
     { ALT: () => this.SUBRULE(this.block), IGNORE_AMBIGUITIES: true },
     { ALT: () => this.SUBRULE(this.breakStmt) },
     {
@@ -393,7 +404,7 @@ class MufiParser extends EmbeddedActionsParser {
         return this.ACTION((): Stmt => ({ type: 'ExprStmt', expr, line: expr.line, column: expr.column }));
       },
     },
-  ]));
+  ])));
 
   private returnStmt = this.RULE('returnStmt', (): Stmt => {
     const kw = this.CONSUME(T.Return);

@@ -1,5 +1,4 @@
 import { readSync } from 'fs';
-import { isMainThread } from 'worker_threads';
 import type { Runtime } from '../runtime';
 import { RuntimeError } from '../errors';
 import { NativeModule } from './native';
@@ -100,10 +99,16 @@ export const ioNatives: NativeModule = [
       const source = lineSources.get(rt);
       // On a worker thread without a line source (the REPL's evaluator), fd 0 belongs to the
       // main thread's reader: reading it here would steal its keystrokes.
-      if (source === undefined && !isMainThread) throw new RuntimeError('input() cannot read standard input here (it belongs to the REPL).');
+      if (source === undefined && !isMainThread()) throw new RuntimeError('input() cannot read standard input here (it belongs to the REPL).');
       const line = source !== undefined ? source() : readLine((ms) => { waitFor(rt, ms); });
       if (line === null) { rt.resultTag = Tag.NIL; return; }
       rt.returnString(trimLine(line));
     },
   },
 ];
+
+/** Loaded on use: worker_threads costs a few milliseconds of every start otherwise. */
+function isMainThread(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('worker_threads') as typeof import('worker_threads')).isMainThread;
+}

@@ -1,7 +1,7 @@
 import { returnHashTable } from './collection-args';
 import type { Runtime } from '../runtime';
-import { Worker, MessageChannel, receiveMessageOnPort } from 'worker_threads';
-import { spawn } from 'child_process';
+// worker_threads and child_process are loaded when a request or open_url needs them, not at startup.
+import type { Worker } from 'worker_threads';
 import { accessSync, constants as fsConstants } from 'fs';
 import * as path from 'path';
 import { NativeModule, NativeDef } from './native';
@@ -95,6 +95,8 @@ function httpRequest(rt: Runtime, name: string, method: string, url: string, bod
   if (state.token !== null) headers.Authorization = `Bearer ${state.token}`;
   if (body !== null) headers['Content-Type'] = state.contentType ?? guessContentType(body);
   const flag = new Int32Array(new SharedArrayBuffer(4));
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { Worker, MessageChannel, receiveMessageOnPort } = require('worker_threads') as typeof import('worker_threads');
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
@@ -311,6 +313,8 @@ export const networkNatives: NativeModule = [
       const { cmd, args: cmdArgs } = openerCommand(url);
       if (!onPath(cmd)) throw new RuntimeError(`open_url() failed: ${cmd} not found.`);
       try {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { spawn } = require('child_process') as typeof import('child_process');
         const child = spawn(cmd, cmdArgs, { detached: true, stdio: 'ignore' });
         child.on('error', () => { /* nothing to report to: the program has moved on */ });
         child.unref();
