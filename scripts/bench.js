@@ -9,6 +9,12 @@
  *   node scripts/bench.js [--runs N] [--only a,b] [-- extra mufiz flags]
  *
  * Every program of ../shared/bench/mufi runs (all fourteen), or the ones named by --only.
+ *
+ * First comes the startup row (--startup-runs N, default 20; 0 skips it): examples/hello.mufi
+ * with the code cache emptied before each run (cold: chevrotain and the parser are loaded) and
+ * with it filled (warm), beside `node -e 0` and `lua5.4 -e ''`, interleaved run by run so that
+ * a change in the machine's load affects all four alike. Every MufiZ run of this script uses
+ * a temporary code cache (MUFIZ_CACHE_DIR), removed at the end, never the user's.
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -18,11 +24,12 @@ const root = path.join(__dirname, '..');
 const benchDir = path.join(root, '..', 'shared', 'bench');
 
 function parseArgs(argv) {
-  const o = { runs: 3, only: null, flags: [] };
+  const o = { runs: 3, only: null, flags: [], startupRuns: 20 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') { o.flags = argv.slice(i + 1); break; }
     if (a === '--runs') o.runs = Number(argv[++i]);
+    else if (a === '--startup-runs') o.startupRuns = Number(argv[++i]);
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
     else if (a === '--all') { /* accepted for old command lines: every benchmark runs anyway */ }
     else throw new Error(`unknown option ${a}`);
@@ -57,8 +64,40 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
+/** The startup row: medians of whole-process wall time, in milliseconds. */
+function startup(runs, lua, flags) {
+  const mufiz = [path.join(root, 'bin', 'mufiz.js'), ...flags, path.join(root, 'examples', 'hello.mufi')];
+  const cache = process.env.MUFIZ_CACHE_DIR;
+  const t = { node: [], lua: [], cold: [], warm: [] };
+  for (let i = 0; i < runs; i++) {
+    t.node.push(timeRun(process.execPath, ['-e', '0']).seconds);
+    if (lua) t.lua.push(timeRun(lua, ['-e', '']).seconds);
+    fs.rmSync(cache, { recursive: true, force: true });
+    const cold = timeRun(process.execPath, mufiz);
+    if (cold.status !== 0) throw new Error(`hello.mufi failed: ${cold.stderr}`);
+    t.cold.push(cold.seconds);
+    t.warm.push(timeRun(process.execPath, mufiz).seconds);
+  }
+  const ms = (xs) => (median(xs) * 1000).toFixed(1);
+  const node = median(t.node) * 1000;
+  const over = (xs) => `${ms(xs)} ms (node + ${(median(xs) * 1000 - node).toFixed(1)})`;
+  console.log(`startup, median of ${runs}: node -e 0 ${ms(t.node)} ms; lua5.4 -e '' ${lua ? ms(t.lua) + ' ms' : '-'}; ` +
+    `mufiz hello.mufi cold (cache emptied) ${over(t.cold)}, warm (cached) ${over(t.warm)}`);
+}
+
 function main() {
   const o = parseArgs(process.argv.slice(2));
+  const cacheDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'mufiz-bench-cache-'));
+  process.env.MUFIZ_CACHE_DIR = cacheDir;
+  try {
+    run(o);
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+function run(o) {
+  if (o.startupRuns > 0) startup(o.startupRuns, which('lua5.4'), o.flags);
   if (!fs.existsSync(benchDir)) {
     console.log(`bench: ${benchDir} not found; nothing to run`);
     return;

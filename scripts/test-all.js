@@ -2,15 +2,15 @@
 'use strict';
 /**
  * `npm test`: every suite, then one closing line `N passed, M failed, K skipped`.
- * Exit status 0 only when nothing failed.
+ * Exit status 0 only when nothing failed. The suites run at the same time, each in parallel:
  *
- *  1. the unit tests (uvu, tests/*.test.ts), one process per file, in parallel;
- *  2. the case sets below, under every mode of MODES, run in-process by worker threads (one per
- *     core; scripts/cases/): a fresh engine per case, the CLI's own option parser and
- *     runProgram, so the same stdout, stderr and exit status as `node bin/mufiz.js` without
- *     starting a process per case;
- *  3. the shared corpus once more through the real command line (`node bin/mufiz.js`, judged
- *     by ../shared/conformance/run.sh), in plain mode.
+ *  - the unit tests (uvu, tests/*.test.ts), one process per file (scripts/cases/unit.js);
+ *  - the case sets below, under every mode of MODES, run in-process by worker threads (one per
+ *    core; scripts/cases/pool.js): a fresh engine per case, the CLI's own option parser and
+ *    runProgram, so the same stdout, stderr and exit status as `node bin/mufiz.js` without
+ *    starting a process per case (tests/in-process.test.ts checks that they are the same);
+ *  - the shared corpus once more through the real command line (`node bin/mufiz.js`, judged
+ *    by ../shared/conformance/run.sh), in plain mode (scripts/cases/cli-corpus.js).
  *
  * Case sets:
  *   golden  tests/golden (.out / .code / .err, see its README)
@@ -86,30 +86,69 @@ function caseSets() {
 /** [ms, name] of every in-process case that ran, for --slowest. */
 const timings = [];
 
-/** One case set under one mode, in the pool. Keeps every result when a later mode compares with it. */
-async function runSuite(pool, setName, cases, mode, keep, reference) {
-  const suite = new Suite(`${setName} [${mode.label}]`, cases.length);
-  const results = keep ? new Array(cases.length) : null;
-  await Promise.all(cases.map(async (c, i) => {
-    const r = await pool.run({ flags: caseFlags(c, mode.flags), file: c.file, source: c.source }, mode.timeout);
-    let reasons;
-    if (r.kind === 'timeout') reasons = [`timeout: no result after ${r.seconds} s (load ${r.load.toFixed(1)} per core)`];
-    else if (r.kind === 'crash') reasons = [r.message];
-    else {
-      timings.push([r.ms, `${c.name} [${mode.label}]`]);
-      reasons = judge(c, r);
-      if (keep) results[i] = r;
-      if (reference) {
-        const ref = reference.results[i];
-        if (ref) reasons.push(...compareResults(r, ref, reference.label));
-        else reasons.push(`no result of mode ${reference.label} to compare with`);
-      }
+/**
+ * The order cases enter the pool: the ones likely to be long (the collector's own cases, and
+ * anything under --gc-stress) first, so that the longest case does not start last and run
+ * alone at the end while the other cores idle.
+ */
+function priority(c, mode) {
+  return (/(^|\/)gc\//.test(c.name) ? 2 : 0) + (mode.flags.some((f) => f.startsWith('--gc-stress')) ? 1 : 0);
+}
+
+/** Every case set under every mode of MODES, all queued at once in one pool. */
+async function runInProcessSuites(sets, only) {
+  const entries = [];
+  const suites = [];
+  const resultsOf = new Map(); // `${mode}/${set}` -> per case, a promise of its result (or null)
+  for (const mode of MODES) {
+    for (const setName of mode.suites) {
+      const cases = sets[setName];
+      const name = `${setName} [${mode.label}]`;
+      if (!wanted(name, only)) continue;
+      if (cases === null) { say(`${name}: skipped (../shared/conformance not found next to this checkout)`); continue; }
+      const suite = new Suite(name, cases.length);
+      const key = `${mode.label}/${setName}`;
+      const results = new Array(cases.length);
+      resultsOf.set(key, results);
+      const mine = cases.map((c, i) => ({ suite, c, i, mode, setName, results }));
+      entries.push(...mine);
+      suites.push({ suite, mine });
     }
-    if (reasons.length === 0) suite.pass();
-    else suite.fail(`FAIL ${c.name} (${reasons.join('; ')})`);
-  }));
-  suite.end();
-  return results;
+  }
+  const pool = new CasePool(JOBS);
+  try {
+    entries.sort((x, y) => priority(y.c, y.mode) - priority(x.c, x.mode));
+    for (const e of entries) {
+      e.run = pool.run({ flags: caseFlags(e.c, e.mode.flags), file: e.c.file, source: e.c.source }, e.mode.timeout);
+      e.results[e.i] = e.run.then((r) => (r.kind === 'done' ? r : null));
+    }
+    await Promise.all(suites.map(async ({ suite, mine }) => {
+      await Promise.all(mine.map((e) => check(e, resultsOf)));
+      suite.end();
+    }));
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The checks of one case's result; under a `sameAs` mode, also the comparison with that mode. */
+async function check({ suite, c, i, mode, setName, run }, resultsOf) {
+  const r = await run;
+  let reasons;
+  if (r.kind === 'timeout') reasons = [`timeout: no result after ${r.seconds} s (load ${r.load.toFixed(1)} per core)`];
+  else if (r.kind === 'crash') reasons = [r.message];
+  else {
+    timings.push([r.ms, `${c.name} [${mode.label}]`]);
+    reasons = judge(c, r);
+    if (mode.sameAs !== undefined) {
+      const ref = resultsOf.get(`${mode.sameAs}/${setName}`);
+      const other = ref ? await ref[i] : null;
+      if (other) reasons.push(...compareResults(r, other, mode.sameAs));
+      else reasons.push(`no result of mode ${mode.sameAs} to compare with`);
+    }
+  }
+  if (reasons.length === 0) suite.pass();
+  else suite.fail(`FAIL ${c.name} [${mode.label}] (${reasons.join('; ')})`);
 }
 
 function wanted(name, only) {
@@ -123,42 +162,31 @@ async function main() {
   const slowest = Number(option('--slowest') || 0);
   checkModes();
   const started = Date.now();
-
-  if (wanted('unit tests', only)) {
-    const unit = new Suite('unit tests', 0);
-    await runUnitTests(root, unit, JOBS);
-    unit.end();
-  }
-
   const sets = caseSets();
-  const referenced = new Set(MODES.map((m) => m.sameAs).filter((x) => x !== undefined));
-  const kept = new Map(); // `${mode}/${set}` -> results, for the modes others compare with
-  const pool = new CasePool(JOBS);
-  try {
-    for (const mode of MODES) {
-      for (const setName of mode.suites) {
-        const cases = sets[setName];
-        const name = `${setName} [${mode.label}]`;
-        if (!wanted(name, only)) continue;
-        if (cases === null) { say(`${name}: skipped (../shared/conformance not found next to this checkout)`); continue; }
-        const reference = mode.sameAs === undefined ? null : { label: mode.sameAs, results: kept.get(`${mode.sameAs}/${setName}`) || [] };
-        const results = await runSuite(pool, setName, cases, mode, referenced.has(mode.label), reference);
-        if (results) kept.set(`${mode.label}/${setName}`, results);
-      }
-    }
-  } finally {
-    await pool.close();
-  }
 
+  // Everything at once: the unit tests wait much of their time on the processes they start,
+  // which the in-process cases and the CLI corpus fill.
+  const parts = [];
+  if (wanted('unit tests', only)) {
+    parts.push((async () => {
+      const unit = new Suite('unit tests', 0);
+      await runUnitTests(root, unit, JOBS);
+      unit.end();
+    })());
+  }
+  parts.push(runInProcessSuites(sets, only));
   const cliName = 'corpus [bin/mufiz.js]';
   if (wanted(cliName, only)) {
     if (sets.corpus === null) say(`${cliName}: skipped (../shared/conformance not found next to this checkout)`);
     else {
-      const suite = new Suite(cliName, sets.corpus.length);
-      await runCorpusCli(root, conformance, sets.corpus, CLI_CORPUS.flags, CLI_CORPUS.timeout, JOBS, suite);
-      suite.end();
+      parts.push((async () => {
+        const suite = new Suite(cliName, sets.corpus.length);
+        await runCorpusCli(root, conformance, sets.corpus, CLI_CORPUS.flags, CLI_CORPUS.timeout, JOBS, suite);
+        suite.end();
+      })());
     }
   }
+  await Promise.all(parts);
 
   if (slowest > 0) {
     timings.sort((a, b) => b[0] - a[0]);

@@ -1,7 +1,7 @@
 /** Shared by the CLI and REPL tests: run `node bin/mufiz.js` (the built dist/) and collect the result. */
 import { spawnSync } from 'child_process';
 import { mkdtempSync } from 'fs';
-import { tmpdir } from 'os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'os';
 import * as path from 'path';
 
 export const ROOT = path.join(__dirname, '..');
@@ -26,13 +26,22 @@ export function cleanEnv(env: Record<string, string | undefined> = {}): NodeJS.P
   return base;
 }
 
+/**
+ * A time limit for a hang guard: `ms` on an idle machine, times the load per core when the
+ * machine is busy, so that a slow machine does not fail a correct program.
+ */
+export function patience(ms: number): number {
+  const cores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
+  return Math.round(ms * Math.max(1, loadavg()[0] / Math.max(1, cores)));
+}
+
 export function mufiz(args: string[], options: { input?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): Result {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',
     env: cleanEnv(options.env),
     encoding: 'utf8',
-    timeout: 30000,
+    timeout: patience(30000),
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'child_process';
 import { readFileSync, writeFileSync, existsSync } from 'fs';
 import * as path from 'path';
-import { mufiz, tempDir } from './cli-helpers';
+import { mufiz, patience, tempDir } from './cli-helpers';
 import { skip } from './skip';
 
 /**
@@ -34,7 +34,7 @@ print i;
 `);
 
 function dumpDom(file: string): string {
-  const r = spawnSync(chromium as string, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(chromium as string, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: patience(60000) });
   assert.is(r.status, 0, `chromium exited with ${r.status}: ${r.stderr}`);
   return r.stdout;
 }

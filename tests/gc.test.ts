@@ -8,6 +8,7 @@ import { Engine, RunOutcome } from '../src/index';
 import { HeapCorruptionError } from '../src/gc';
 import { MIB, HEADER_BYTES } from '../src/memory';
 import { L } from '../src/vm/layout';
+import { patience } from './cli-helpers';
 
 const STRING_KIND = 1;
 const INSTANCE_KIND = 7;
@@ -244,7 +245,7 @@ test('CLI: --heap-limit=8M ends with exit 70, the out-of-memory message and no J
   const dir = mkdtempSync(path.join(tmpdir(), 'mufiz-gc-'));
   const file = path.join(dir, 'oom.mufi');
   writeFileSync(file, 'print "start";\n' + OOM);
-  const r = spawnSync(process.execPath, [bin, '--heap-limit=8M', file], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(process.execPath, [bin, '--heap-limit=8M', file], { encoding: 'utf8', timeout: patience(60000) });
   assert.is(r.status, 70, `exit status (stderr: ${r.stderr})`);
   assert.is(r.stdout, 'start\n');
   assert.ok(r.stderr.includes('Out of memory: heap limit of 8 MiB reached.'), r.stderr);
@@ -258,7 +259,7 @@ test('CLI: a script whose constants do not fit the heap gets the out-of-memory r
   const dir = mkdtempSync(path.join(tmpdir(), 'mufiz-gc-'));
   const file = path.join(dir, 'big.mufi');
   writeFileSync(file, 'var s = "' + 'a'.repeat(3 * 1024 * 1024) + '";\nprint len(s);\n');
-  const r = spawnSync(process.execPath, [bin, '--heap-limit=2M', file], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(process.execPath, [bin, '--heap-limit=2M', file], { encoding: 'utf8', timeout: patience(60000) });
   assert.is(r.status, 70);
   assert.ok(r.stderr.includes('Out of memory: heap limit of 2 MiB reached.'), r.stderr);
   assert.not.match(r.stderr, /Internal error/, 'an out-of-memory condition is a runtime error of the program');

@@ -10,7 +10,7 @@ import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo } from 'net';
 import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync } from 'fs';
 import * as path from 'path';
-import { BIN, Result, cleanEnv, mufiz, tempDir } from './cli-helpers';
+import { BIN, Result, cleanEnv, mufiz, patience, tempDir } from './cli-helpers';
 
 /** Runs mufiz without blocking this process's event loop; `firstOutputMs` is when stdout first had data. */
 function mufizAsync(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<Result & { ms: number; firstOutputMs: number }> {
@@ -189,7 +189,7 @@ if (process.platform === 'linux') {
     const r = await mufizAsync(['-e', 'print open_url("https://example.com/?q=a b");'], { env: { PATH: `${bin}:/usr/bin:/bin` } });
     assert.is(r.status, 0, r.stderr);
     assert.is(r.stdout, 'true\n');
-    for (let i = 0; i < 50 && !existsSync(log); i++) await new Promise((res) => setTimeout(res, 50));
+    for (const end = Date.now() + patience(2500); Date.now() < end && !existsSync(log);) await new Promise((res) => setTimeout(res, 50));
     assert.is(readFileSync(log, 'utf8'), 'https://example.com/?q=a b');
     const missing = await mufizAsync(['-e', 'open_url("https://example.com");'], { env: { PATH: path.join(dir, 'empty') } });
     assert.is(missing.status, 70);

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { BIN, ROOT, cleanEnv, tempDir } from './cli-helpers';
+import { BIN, ROOT, cleanEnv, patience, tempDir } from './cli-helpers';
 import { skip } from './skip';
 
 const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
@@ -41,7 +41,7 @@ class Session {
 
   /** Polls the screen until `pattern` matches (the screen is returned), or fails with the screen shown. */
   async waitFor(pattern: RegExp | ((screen: string) => boolean), what: string, ms = 10000): Promise<string> {
-    const deadline = Date.now() + ms;
+    const deadline = Date.now() + patience(ms);
     const ok = typeof pattern === 'function' ? pattern : (s: string) => pattern.test(s);
     let screen = '';
     while (Date.now() < deadline) {
@@ -54,7 +54,7 @@ class Session {
   }
 
   async waitGone(what: string, ms = 10000): Promise<void> {
-    const deadline = Date.now() + ms;
+    const deadline = Date.now() + patience(ms);
     while (Date.now() < deadline) {
       if (!this.alive()) return;
       await new Promise((r) => setTimeout(r, 50));

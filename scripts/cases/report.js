@@ -1,36 +1,44 @@
 'use strict';
 /**
- * What `npm test` prints. On a terminal each suite has a progress line (cases done / total)
- * rewritten in place; elsewhere (a pipe, or CI=true) nothing until the suite's one result line.
- * FAIL and skip lines are printed as they come, above the progress line.
+ * What `npm test` prints. On a terminal each running suite has a progress line (cases done /
+ * total), the block of them rewritten in place; elsewhere (a pipe, or CI=true) nothing until
+ * the suite's one result line. FAIL and skip lines are printed as they come, above the block.
  */
 const interactive = process.stdout.isTTY === true && !/^(1|true)$/i.test(process.env.CI || '');
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
-/** Suites currently running, in the order they started: the progress line shows all of them. */
+/** Suites currently running, in the order they started: one progress line each. */
 const running = [];
-let shown = false;
+/** Progress lines on screen below the permanent output (the cursor is just after them). */
+let shown = 0;
 let lastDraw = 0;
 
-function clearLine() {
-  if (shown) process.stdout.write('\r\x1b[2K');
-  shown = false;
+function erase() {
+  if (shown > 0) process.stdout.write(`\x1b[${shown}F\x1b[J`);
+  shown = 0;
+}
+
+function progressLine(s, width) {
+  const text = `  ${s.name}: ${s.done}/${s.total}${s.failed ? ` (${s.failed} failed)` : ''}`;
+  return text.length >= width ? text.slice(0, width - 2) + '…' : text;
 }
 
 function draw(force = false) {
-  if (!interactive || running.length === 0) return;
+  if (!interactive) return;
   const now = Date.now();
   if (!force && now - lastDraw < 100) return;
   lastDraw = now;
-  const text = running.map((s) => `${s.name} ${s.done}/${s.total}${s.failed ? ` (${s.failed} failed)` : ''}`).join(' | ');
   const width = process.stdout.columns || 100;
-  process.stdout.write('\r\x1b[2K' + (text.length >= width ? text.slice(0, width - 2) + '…' : text));
-  shown = true;
+  const rows = Math.max(1, (process.stdout.rows || 24) - 2);
+  const lines = running.slice(0, rows).map((s) => progressLine(s, width));
+  erase();
+  if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+  shown = lines.length;
 }
 
-/** Prints a line (a failure, a skip reason) without tearing the progress line. */
+/** Prints a permanent line (a result, a failure, a skip reason) above the progress lines. */
 function say(line) {
-  clearLine();
+  if (interactive) erase();
   process.stdout.write(line + '\n');
   draw(true);
 }
@@ -76,7 +84,7 @@ class Suite {
 
 /** The closing line, the one CI reads: `N passed, M failed, K skipped`. */
 function summary() {
-  clearLine();
+  if (interactive) erase();
   return `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
 }
 

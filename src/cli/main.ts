@@ -9,7 +9,7 @@
  */
 import { CliOptions, UsageError, parseCommandLine, helpText } from './options';
 import { writeAll } from './output';
-import { readProgram, runProgram, stderr } from './run';
+import { stderr } from './read-source';
 import { EXIT_OK, EXIT_USAGE, VERSION_LINE } from './status';
 
 export { VERSION, EXIT_OK, EXIT_USAGE, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
@@ -44,6 +44,9 @@ export function main(argv: readonly string[]): number | Promise<number> {
     const { startRepl } = require('./repl') as typeof import('./repl');
     return startRepl(options);
   }
+  // Loaded here, not at the top: the REPL's main thread needs none of the VM that run.ts pulls in.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { readProgram, runProgram } = require('./run') as typeof import('./run');
   const program = readProgram(options);
   if (typeof program === 'number') return program;
   return runProgram(options, program.source, program.file);

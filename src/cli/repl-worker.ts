@@ -33,6 +33,9 @@ try {
   engine = createEngine(setup.options, out.write, (line) => { out.flush(); writeAll(2, line + '\n'); }, setup.interrupt);
   setLineSource(engine.vm.runtime, askMainThreadForLine);
   port.postMessage({ id: 0, ready: true, globals: globals(engine) });
+  // Build the compiler (chevrotain, the parser) now, while the user types the first entry,
+  // rather than on that entry. A message that arrives meanwhile waits the same time at most.
+  setImmediate(() => { compile('nil;', '<warm-up>'); });
 } catch (e) {
   port.postMessage({ id: 0, ready: true, globals: [], fatal: `mufiz: cannot create the heap: ${(e as Error).message}` });
 }

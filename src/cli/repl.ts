@@ -11,9 +11,8 @@ import * as readline from 'readline';
 import { writeFileSync } from 'fs';
 import { CliOptions } from './options';
 import { writeAll } from './output';
-import { readLibraries, readText, readFailure } from './run';
+import { readLibraries, readText, readFailure } from './read-source';
 import { wantColor } from './color';
-import { internalError } from './engine';
 import { EvalWorker } from './repl-client';
 import { needsMoreInput } from './repl-input';
 import { complete } from './repl-complete';
@@ -33,6 +32,14 @@ export async function startRepl(o: CliOptions): Promise<number> {
   if (typeof libs === 'number') return libs;
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   const worker = new EvalWorker(o, interrupt, wantColor(), process.stdout.isTTY === true);
+  if (interactive && libs === '') {
+    // The prompt comes up while the worker is still starting (loading the VM, reserving the
+    // heap): typing can begin at once, and the first entry waits for the worker (requests queue
+    // until it is ready). If the worker cannot start, the session ends as it would have.
+    const repl = new Repl(o, worker, interactive);
+    void worker.ready().then((r) => { if (r.fatal !== undefined) void repl.abort(r.fatal); });
+    return repl.start();
+  }
   const ready = await worker.ready();
   if (ready.fatal !== undefined) {
     err(ready.fatal);
@@ -127,7 +134,8 @@ class Repl {
         if (!this.done) await this.finish(EXIT_OK);
       }
     } catch (e) {
-      err(internalError(e));
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      err((require('./engine') as typeof import('./engine')).internalError(e));
     } finally {
       this.busy = false;
     }
@@ -241,6 +249,17 @@ class Repl {
       this.sawSigint = false;
     }
     this.prompt();
+  }
+
+  /** The worker could not start: say why and end the session (the prompt was already shown). */
+  async abort(why: string): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    out('\n');
+    err(why);
+    await this.worker.stop();
+    this.rl.close();
+    this.resolveDone(EXIT_RUNTIME);
   }
 
   private async finish(status: number): Promise<void> {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'fs';
 import { Engine, RunOutcome, formatDiagnostic, loadCompiler } from '../index';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
@@ -6,8 +5,10 @@ import { createEngine, describeOutcome, internalError } from './engine';
 import { cacheDirectory, compileCached } from './code-cache';
 import { wantColor } from './color';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
+import { readLibraries, readText, stderr } from './read-source';
 
-export const stderr = (text: string): void => writeAll(2, text.endsWith('\n') ? text : text + '\n');
+// Moved to read-source.ts (which the REPL's main thread loads without the VM); still exported here.
+export { readLibraries, readText, readFailure, stderr } from './read-source';
 
 /**
  * Where a program run writes: the process's own stdout and stderr, or functions that receive
@@ -48,32 +49,6 @@ export function readProgram(o: CliOptions): { source: string; file: string } | n
   const libs = readLibraries(o.links);
   if (typeof libs === 'number') return libs;
   return { source: libs + source, file };
-}
-
-/** The -l/--link files joined, each followed by a newline ('' when there are none). */
-export function readLibraries(links: readonly string[]): string | number {
-  const parts: string[] = [];
-  for (const lib of links) {
-    const text = readText(lib, lib);
-    if (text === null) return EXIT_NO_INPUT;
-    parts.push(text + '\n');
-  }
-  return parts.join('');
-}
-
-/** Reads a file (or fd 0) as UTF-8; on failure says why on stderr and returns null. */
-export function readText(pathOrFd: string | number, name: string): string | null {
-  try {
-    return readFileSync(pathOrFd, 'utf8');
-  } catch (e) {
-    stderr(`mufiz: cannot read '${name}': ${readFailure(e)}`);
-    return null;
-  }
-}
-
-export function readFailure(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  return err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
 }
 
 /** Runs one program to completion; returns the exit status. */
