@@ -9,13 +9,13 @@
  *
  * The CLI (src/cli) and the tests use only what is exported here.
  */
-import { compile, formatDiagnostic } from './compiler';
+import { compile, formatDiagnostic, formatDiagnostics } from './compiler';
 import { Diagnostic } from './compiler/prototype';
 import { VM, VMOptions, MufiRuntimeError, ExitRequest } from './vm';
 
 export type RunOutcome =
   | { kind: 'ok' }
-  | { kind: 'compile-error'; diagnostics: readonly Diagnostic[] }
+  | { kind: 'compile-error'; diagnostics: readonly Diagnostic[]; omitted?: number }
   | { kind: 'runtime-error'; error: MufiRuntimeError }
   | { kind: 'exit'; status: number };
 
@@ -29,7 +29,7 @@ export class Engine {
   /** Compiles and runs one program. Internal faults (heap corruption, bugs) propagate as JS errors. */
   run(source: string, file: string, options: { replEcho?: boolean } = {}): RunOutcome {
     const result = compile(source, file, options);
-    if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors };
+    if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors, omitted: result.omitted };
     try {
       this.vm.run(result.script, file);
       return { kind: 'ok' };
@@ -41,4 +41,4 @@ export class Engine {
   }
 }
 
-export { compile, formatDiagnostic, Diagnostic, VM, VMOptions, MufiRuntimeError, ExitRequest };
+export { compile, formatDiagnostic, formatDiagnostics, Diagnostic, VM, VMOptions, MufiRuntimeError, ExitRequest };

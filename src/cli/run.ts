@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
-import { Engine, formatDiagnostic } from '../index';
-import { tokenize, parse, compile, disassemble } from '../compiler';
+import { Engine, formatDiagnostics } from '../index';
+import { tokenize, astJson, compile, disassemble } from '../compiler';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
 import { gcStatsReport, memStatsReport, memProfileReport, leakReport } from './reports';
@@ -116,12 +116,12 @@ function dump(o: CliOptions, source: string, file: string): number {
   if (o.dumpTokens) {
     for (const t of tokenize(source)) out.write(`${String(t.line).padStart(4)}:${String(t.column).padEnd(4)} ${t.type.padEnd(16)} ${JSON.stringify(t.image)}\n`);
   }
-  if (o.dumpAst) out.write(JSON.stringify(parse(source, file).program, null, 2) + '\n');
+  if (o.dumpAst) out.write(astJson(source, file).text + '\n');
   if (o.dumpBytecode) {
     const result = compile(source, file);
     if (result.script === null) {
       out.flush();
-      stderr(result.errors.map((d) => formatDiagnostic(d, source, wantColor())).join('\n'));
+      stderr(formatDiagnostics(result.errors, result.omitted ?? 0, source, wantColor()));
       return EXIT_COMPILE;
     }
     out.write(disassemble(result.script));
