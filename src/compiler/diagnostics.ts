@@ -33,7 +33,8 @@ function sourceLine(text: string, line: number): string {
   if (line < 1 || line > lineStarts.length) return '';
   const start = lineStarts[line - 1];
   const end = line < lineStarts.length ? lineStarts[line] - 1 : text.length;
-  return text.slice(start, end).replace(/\r$/, '');
+  const src = text.slice(start, end).replace(/\r$/, '');
+  return line === 1 && src.charCodeAt(0) === 0xfeff ? src.slice(1) : src; // see withoutBom
 }
 
 /** A control character as an escape (`\0`, `\n`, `\x1b`...); other characters unchanged. */

@@ -48,12 +48,14 @@ export interface ParseResult {
 
 /** Tokens of `source` (for --dump-tokens); lexical errors are ignored here. */
 export function tokenize(source: string): TokenInfo[] {
+  source = withoutBom(source);
   const map = new SourceMap(source);
   return lex(source).tokens.map((t: IToken) => ({ type: t.tokenType.name, image: t.image, ...map.pos(t.startOffset) }));
 }
 
 /** Lexes and parses `source`: the AST of every declaration that parsed, plus all syntax errors. */
 export function parse(source: string, file: string): ParseResult {
+  source = withoutBom(source);
   const map = new SourceMap(source);
   const lexed = lex(source);
   const errors: Diagnostic[] = [];
@@ -121,6 +123,14 @@ export function astJson(source: string, file: string): { text: string; errors: r
     if (!(e instanceof RangeError)) throw e;
     return { text: '', errors: [{ file, line: 1, column: 1, message: TOO_DEEP }] };
   }
+}
+
+/**
+ * A UTF-8 byte-order mark at the start of a file is not part of the program (node, python and
+ * lua skip it too); columns of line 1 then count from the character after it, as editors show.
+ */
+function withoutBom(source: string): string {
+  return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
 }
 
 function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
