@@ -10,7 +10,7 @@
  * The CLI (src/cli) and the tests use only what is exported here.
  */
 import type { CompileOptions } from './compiler';
-import { formatDiagnostic } from './compiler/diagnostics';
+import { formatDiagnostic, formatDiagnostics } from './compiler/diagnostics';
 import { CompileResult, Diagnostic, Prototype } from './compiler/prototype';
 import { VM, VMOptions, MufiRuntimeError, ExitRequest } from './vm';
 
@@ -34,7 +34,7 @@ export function compile(source: string, file: string, options: CompileOptions = 
 
 export type RunOutcome =
   | { kind: 'ok' }
-  | { kind: 'compile-error'; diagnostics: readonly Diagnostic[] }
+  | { kind: 'compile-error'; diagnostics: readonly Diagnostic[]; omitted?: number }
   | { kind: 'runtime-error'; error: MufiRuntimeError }
   | { kind: 'exit'; status: number };
 
@@ -48,7 +48,7 @@ export class Engine {
   /** Compiles and runs one program. Internal faults (heap corruption, bugs) propagate as JS errors. */
   run(source: string, file: string, options: { replEcho?: boolean } = {}): RunOutcome {
     const result = compile(source, file, options);
-    if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors };
+    if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors, omitted: result.omitted };
     return this.runScript(result.script, file);
   }
 
@@ -65,4 +65,4 @@ export class Engine {
   }
 }
 
-export { formatDiagnostic, CompileResult, Diagnostic, Prototype, VM, VMOptions, MufiRuntimeError, ExitRequest };
+export { formatDiagnostic, formatDiagnostics, CompileResult, Diagnostic, Prototype, VM, VMOptions, MufiRuntimeError, ExitRequest };

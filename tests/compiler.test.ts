@@ -167,7 +167,7 @@ test('formatDiagnostic prints location, source line and caret', () => {
 });
 
 test('absurdly deep nesting is a diagnostic, not a crash', () => {
-  const src = 'print ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ';';
+  const src = 'print ' + '('.repeat(20000) + '1' + ')'.repeat(20000) + ';';
   assert.equal(errorsOf(src), ['Program too deeply nested.']);
   assert.ok(compile('print ' + '('.repeat(60) + '1' + ')'.repeat(60) + ';', 't').script !== null);
 });

@@ -1,4 +1,4 @@
-import { Engine, RunOutcome, formatDiagnostic } from '../index';
+import { Engine, RunOutcome, formatDiagnostics } from '../index';
 import { HeapSafetyError } from '../memory';
 import { HeapCorruptionError } from '../gc';
 import { CliOptions } from './options';
@@ -30,7 +30,7 @@ export function describeOutcome(outcome: RunOutcome, source: string, color: bool
     case 'ok': return { status: EXIT_OK, text: '' };
     case 'exit': return { status: outcome.status, text: '' };
     case 'compile-error':
-      return { status: EXIT_COMPILE, text: outcome.diagnostics.map((d) => formatDiagnostic(d, source, color)).join('\n') };
+      return { status: EXIT_COMPILE, text: formatDiagnostics(outcome.diagnostics, outcome.omitted ?? 0, source, color) };
     case 'runtime-error':
       return { status: EXIT_RUNTIME, text: outcome.error.report() };
   }

@@ -84,7 +84,7 @@ function handle(e: Engine, req: Request): Omit<Reply, 'id' | 'globals'> {
       const source = withSemicolon(req.source);
       const result = compile(source, '<repl>');
       if (result.script === null) {
-        return { status: EXIT_COMPILE, out: '', err: describeOutcome({ kind: 'compile-error', diagnostics: result.errors }, source, setup.color).text };
+        return { status: EXIT_COMPILE, out: '', err: describeOutcome({ kind: 'compile-error', diagnostics: result.errors, omitted: result.omitted }, source, setup.color).text };
       }
       return { status: EXIT_OK, out: disassemble(result.script), err: '' };
     }

@@ -1,4 +1,4 @@
-import { Engine, RunOutcome, formatDiagnostic, loadCompiler } from '../index';
+import { Engine, RunOutcome, formatDiagnostics, loadCompiler } from '../index';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
 import { createEngine, describeOutcome, internalError } from './engine';
@@ -128,18 +128,18 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
 
 /** --dump-tokens, --dump-ast, --dump-bytecode: print what the compiler sees, run nothing. */
 function dump(o: CliOptions, source: string, file: string, io: ProgramIo): number {
-  const { tokenize, parse, compile, disassemble } = loadCompiler();
+  const { tokenize, astJson, compile, disassemble } = loadCompiler();
   const stderr = errorLine(io);
   const out = new BufferedOutput(io.stdout);
   if (o.dumpTokens) {
     for (const t of tokenize(source)) out.write(`${String(t.line).padStart(4)}:${String(t.column).padEnd(4)} ${t.type.padEnd(16)} ${JSON.stringify(t.image)}\n`);
   }
-  if (o.dumpAst) out.write(JSON.stringify(parse(source, file).program, null, 2) + '\n');
+  if (o.dumpAst) out.write(astJson(source, file).text + '\n');
   if (o.dumpBytecode) {
     const result = compile(source, file);
     if (result.script === null) {
       out.flush();
-      stderr(result.errors.map((d) => formatDiagnostic(d, source, wantColor())).join('\n'));
+      stderr(formatDiagnostics(result.errors, result.omitted ?? 0, source, wantColor()));
       return EXIT_COMPILE;
     }
     out.write(disassemble(result.script));

@@ -30,6 +30,9 @@ export interface CodegenOptions {
 }
 
 const MAX_LOCALS = 256;
+/** Constants after which the top-level script starts a new chunk (see compileScript). */
+const SCRIPT_CHUNK_CONSTANTS = 32768;
+export const TOO_DEEP = 'Program too deeply nested.';
 const MAX_UPVALUES = 256;
 /** A hidden local name no identifier can spell. */
 const SWITCH_LOCAL = ' switch';
@@ -100,11 +103,45 @@ export class CodeGenerator {
 
   constructor(private readonly options: CodegenOptions = {}) {}
 
+  /** Set when the host stack ran out (the program nests too deeply for it). */
+  tooDeep = false;
+
+  /**
+   * The top-level script. Its operands address at most 65,536 constants, which a large generated
+   * script exceeds; so the script is cut into chunks at top-level statement boundaries (where no
+   * local is alive) once a chunk holds SCRIPT_CHUNK_CONSTANTS constants. Each chunk ends by
+   * calling the next one as a script-kind closure, so globals, echo and `return` rules are
+   * unchanged and every chunk has its own constant pool.
+   */
   compileScript(body: readonly Stmt[]): Prototype {
-    this.fs = new FunctionState(null, FunctionKind.Script, '', (m) => this.error(m), this.options.peephole !== false);
-    for (const s of body) this.stmt(s);
+    const chunks: FunctionState[] = [];
+    const newChunk = () => {
+      this.fs = new FunctionState(null, FunctionKind.Script, '', (m) => this.error(m), this.options.peephole !== false);
+      chunks.push(this.fs);
+    };
+    newChunk();
+    try {
+      for (const s of body) {
+        if (this.fs.emit.constants.length >= SCRIPT_CHUNK_CONSTANTS) newChunk();
+        this.stmt(s);
+      }
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      // The deepest position reached is the best place to point at.
+      this.tooDeep = true;
+      this.error(TOO_DEEP);
+    }
     this.emitReturn();
-    return this.finish(0);
+    let proto = this.finish(0);
+    for (let i = chunks.length - 2; i >= 0; i--) {
+      this.fs = chunks[i];
+      const next = this.e.constant({ kind: 'function', proto });
+      this.e.closure(next, []);
+      this.e.op(Op.CALL, 0, 0);
+      this.e.op(Op.RETURN);
+      proto = this.finish(0);
+    }
+    return proto;
   }
 
   // ---------------- helpers ----------------
@@ -629,27 +666,15 @@ export class CodeGenerator {
         e.op(x.op === '-' ? Op.NEGATE : Op.NOT);
         return;
       case 'Binary':
-        this.expr(x.left);
-        this.expr(x.right);
-        this.at(x);
-        e.op(BINARY_OPS[x.op]);
-        return;
-      case 'Logical': {
-        this.expr(x.left);
-        this.at(x);
-        const end = e.jump(x.op === 'and' ? Op.JUMP_IF_FALSE : Op.JUMP_IF_TRUE);
-        e.op(Op.POP);
-        this.expr(x.right);
-        e.patch(end);
-        return;
-      }
-      case 'Call':
-        this.call(x.callee, x.args, x);
-        return;
+      case 'Logical':
       case 'Get':
-        this.expr(x.object);
-        this.at(x.name);
-        e.op(Op.GET_PROPERTY, this.nameConstant(x.name.name));
+      case 'Index':
+      case 'Slice':
+        this.chain(x);
+        return;
+      case 'Call':
+        if (x.callee.type === 'Super') this.call(x.callee, x.args, x);
+        else this.chain(x);
         return;
       case 'Assign':
         this.assign(x);
@@ -676,19 +701,6 @@ export class CodeGenerator {
         this.at(x);
         e.op(Op.PAIR);
         return;
-      case 'Index':
-        this.expr(x.object);
-        this.indexOperand(x.index);
-        this.at(x);
-        e.op(Op.INDEX_GET);
-        return;
-      case 'Slice':
-        this.expr(x.object);
-        this.indexOperand(x.low);
-        this.indexOperand(x.high);
-        this.at(x);
-        e.op(Op.SLICE);
-        return;
       case 'Vector':
         this.vectorLiteral(x);
         return;
@@ -707,6 +719,68 @@ export class CodeGenerator {
         // `end` is the last position: -1, so `end - k` is -1 - k (negative positions count from the end).
         e.op(Op.CONSTANT, e.constant({ kind: 'int', value: -1 }));
         return;
+    }
+  }
+
+  /**
+   * A left-nested chain (`a + b + c ...`, `a and b and ...`, `v[0][0]...`, `o.f.g`, `f()()`):
+   * its first operand is reached by a loop, not by recursion, so thousands of terms compile on
+   * a small host stack. Each link then compiles its own right-hand parts exactly as a lone node.
+   */
+  private chain(x: Expr): void {
+    const links: Expr[] = [];
+    let base: Expr = x;
+    for (let next = chainHead(base); next !== null; next = chainHead(base)) {
+      links.push(base);
+      base = next;
+    }
+    this.expr(base);
+    for (let i = links.length - 1; i >= 0; i--) this.chainLink(links[i]);
+  }
+
+  /** The code of one link of a chain, after its first operand is on the stack. */
+  private chainLink(x: Expr): void {
+    const e = this.e;
+    switch (x.type) {
+      case 'Binary':
+        this.expr(x.right);
+        this.at(x);
+        e.op(BINARY_OPS[x.op]);
+        return;
+      case 'Logical': {
+        this.at(x);
+        const end = e.jump(x.op === 'and' ? Op.JUMP_IF_FALSE : Op.JUMP_IF_TRUE);
+        e.op(Op.POP);
+        this.expr(x.right);
+        e.patch(end);
+        return;
+      }
+      case 'Get':
+        this.at(x.name);
+        e.op(Op.GET_PROPERTY, this.nameConstant(x.name.name));
+        return;
+      case 'Index':
+        this.indexOperand(x.index);
+        this.at(x);
+        e.op(Op.INDEX_GET);
+        return;
+      case 'Slice':
+        this.indexOperand(x.low);
+        this.indexOperand(x.high);
+        this.at(x);
+        e.op(Op.SLICE);
+        return;
+      case 'Call': {
+        const argc = Math.min(x.args.length, 255);
+        for (const a of x.args) this.expr(a);
+        this.at(x);
+        if (x.callee.type === 'Get') e.invoke(Op.INVOKE, this.nameConstant(x.callee.name.name), argc);
+        else e.op(Op.CALL, argc, -argc);
+        e.adjust(argc - x.args.length);
+        return;
+      }
+      default:
+        return; // a Grouping: nothing of its own
     }
   }
 
@@ -782,35 +856,20 @@ export class CodeGenerator {
     return true;
   }
 
-  private call(callee: Expr, args: readonly Expr[], at: Pos): void {
+  /** `super.m(args)` (other calls are links of a chain). */
+  private call(callee: Extract<Expr, { type: 'Super' }>, args: readonly Expr[], at: Pos): void {
     const argc = Math.min(args.length, 255);
-    if (callee.type === 'Get') {
-      this.expr(callee.object);
-      for (const a of args) this.expr(a);
-      this.at(at);
-      this.e.invoke(Op.INVOKE, this.nameConstant(callee.name.name), argc);
-      this.e.adjust(argc - args.length);
+    this.at(callee);
+    if (!this.checkSuper()) {
+      this.e.op(Op.NIL);
       return;
     }
-    if (callee.type === 'Super') {
-      this.at(callee);
-      if (!this.checkSuper()) {
-        this.e.op(Op.NIL);
-        return;
-      }
-      this.getNamed('self', callee);
-      for (const a of args) this.expr(a);
-      this.at(callee);
-      this.getNamed('super', callee);
-      this.at(at);
-      this.e.invoke(Op.SUPER_INVOKE, this.nameConstant(callee.method.name), argc);
-      this.e.adjust(argc - args.length);
-      return;
-    }
-    this.expr(callee);
+    this.getNamed('self', callee);
     for (const a of args) this.expr(a);
+    this.at(callee);
+    this.getNamed('super', callee);
     this.at(at);
-    this.e.op(Op.CALL, argc, -argc);
+    this.e.invoke(Op.SUPER_INVOKE, this.nameConstant(callee.method.name), argc);
     this.e.adjust(argc - args.length);
   }
 
@@ -939,6 +998,19 @@ export class CodeGenerator {
       return;
     }
     this.expr(t);
+  }
+}
+
+/** The first operand of a chain link (see CodeGenerator.chain), or null if `x` is no link. */
+function chainHead(x: Expr): Expr | null {
+  switch (x.type) {
+    case 'Binary': case 'Logical': return x.left;
+    case 'Get': case 'Index': case 'Slice': return x.object;
+    case 'Grouping': return x.expr;
+    case 'Call':
+      if (x.callee.type === 'Get') return x.callee.object;
+      return x.callee.type === 'Super' ? null : x.callee;
+    default: return null;
   }
 }
 

@@ -36,6 +36,7 @@ export class Emitter {
   readonly lines: number[] = [];
   readonly constants: Constant[] = [];
   private readonly constantIndex = new Map<string, number>();
+  private constantsFull = false;
   depth: number;
   maxDepth: number;
   /** Source line attached to the bytes emitted next. */
@@ -199,7 +200,9 @@ export class Emitter {
       if (found !== undefined) return found;
     }
     if (this.constants.length >= MAX_CONSTANTS) {
-      this.error(`Too many constants in one chunk (maximum ${MAX_CONSTANTS})`);
+      // Once per chunk: every later constant would repeat it.
+      if (!this.constantsFull) this.error(`Too many constants in one chunk (maximum ${MAX_CONSTANTS})`);
+      this.constantsFull = true;
       return 0;
     }
     const index = this.constants.length;

@@ -1,7 +1,7 @@
 /**
  * f-strings: `f"Hello {name}, {a + b}"`. The lexer keeps the whole body as one token; here it is
  * split into literal text (escapes decoded, `{{`/`}}` as braces) and embedded expressions, each
- * parsed with the one parser. The expression source is preceded by newlines so its nodes carry
+ * parsed with the one parser. Every node of an embedded expression carries
  * the f-string's line (runtime errors inside it then report the right line).
  */
 import type { Expr } from './ast';
@@ -68,13 +68,16 @@ function matchingBrace(raw: string, from: number): number {
 }
 
 function parseEmbedded(source: string, line: number, column: number, errors: FStringError[]): Expr | null {
-  const text = '\n'.repeat(line - 1) + source + ';';
+  // Every node gets the f-string's own position (posOf below), so the text needs no padding.
+  const text = source + ';';
   const lexed = lex(text);
   if (lexed.errors.length > 0) {
     for (const e of lexed.errors) errors.push({ line, column, message: e.message });
     return null;
   }
   const parsed = getParser().parseTokens(lexed.tokens, () => ({ line, column }));
+  // Out of host stack: let the code generator's handler retry on a larger stack.
+  if (parsed.tooDeep) throw new RangeError('nested too deeply');
   if (parsed.errors.length > 0) {
     for (const e of parsed.errors) errors.push({ line, column, message: e.message });
     return null;

@@ -68,7 +68,7 @@ class MufiParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  parseTokens(tokens: IToken[], posOf: PosFn): { body: Stmt[]; errors: ParseError[] } {
+  parseTokens(tokens: IToken[], posOf: PosFn): { body: Stmt[]; errors: ParseError[]; tooDeep: boolean } {
     this.posOf = posOf;
     this.extraErrors = [];
     this.input = tokens;
@@ -83,13 +83,13 @@ class MufiParser extends EmbeddedActionsParser {
       const nested = { ...posOf(t.tokenType === EOF ? NaN : t.startOffset), message: 'Program too deeply nested.' };
       this.extraErrors = [];
       this.input = [];
-      return { body: [], errors: [nested] };
+      return { body: [], errors: [nested], tooDeep: true };
     }
     const errors: ParseError[] = this.extraErrors.slice();
     for (const e of this.errors) errors.push({ ...posOf(errorOffset(e, tokens)), message: e.message });
     this.extraErrors = [];
     this.input = [];
-    return { body: body ?? [], errors };
+    return { body: body ?? [], errors, tooDeep: false };
   }
 
   // ---------- helpers ----------

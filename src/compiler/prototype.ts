@@ -44,4 +44,6 @@ export interface CompileResult {
   /** Present only when there were no errors. */
   readonly script: Prototype | null;
   readonly errors: readonly Diagnostic[];
+  /** Errors found beyond the first MAX_REPORTED_ERRORS (which are all `errors` holds). */
+  readonly omitted?: number;
 }

@@ -8,6 +8,7 @@ import { RuntimeError } from './errors';
 
 /** Containers nested deeper than this are a runtime error when printed (the host stack is finite). */
 const MAX_PRINT_DEPTH = 2000;
+const TOO_DEEP_TO_PRINT = 'Value nested too deeply to print.';
 
 /**
  * The one value-to-text conversion (print, concatenation, str(), format, f-strings).
@@ -45,15 +46,35 @@ export class Formatter {
   objectText(a: Addr, nested: boolean): string {
     const kind = this.u8[a - 4];
     if (kind !== Kind.HASH_TABLE && kind !== Kind.LINKED_LIST && kind !== Kind.PAIR) return this.leafText(a, nested);
-    if (this.open.includes(a)) return kind === Kind.HASH_TABLE ? '#{...}' : kind === Kind.PAIR ? '(...)' : '[...]';
-    if (this.open.length >= MAX_PRINT_DEPTH) throw new RuntimeError('Value nested too deeply to print.');
+    if (this.open.length === 0) {
+      // The outermost container: whatever the depth limit, a host stack that runs out first
+      // (printing from deep inside the program) is the same error, never an internal one.
+      try {
+        return this.containerText(a, kind);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        this.open.length = 0;
+        this.openSet.clear();
+        throw new RuntimeError(TOO_DEEP_TO_PRINT);
+      }
+    }
+    return this.containerText(a, kind);
+  }
+
+  /** The containers in `open`, for the cycle test in constant time. */
+  private readonly openSet = new Set<number>();
+
+  private containerText(a: Addr, kind: number): string {
+    if (this.openSet.has(a)) return kind === Kind.HASH_TABLE ? '#{...}' : kind === Kind.PAIR ? '(...)' : '[...]';
+    if (this.open.length >= MAX_PRINT_DEPTH) throw new RuntimeError(TOO_DEEP_TO_PRINT);
     this.open.push(a);
+    this.openSet.add(a);
     try {
       if (kind === Kind.HASH_TABLE) return this.hashText(a);
       if (kind === Kind.LINKED_LIST) return this.listText(a);
       return `(${this.slotText(a + L.PAIR_KEY)}, ${this.slotText(a + L.PAIR_VALUE)})`;
     } finally {
-      this.open.pop();
+      this.openSet.delete(this.open.pop()!);
     }
   }
 
@@ -118,7 +139,8 @@ export class Formatter {
   private listText(l: Addr): string {
     const parts: string[] = [];
     for (let node = this.u32[(l + L.LIST_HEAD) >>> 2]; node !== 0; node = this.u32[(node + L.NODE_NEXT) >>> 2]) {
-      parts.push(this.slotText(node + L.NODE_VALUE));
+      const slot = node + L.NODE_VALUE;
+      parts.push(this.text(this.u32[slot >>> 2], this.f64[(slot + 8) >>> 3], true));
     }
     return '[' + parts.join(', ') + ']';
   }

@@ -10,6 +10,7 @@ import { valuesEqual, inRange } from './operators';
 import { objectArithmetic, negateComplex, ArithOp } from './arith';
 import { indexGet, indexSet, slice } from './indexing';
 import { foreachNext } from './iteration';
+import { TraceBuilder } from './stack-trace';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from './literals';
 
 /**
@@ -728,19 +729,21 @@ export function closeUpvalues(rt: Runtime, last: number): void {
 function unwind(rt: Runtime, e: unknown, stopAt: number): unknown {
   // Out of memory is a runtime error of the program (with a trace), not a crash.
   if (!(e instanceof RuntimeError) && !(e instanceof OutOfMemoryError)) return e;
-  const trace: string[] = [];
+  const trace = new TraceBuilder();
   for (let i = rt.frameCount - 1; i >= 0; i--) {
     const closure = rt.frameClosure[i];
     const fn = rt.u32[(closure + L.CLOSURE_FN) >>> 2];
     const code = rt.u32[(fn + L.FN_CODE) >>> 2];
     const lines = rt.u32[(fn + L.FN_LINES) >>> 2];
     const offset = Math.max(0, rt.frameIp[i] - 1 - code);
-    const line = rt.i32[(lines >>> 2) + offset];
-    const name = rt.formatter.functionName(fn);
-    trace.push(name === '' ? `[line ${line}] in script` : `[line ${line}] in ${name}()`);
+    trace.frame(fn, rt.i32[(lines >>> 2) + offset]);
   }
+  const text = trace.lines((fn, line) => {
+    const name = rt.formatter.functionName(fn);
+    return name === '' ? `[line ${line}] in script` : `[line ${line}] in ${name}()`;
+  });
   resetStack(rt, stopAt);
-  return new MufiRuntimeError((e as Error).message, trace);
+  return new MufiRuntimeError((e as Error).message, text);
 }
 
 export function resetStack(rt: Runtime, toFrame: number): void {

@@ -182,7 +182,7 @@ export class Runtime implements GcHost {
     let slot = this.globalSlots.get(name);
     if (slot === undefined) {
       slot = this.globalNames.length;
-      if (slot >= MAX_GLOBALS) throw new RuntimeError('Too many global variables.');
+      if (slot >= MAX_GLOBALS) throw new RuntimeError(`Too many global variables (maximum ${MAX_GLOBALS}).`);
       this.globalNames.push(name);
       this.globalSlots.set(name, slot);
     }

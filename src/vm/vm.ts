@@ -5,7 +5,7 @@ import { Runtime } from './runtime';
 import { Tag } from './value';
 import { loadPrototype } from './loader';
 import { execute, resetStack } from './interpreter';
-import { MufiRuntimeError } from './errors';
+import { MufiRuntimeError, RuntimeError } from './errors';
 import { allNatives } from './natives';
 import { L } from './layout';
 import { installSiteProvider } from './alloc-sites';
@@ -53,6 +53,8 @@ export class VM {
     } catch (e) {
       // Loading allocates (strings, code): running out of heap there is still the program's error.
       if (e instanceof OutOfMemoryError) throw new MufiRuntimeError(e.message, []);
+      // A limit of the VM met while loading (more than 65,536 globals): the program's error too.
+      if (e instanceof RuntimeError) throw new MufiRuntimeError(e.message, []);
       throw e;
     }
     rt.stackTags[0] = Tag.OBJ;

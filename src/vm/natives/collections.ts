@@ -60,19 +60,35 @@ function listContents(rt: Runtime, l: number): { tags: number[]; vals: number[] 
 }
 
 /**
- * Order for sort() on lists: numbers by value, then strings by code point, then everything
+ * Order for sort() on lists: numbers by value (NaN last), then strings by code point, then everything
  * else in its original order (the sort is stable).
  */
 function compareValues(rt: Runtime, ta: number, a: number, tb: number, b: number): number {
   const rank = (t: number, v: number) => (t === Tag.INT || t === Tag.DOUBLE ? 0 : t === Tag.OBJ && rt.u8[v - 4] === Kind.STRING ? 1 : 2);
   const ra = rank(ta, a), rb = rank(tb, b);
   if (ra !== rb) return ra - rb;
-  if (ra === 0) return a < b ? -1 : a > b ? 1 : 0;
-  if (ra === 1) {
-    const x = rt.strings.toJs(a), y = rt.strings.toJs(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+  if (ra === 0) {
+    // A total order, as a float vector's sort has: NaN after every number, equal to itself.
+    if (a !== a) return b !== b ? 0 : 1;
+    if (b !== b) return -1;
+    return a < b ? -1 : a > b ? 1 : 0;
   }
+  if (ra === 1) return compareCodePoints(rt.strings.toJs(a), rt.strings.toJs(b));
   return 0;
+}
+
+/** Strings in code-point order, the order of compare() (UTF-8 bytes), not UTF-16 units. */
+export function compareCodePoints(x: string, y: string): number {
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const a = x.charCodeAt(i), b = y.charCodeAt(i);
+    if (a === b) continue;
+    // Surrogates (U+D800..DFFF, code points above U+FFFF) sort after U+E000..FFFF.
+    const fa = a >= 0xe000 ? a - 0x800 : a >= 0xd800 ? a + 0x2000 : a;
+    const fb = b >= 0xe000 ? b - 0x800 : b >= 0xd800 ? b + 0x2000 : b;
+    return fa < fb ? -1 : 1;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
 }
 
 export const collectionsNatives: NativeModule = [

@@ -1,7 +1,10 @@
-import { mkdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from 'fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, unlinkSync, writeFileSync } from 'fs';
 import { NativeModule, NativeDef } from './native';
 import { Tag } from '../value';
 import { expectArgCount, stringArg } from './args';
+import type { Runtime } from '../runtime';
+import { OutOfMemoryError } from '../../gc';
+import { checkReadSize } from './read-limit';
 
 /**
  * fs: upstream's filesystem module. Paths are relative to the working directory. A failure
@@ -43,8 +46,9 @@ export const fsNatives: NativeModule = [
       const path = stringArg(rt, 'read_file', args);
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
-      } catch {
+        text = readBounded(rt, path);
+      } catch (e) {
+        if (e instanceof OutOfMemoryError) throw e;
         rt.resultTag = Tag.NIL;
         return;
       }
@@ -57,3 +61,25 @@ export const fsNatives: NativeModule = [
   // Only an empty directory.
   boolResult('delete_dir', 1, (path) => rmdirSync(path)),
 ];
+
+const READ_CHUNK = 1 << 20;
+
+/** The file's text, read in chunks so that a huge (or endless: /dev/zero) file stops at the heap's size. */
+function readBounded(rt: Runtime, path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(READ_CHUNK);
+      const n = readSync(fd, buf, 0, READ_CHUNK, null);
+      if (n === 0) break;
+      total += n;
+      checkReadSize(rt, total);
+      chunks.push(n === READ_CHUNK ? buf : buf.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}

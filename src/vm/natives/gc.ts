@@ -46,7 +46,9 @@ export function gcStatsEntries(rt: Runtime): Array<[string, number]> {
     ['pause_p50_ms', g.pausePercentile(50)],
     ['pause_p99_ms', g.pausePercentile(99)],
     ['bytes_allocated', m.bytesAllocated],
-    ['bytes_freed', m.bytesFreed],
+    // Freed by collections, the number --gc-stats prints (the runtime's own frees of scratch
+    // buffers are not collections' work).
+    ['bytes_freed', g.bytesFreed],
     ['live_bytes', m.currentBytes],
     ['live_objects', m.currentAllocations],
     ['peak_bytes', m.peakBytes],

@@ -5,6 +5,7 @@ import { NativeModule } from './native';
 import { Tag } from '../value';
 import { expectArgCount, stringArg } from './args';
 import { flushOutput, waitFor } from './host';
+import { checkReadSize } from './read-limit';
 
 /**
  * io: input([prompt]) (upstream's prelude has it). The prompt is program output: it goes to
@@ -14,7 +15,7 @@ import { flushOutput, waitFor } from './host';
 
 /** How long to wait before retrying a read of a non-blocking stdin that had nothing (EAGAIN). */
 const RETRY_MS = 5;
-const CHUNK = 4096;
+const CHUNK = 65536;
 
 /**
  * Stdin is read in chunks; the bytes after the first newline stay here for the next input()
@@ -43,11 +44,20 @@ function readChunk(wait: (ms: number) => void): Buffer | null {
  * The next line of stdin without its `\n` (and a `\r` before it), or null at end of input.
  * A last line without a newline still counts as a line.
  */
-export function readLine(wait: (ms: number) => void): string | null {
+export function readLine(wait: (ms: number) => void, checkSize: (bytes: number) => void = () => {}): string | null {
+  // Chunks before `scanned` hold no newline: each byte is searched once, so a long line costs
+  // linear time (it was quadratic: 21 s for a 32 MB line).
+  let scanned = 0;
+  let bytes = 0;
   for (;;) {
-    for (let k = 0; k < pending.length; k++) {
+    for (let k = scanned; k < pending.length; k++) {
       const nl = pending[k].indexOf(0x0a);
-      if (nl < 0) continue;
+      if (nl < 0) {
+        scanned = k + 1;
+        bytes += pending[k].length;
+        checkSize(bytes);
+        continue;
+      }
       const head = pending.splice(0, k + 1);
       const last = head[k];
       head[k] = last.subarray(0, nl);
@@ -100,7 +110,7 @@ export const ioNatives: NativeModule = [
       // On a worker thread without a line source (the REPL's evaluator), fd 0 belongs to the
       // main thread's reader: reading it here would steal its keystrokes.
       if (source === undefined && !isMainThread()) throw new RuntimeError('input() cannot read standard input here (it belongs to the REPL).');
-      const line = source !== undefined ? source() : readLine((ms) => { waitFor(rt, ms); });
+      const line = source !== undefined ? source() : readLine((ms) => { waitFor(rt, ms); }, (n) => checkReadSize(rt, n));
       if (line === null) { rt.resultTag = Tag.NIL; return; }
       rt.returnString(trimLine(line));
     },

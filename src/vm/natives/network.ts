@@ -9,6 +9,8 @@ import { Tag } from '../value';
 import { RuntimeError } from '../errors';
 import { expectArgCount, stringArg } from './args';
 import { waitFor } from './host';
+import { readAllowance } from './read-limit';
+import { OutOfMemoryError } from '../../gc';
 
 /**
  * network: upstream's net module, with real requests (upstream 0.10 answers every request with
@@ -49,7 +51,7 @@ function stateOf(rt: Runtime): NetState {
  */
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
-const { flag, port, method, url, body, headers, timeoutMs, maxRedirects } = workerData;
+const { flag, port, method, url, body, headers, timeoutMs, maxRedirects, maxBytes } = workerData;
 let finished = false;
 function finish(message) {
   if (finished) return;
@@ -76,7 +78,13 @@ function request(target, method, body, redirects) {
       return request(next, keep ? method : 'GET', keep ? body : null, redirects + 1);
     }
     const chunks = [];
-    res.on('data', (c) => chunks.push(c));
+    let total = 0;
+    res.on('data', (c) => {
+      total += c.length;
+      // More than the heap could hold: stop receiving now rather than buffer it all.
+      if (total > maxBytes) { res.destroy(); return finish({ tooLarge: true }); }
+      chunks.push(c);
+    });
     res.on('end', () => finish({ status, body: Buffer.concat(chunks).toString('utf8') }));
     res.on('error', (e) => finish({ error: e.message }));
   });
@@ -102,7 +110,7 @@ function httpRequest(rt: Runtime, name: string, method: string, url: string, bod
   try {
     worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { flag, port: port2, method, url, body, headers, timeoutMs: REQUEST_TIMEOUT_MS, maxRedirects: MAX_REDIRECTS },
+      workerData: { flag, port: port2, method, url, body, headers, timeoutMs: REQUEST_TIMEOUT_MS, maxRedirects: MAX_REDIRECTS, maxBytes: readAllowance(rt) },
       transferList: [port2],
     });
   } catch (e) {
@@ -113,8 +121,9 @@ function httpRequest(rt: Runtime, name: string, method: string, url: string, bod
   worker.unref();
   try {
     if (!waitFor(rt, REQUEST_TIMEOUT_MS + 5000, flag)) throw new RuntimeError(`${name}() failed: timed out`);
-    const answer = receiveMessageOnPort(port1)?.message as { body?: string; error?: string } | undefined;
+    const answer = receiveMessageOnPort(port1)?.message as { body?: string; error?: string; tooLarge?: boolean } | undefined;
     if (answer === undefined) throw new RuntimeError(`${name}() failed: no answer from the request`);
+    if (answer.tooLarge) throw new OutOfMemoryError(rt.allocator.heap.size);
     if (answer.error !== undefined) throw new RuntimeError(`${name}() failed: ${answer.error}`);
     return answer.body ?? '';
   } finally {

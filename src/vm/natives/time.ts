@@ -35,7 +35,8 @@ export const timeNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('sleep', argc, 1);
       const seconds = numberArg(rt, 'sleep', args);
-      if (!(seconds >= 0)) throw new RuntimeError('sleep() expects a non-negative number of seconds.');
+      // NaN, negative and infinite durations would never end or make no sense.
+      if (!(seconds >= 0) || seconds === Infinity) throw new RuntimeError('sleep() expects a finite non-negative number of seconds.');
       flushOutput(rt);
       waitFor(rt, seconds * 1000);
     },

@@ -9,7 +9,7 @@ export const utilsNatives: NativeModule = [
   {
     name: 'assert',
     fn(rt, args, argc) {
-      if (argc !== 1 && argc !== 2) throw new RuntimeError(`assert() expects 1 or 2 arguments, got ${argc}`);
+      expectArgCount('assert', argc, 1, 2);
       const ta = rt.stackTags[args], a = rt.stackVals[args];
       if (argc === 1) {
         if (ta <= Tag.FALSE) throw new RuntimeError(`Assertion failed: Expected truthy value, got ${rt.text(ta, a)} (${rt.typeName(ta, a)})`);
@@ -27,7 +27,7 @@ export const utilsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('exit', argc, 0, 1);
       if (argc === 0) throw new ExitRequest(0);
-      if (rt.stackTags[args] !== Tag.INT) throw new RuntimeError('exit() argument 1 must be an integer');
+      if (rt.stackTags[args] !== Tag.INT) throw new RuntimeError('exit() expects an integer status.');
       throw new ExitRequest(rt.stackVals[args] & 0xff);
     },
   },
@@ -36,7 +36,7 @@ export const utilsNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('panic', argc, 0, 1);
       if (argc === 0) throw new RuntimeError('panic called');
-      if (!isString(rt, args)) throw new RuntimeError('panic() argument 1 must be a string');
+      if (!isString(rt, args)) throw new RuntimeError('panic() expects a string.');
       throw new RuntimeError(rt.strings.toJs(rt.stackVals[args]));
     },
   },
