@@ -169,7 +169,7 @@ async function main() {
   const parts = [];
   if (wanted('unit tests', only)) {
     parts.push((async () => {
-      const unit = new Suite('unit tests', 0);
+      const unit = new Suite('unit tests', 0, 'files');
       await runUnitTests(root, unit, JOBS);
       unit.end();
     })());

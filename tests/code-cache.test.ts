@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'fs';
 import { homedir } from 'os';
 import * as path from 'path';
 import { Engine, RunOutcome } from '../src/index';
@@ -17,7 +17,7 @@ import { encodePrototype, decodePrototype } from '../src/compiler/serialize';
 import { verifyScript, unverifiableOpcodes } from '../src/compiler/verify';
 import { Op } from '../src/compiler/opcodes';
 import { Digest } from '../src/compiler/digest';
-import { cacheDirectory, compileCached, decodeEntry, encodeEntry, entryKey } from '../src/cli/code-cache';
+import { cacheDirectory, compileCached, decodeEntry, encodeEntry, entryKey, prune } from '../src/cli/code-cache';
 import { BIN, cleanEnv, mufiz, tempDir, ROOT } from './cli-helpers';
 
 const PROGRAM = `
@@ -286,6 +286,25 @@ test('CLI: FILE is cached; --no-cache, -e CODE and stdin programs are not', () =
   assert.is(mufiz([file], { env }).stdout, expected);
   assert.is(entries().length, 1);
   assert.is(mufiz([file], { env }).stdout, expected);
+});
+
+test('pruning keeps the most recently written entries and drops stale temporary files', () => {
+  const dir = tempDir('mufiz-prune-');
+  const now = Date.now();
+  const at = (name: string, secondsAgo: number): void => {
+    writeFileSync(path.join(dir, name), 'x');
+    const t = (now - secondsAgo * 1000) / 1000;
+    utimesSync(path.join(dir, name), t, t);
+  };
+  for (let i = 0; i < 30; i++) at(`e${String(i).padStart(2, '0')}.mzc`, i * 10); // e00 newest
+  at('old.x.tmp', 3600);
+  at('fresh.x.tmp', 1); // possibly being written right now: kept
+  at('README', 7200); // not the cache's: kept
+  prune(dir, 10, now);
+  const left = readdirSync(dir).sort();
+  assert.equal(left.filter((f) => f.endsWith('.mzc')), Array.from({ length: 10 }, (_, i) => `e${String(i).padStart(2, '0')}.mzc`));
+  assert.ok(left.includes('fresh.x.tmp') && left.includes('README') && !left.includes('old.x.tmp'));
+  prune(path.join(dir, 'missing'), 10, now); // never throws
 });
 
 test('cache directory: MUFIZ_CACHE_DIR, else $XDG_CACHE_HOME/mufiz, else ~/.cache/mufiz', () => {

@@ -19,7 +19,7 @@ function erase() {
 }
 
 function progressLine(s, width) {
-  const text = `  ${s.name}: ${s.done}/${s.total}${s.failed ? ` (${s.failed} failed)` : ''}`;
+  const text = `  ${s.name}: ${s.done}/${s.total}${s.unit ? ' ' + s.unit : ''}${s.failed ? ` (${s.failed} failed)` : ''}`;
   return text.length >= width ? text.slice(0, width - 2) + '…' : text;
 }
 
@@ -44,8 +44,10 @@ function say(line) {
 }
 
 class Suite {
-  constructor(name, total) {
+  /** unit: what `total` counts, when not cases (the unit tests count files). */
+  constructor(name, total, unit = '') {
     this.name = name;
+    this.unit = unit;
     this.total = total;
     this.done = 0;
     this.passed = 0;

@@ -18,8 +18,12 @@
  * miss and is rewritten; a cache directory that cannot be created or written means no cache.
  * Writes go to a temporary file renamed over the entry, so a reader (another process running
  * the same file) sees the old entry or the new one, never half of one.
+ *
+ * Size: unlike __pycache__, the cache is not beside the sources, so entries of deleted files
+ * (temporary programs, test runs) would pile up. About one store in PRUNE_EVERY also prunes the
+ * directory to its MAX_ENTRIES most recently written entries.
  */
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'fs';
 import { homedir } from 'os';
 import { isAbsolute, join, resolve } from 'path';
 import { compile } from '../index';
@@ -31,6 +35,10 @@ import { FORMAT_VERSION, FormatError, decodePrototype, encodePrototype } from '.
 import { verifyScript } from '../compiler/verify';
 
 const MAGIC = Buffer.from('MUFZ', 'latin1');
+export const MAX_ENTRIES = 2000;
+const PRUNE_EVERY = 50;
+/** A temporary file older than this is left over from a process that died while writing. */
+const STALE_TEMP_MS = 60 * 1000;
 const DIGEST = 16;
 const HEADER = 4 + 4 + DIGEST + DIGEST;
 
@@ -135,9 +143,30 @@ function storeEntry(dir: string, entry: string, key: Uint8Array, script: Prototy
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(temp, bytes, { flag: 'wx', mode: 0o600 });
     renameSync(temp, entry);
+    if (Math.random() * PRUNE_EVERY < 1) prune(dir, MAX_ENTRIES);
     return true;
   } catch {
     try { unlinkSync(temp); } catch { /* never created */ }
     return false;
+  }
+}
+
+/** Keeps the `keep` most recently written entries of `dir` and drops stale temporary files. */
+export function prune(dir: string, keep: number, now = Date.now()): void {
+  try {
+    const entries: { path: string; mtime: number }[] = [];
+    for (const name of readdirSync(dir)) {
+      const isEntry = name.endsWith('.mzc');
+      if (!isEntry && !name.endsWith('.tmp')) continue; // not ours: left alone
+      const path = join(dir, name);
+      const mtime = statSync(path).mtimeMs;
+      if (isEntry) entries.push({ path, mtime });
+      else if (now - mtime > STALE_TEMP_MS) unlinkSync(path);
+    }
+    if (entries.length <= keep) return;
+    entries.sort((a, b) => b.mtime - a.mtime);
+    for (const e of entries.slice(keep)) unlinkSync(e.path);
+  } catch {
+    // Another process pruning at the same time, or a permission problem: next time.
   }
 }

@@ -1,3 +1,5 @@
+import { escapeControls } from '../compiler/diagnostics';
+
 /** A MufiZ runtime error raised inside the VM or a native; the interpreter adds the stack trace. */
 export class RuntimeError extends Error {
   constructor(message: string) {
@@ -13,9 +15,13 @@ export class MufiRuntimeError extends Error {
     this.name = 'MufiRuntimeError';
   }
 
-  /** The text printed to stderr: message, then `[line N] in name()` ... `[line N] in script`. */
+  /**
+   * The text printed to stderr: message, then `[line N] in name()` ... `[line N] in script`.
+   * Control characters in the message (it may quote program text: `panic("a\0b")`) are shown
+   * escaped, so the report stays one message line and writes no raw NUL or terminal escapes.
+   */
   report(): string {
-    return [this.mufiMessage, ...this.trace].join('\n');
+    return [escapeControls(this.mufiMessage), ...this.trace].join('\n');
   }
 }
 
