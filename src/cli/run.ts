@@ -1,6 +1,8 @@
 import { readFileSync } from 'fs';
 import { Engine, formatDiagnostic } from '../index';
-import { tokenize, parse, compile, disassemble } from '../compiler';
+import { isatty } from 'tty';
+import { tokenize, tokenErrors, parse, compile, disassemble } from '../compiler';
+import { Diagnostic } from '../compiler/prototype';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
 import { gcStatsReport, memStatsReport, memProfileReport, leakReport } from './reports';
@@ -54,13 +56,21 @@ export function readFailure(e: unknown): string {
   return err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
 }
 
-/** Runs one program to completion; returns the exit status. */
-export function runProgram(o: CliOptions, source: string, file: string): number {
+/**
+ * stdout is written in large chunks on a pipe or a file, at each print on a terminal (so what was
+ * printed is on the screen when the user presses Ctrl-C).
+ */
+export function programOutput(): BufferedOutput {
+  return new BufferedOutput(1, isatty(1) ? 0 : 1 << 16);
+}
+
+/** Runs one program to completion; returns the exit status. `interrupt` stops it (see program-thread.ts). */
+export function runProgram(o: CliOptions, source: string, file: string, interrupt?: Int32Array): number {
   if (o.dumpTokens || o.dumpAst || o.dumpBytecode) return dump(o, source, file);
-  const out = new BufferedOutput(1);
+  const out = programOutput();
   let engine: Engine;
   try {
-    engine = createEngine(o, out.write, (line) => { out.flush(); stderr(line); });
+    engine = createEngine(o, out.write, (line) => { out.flush(); stderr(line); }, interrupt);
   } catch (e) {
     stderr(`mufiz: cannot create the heap: ${(e as Error).message}`);
     return EXIT_RUNTIME;
@@ -110,21 +120,38 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
   return { text: parts.join('\n'), failed };
 }
 
-/** --dump-tokens, --dump-ast, --dump-bytecode: print what the compiler sees, run nothing. */
+/**
+ * --dump-tokens, --dump-ast, --dump-bytecode: print what the compiler sees, run nothing. Each
+ * dump checks the stage it shows (lexical errors; lexical and syntax errors; all errors): on an
+ * error it prints the diagnostics instead of the dump and exits 65.
+ */
 function dump(o: CliOptions, source: string, file: string): number {
   const out = new BufferedOutput(1);
-  if (o.dumpTokens) {
-    for (const t of tokenize(source)) out.write(`${String(t.line).padStart(4)}:${String(t.column).padEnd(4)} ${t.type.padEnd(16)} ${JSON.stringify(t.image)}\n`);
-  }
-  if (o.dumpAst) out.write(JSON.stringify(parse(source, file).program, null, 2) + '\n');
-  if (o.dumpBytecode) {
-    const result = compile(source, file);
-    if (result.script === null) {
-      out.flush();
-      stderr(result.errors.map((d) => formatDiagnostic(d, source, wantColor())).join('\n'));
-      return EXIT_COMPILE;
+  const failed = (errors: readonly Diagnostic[]): number => {
+    out.flush();
+    stderr(errors.map((d) => formatDiagnostic(d, source, wantColor())).join('\n'));
+    return EXIT_COMPILE;
+  };
+  try {
+    if (o.dumpTokens) {
+      const errors = tokenErrors(source, file);
+      if (errors.length > 0) return failed(errors);
+      for (const t of tokenize(source)) out.write(`${String(t.line).padStart(4)}:${String(t.column).padEnd(4)} ${t.type.padEnd(16)} ${JSON.stringify(t.image)}\n`);
     }
-    out.write(disassemble(result.script));
+    if (o.dumpAst) {
+      const parsed = parse(source, file);
+      if (parsed.errors.length > 0) return failed(parsed.errors);
+      out.write(JSON.stringify(parsed.program, null, 2) + '\n');
+    }
+    if (o.dumpBytecode) {
+      const result = compile(source, file);
+      if (result.script === null) return failed(result.errors);
+      out.write(disassemble(result.script));
+    }
+  } catch (e) {
+    out.flush();
+    stderr(internalError(e));
+    return EXIT_RUNTIME;
   }
   out.flush();
   return EXIT_OK;
