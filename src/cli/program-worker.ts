@@ -8,5 +8,5 @@ import { ProgramSetup } from './program-thread';
 
 const setup = workerData as ProgramSetup;
 const program = readProgram(setup.options);
-const status = typeof program === 'number' ? program : runProgram(setup.options, program.source, program.file, setup.interrupt);
+const status = typeof program === 'number' ? program : runProgram(setup.options, program.source, program.file, setup.interrupt, program.libs);
 parentPort!.postMessage(status);

@@ -18,10 +18,12 @@ import { EvalWorker } from './repl-client';
 import { needsMoreInput } from './repl-input';
 import { complete } from './repl-complete';
 import { COMMAND_NAMES, replHelp } from './repl-commands';
-import { historyPath, loadHistory, saveHistory, HISTORY_SIZE } from './history';
+import { historyPath, loadHistory, appendHistory, HISTORY_SIZE } from './history';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, VERSION_LINE } from './status';
 
 const PROMPT = '> ';
+/** Dot commands that read or write files: refused under --sandbox. */
+const FILE_COMMANDS = ['.load', '.save'];
 const CONTINUE = '... ';
 
 const out = (text: string): void => { if (text !== '') writeAll(1, text); };
@@ -39,8 +41,8 @@ export async function startRepl(o: CliOptions): Promise<number> {
     await worker.stop();
     return EXIT_RUNTIME;
   }
-  if (libs !== '') {
-    const r = await worker.request({ op: 'run', source: libs, file: o.links.length === 1 ? o.links[0] : '<link>', echo: false });
+  for (const lib of libs) {
+    const r = await worker.request({ op: 'run', source: lib.source, file: lib.file, echo: false });
     out(r.out);
     err(r.err);
     if (r.exit !== undefined) { await worker.stop(); return r.exit; }
@@ -71,7 +73,9 @@ class Repl {
       prompt: PROMPT,
       history: interactive ? loadHistory(this.history) : [],
       historySize: HISTORY_SIZE,
-      removeHistoryDuplicates: true,
+      // Duplicates are removed per entry in remember(); readline's own removal works per line
+      // and would drop an older entry's `}`.
+      removeHistoryDuplicates: false,
       completer: interactive ? (line: string) => complete(line, this.worker.globals, COMMAND_NAMES) : undefined,
       crlfDelay: Infinity,
       tabSize: 4,
@@ -99,7 +103,6 @@ class Repl {
     this.rl.on('SIGINT', () => this.onSigint());
     process.on('SIGINT', () => this.onSigint());
     if (this.interactive) {
-      this.rl.on('history', (h: string[]) => saveHistory(this.history, h));
       out(`${VERSION_LINE}\nType .help for help; .exit or Ctrl-D quits.\n`);
       this.prompt();
     }
@@ -137,15 +140,36 @@ class Repl {
   private async handleLine(line: string): Promise<void> {
     this.sawSigint = false;
     if (this.buffer.length === 0 && /^\s*\.[A-Za-z]/.test(line)) {
+      this.remember([line]);
       await this.command(line.trim());
       return;
     }
     this.buffer.push(line);
     const text = this.buffer.join('\n');
     if (needsMoreInput(text)) return;
+    this.remember(this.buffer);
     this.buffer = [];
     if (text.trim() === '') return;
     await this.evaluate(text, '<repl>', true);
+  }
+
+  /**
+   * Makes a complete entry one history item (readline added each of its lines separately, newest
+   * first, skipping blank ones) and appends it to the history file.
+   */
+  private remember(lines: readonly string[]): void {
+    if (!this.interactive) return;
+    const h = (this.rl as unknown as { history: string[] }).history;
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].trim() !== '' && h[0] === lines[i]) h.shift();
+    }
+    const entry = lines.join('\n');
+    if (entry.trim() === '') return;
+    const older = h.indexOf(entry);
+    if (older >= 0) h.splice(older, 1);
+    h.unshift(entry);
+    if (h.length > HISTORY_SIZE) h.length = HISTORY_SIZE;
+    appendHistory(this.history, entry);
   }
 
   private async evaluate(source: string, file: string, echo: boolean): Promise<void> {
@@ -153,7 +177,7 @@ class Repl {
     const r = await this.worker.request({ op: 'run', source, file, echo });
     out(r.out);
     err(r.err);
-    if (r.status !== EXIT_COMPILE && echo) this.entries.push(source);
+    if (r.status !== EXIT_COMPILE && echo) this.entries.push(r.ran ?? source);
     if (r.exit !== undefined) await this.finish(r.exit);
   }
 
@@ -161,6 +185,11 @@ class Repl {
     const space = line.search(/\s/);
     const name = space < 0 ? line : line.slice(0, space);
     const arg = space < 0 ? '' : line.slice(space + 1).trim();
+    if (this.o.sandbox && FILE_COMMANDS.includes(name)) {
+      // The sandbox keeps programs away from the file system; a dot command must not be a way around it.
+      err(`${name} is not available in the sandbox (--sandbox): it would ${name === '.load' ? 'read' : 'write'} a file`);
+      return;
+    }
     switch (name) {
       case '.help':
         out(replHelp());

@@ -3,6 +3,8 @@ import { Engine, formatDiagnostic } from '../index';
 import { isatty } from 'tty';
 import { tokenize, tokenErrors, parse, compile, disassemble } from '../compiler';
 import { Diagnostic } from '../compiler/prototype';
+import { readLine, setLineSource } from '../vm/natives/io';
+import { waitFor } from '../vm/natives/host';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
 import { gcStatsReport, memStatsReport, memProfileReport, leakReport } from './reports';
@@ -13,8 +15,15 @@ import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
 
 export const stderr = (text: string): void => writeAll(2, text.endsWith('\n') ? text : text + '\n');
 
-/** The program named by the command line (FILE, -e CODE or stdin), with the -l libraries in front. */
-export function readProgram(o: CliOptions): { source: string; file: string } | number {
+/** A source text and the file name its messages use. */
+export interface SourceFile { source: string; file: string }
+
+/**
+ * The program named by the command line (FILE, -e CODE or stdin), and the -l libraries that run
+ * before it. (Each library runs as its own script in the same engine, so its messages carry its
+ * own file name and line numbers; its globals are the program's.)
+ */
+export function readProgram(o: CliOptions): (SourceFile & { libs: SourceFile[] }) | number {
   let source: string, file: string;
   if (o.eval !== null) {
     source = o.eval;
@@ -27,18 +36,18 @@ export function readProgram(o: CliOptions): { source: string; file: string } | n
   }
   const libs = readLibraries(o.links);
   if (typeof libs === 'number') return libs;
-  return { source: libs + source, file };
+  return { source, file, libs };
 }
 
-/** The -l/--link files joined, each followed by a newline ('' when there are none). */
-export function readLibraries(links: readonly string[]): string | number {
-  const parts: string[] = [];
+/** The -l/--link files, in order. */
+export function readLibraries(links: readonly string[]): SourceFile[] | number {
+  const libs: SourceFile[] = [];
   for (const lib of links) {
     const text = readText(lib, lib);
     if (text === null) return EXIT_NO_INPUT;
-    parts.push(text + '\n');
+    libs.push({ source: text, file: lib });
   }
-  return parts.join('');
+  return libs;
 }
 
 /** Reads a file (or fd 0) as UTF-8; on failure says why on stderr and returns null. */
@@ -65,23 +74,37 @@ export function programOutput(): BufferedOutput {
 }
 
 /** Runs one program to completion; returns the exit status. `interrupt` stops it (see program-thread.ts). */
-export function runProgram(o: CliOptions, source: string, file: string, interrupt?: Int32Array): number {
-  if (o.dumpTokens || o.dumpAst || o.dumpBytecode) return dump(o, source, file);
+export function runProgram(o: CliOptions, source: string, file: string, interrupt?: Int32Array, libs: readonly SourceFile[] = []): number {
+  if (o.dumpTokens || o.dumpAst || o.dumpBytecode) {
+    for (const lib of libs) {
+      const status = dump(o, lib.source, lib.file);
+      if (status !== EXIT_OK) return status;
+    }
+    return dump(o, source, file);
+  }
   const out = programOutput();
   let engine: Engine;
   try {
     engine = createEngine(o, out.write, (line) => { out.flush(); stderr(line); }, interrupt);
+    // The program's thread owns stdin (the main thread only waits): input() reads fd 0 here.
+    const rt = engine.vm.runtime;
+    setLineSource(rt, () => readLine((ms) => { waitFor(rt, ms); }));
   } catch (e) {
     stderr(`mufiz: cannot create the heap: ${(e as Error).message}`);
     return EXIT_RUNTIME;
   }
   let status: number;
   try {
-    const outcome = engine.run(source, file);
-    out.flush();
-    const { status: s, text } = describeOutcome(outcome, source, wantColor());
-    if (text !== '') stderr(text);
-    status = s;
+    // The libraries first, each as its own script; the first that fails ends the run.
+    status = EXIT_OK;
+    for (const unit of [...libs, { source, file }]) {
+      const outcome = engine.run(unit.source, unit.file);
+      out.flush();
+      const { status: s, text } = describeOutcome(outcome, unit.source, wantColor());
+      if (text !== '') stderr(text);
+      status = s;
+      if (outcome.kind !== 'ok') break;
+    }
   } catch (e) {
     out.flush();
     stderr(internalError(e));
@@ -107,11 +130,10 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
   }
   if (o.leakCheck) {
     try {
+      // Said also when there are none: a silent check cannot be told from one that did not run.
       const leaks = engine.vm.leakCheck();
-      if (leaks.length > 0) {
-        parts.push(leakReport(leaks, o.trackSites));
-        failed = true;
-      }
+      parts.push(leakReport(leaks, o.trackSites));
+      if (leaks.length > 0) failed = true;
     } catch (e) {
       parts.push(internalError(e));
       failed = true;

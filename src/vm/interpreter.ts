@@ -314,6 +314,12 @@ export function execute(rt: Runtime, stopAt: number): void {
           rt.write(rt.formatter.text(tags[sp], vals[sp]) + '\n');
           break;
         }
+        case Op.ECHO: {
+          // The REPL shows a value as it would appear inside a container: strings quoted.
+          sp--;
+          rt.write(rt.formatter.text(tags[sp], vals[sp], true) + '\n');
+          break;
+        }
         case Op.JUMP:
           ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
           break;
@@ -737,7 +743,10 @@ function unwind(rt: Runtime, e: unknown, stopAt: number): unknown {
     const offset = Math.max(0, rt.frameIp[i] - 1 - code);
     const line = rt.i32[(lines >>> 2) + offset];
     const name = rt.formatter.functionName(fn);
-    trace.push(name === '' ? `[line ${line}] in script` : `[line ${line}] in ${name}()`);
+    // Upstream's `[line N] in f()`, then where that is when the function comes from a named file.
+    const file = rt.functionFiles.get(fn);
+    const at = file === undefined || file.startsWith('<') ? '' : ` (${file}:${line})`;
+    trace.push((name === '' ? `[line ${line}] in script` : `[line ${line}] in ${name}()`) + at);
   }
   resetStack(rt, stopAt);
   return new MufiRuntimeError((e as Error).message, trace);
