@@ -146,4 +146,46 @@ test('no file is left behind by a refused report', () => {
   assert.not.ok(existsSync(target));
 });
 
+// ---- programs, libraries, arguments ----
+
+test('args() gives the arguments after the program, also after -- and with -e', () => {
+  const prog = file('args.mufi', 'print args();\nprint len(args());\n');
+  assert.is(mufiz([prog, 'x', 'y z', '--not-a-flag']).stdout, '["x", "y z", "--not-a-flag"]\n3\n');
+  assert.is(mufiz(['--', prog, '-e']).stdout, '["-e"]\n1\n');
+  assert.is(mufiz(['-e', 'print args();', 'a']).stdout, '["a"]\n');
+  assert.is(mufiz([prog]).stdout, '[]\n0\n');
+  assert.is(mufiz(['--sandbox', prog, 'kept']).stdout, '["kept"]\n1\n', 'the sandbox keeps args()');
+});
+
+test('runtime errors name file:line; -l libraries keep their own file and line numbers', () => {
+  const lib = file('mathlib.mufi', '// a library\nfun half(n) {\n  return n / nil;\n}\n');
+  const main = file('main.mufi', 'print 1;\n\nhalf(4);\n');
+  const r = mufiz(['-l', lib, main]);
+  assert.is(r.status, 70);
+  assert.is(r.stdout, '1\n');
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.is(lines[1], `[line 3] in half() (${lib}:3)`);
+  assert.is(lines[2], `[line 3] in script (${main}:3)`);
+  // A compile error in a library is reported in the library's own terms.
+  const bad = file('badlib.mufi', 'var ok = 1;\nvar = 2;\n');
+  const c = mufiz(['-l', bad, main]);
+  assert.is(c.status, 65);
+  assert.match(c.stderr, `${bad}:2:`);
+  assert.is(c.stdout, '', 'the program did not run');
+  // -e and stdin programs keep upstream's plain trace.
+  assert.is(mufiz(['-e', 'print nope;']).stderr, "Undefined variable 'nope'.\n[line 1] in script\n");
+});
+
+test('--leak-check says so when there are no leaks', () => {
+  const r = mufiz(['--leak-check', '-e', 'var s = "a" + "b"; print s;']);
+  assert.is(r.status, 0);
+  assert.is(r.stdout, 'ab\n');
+  assert.match(r.stderr, /^Leak check: no leaks/);
+});
+
+test('clock() is CPU time: a sleep does not count', () => {
+  const r = mufiz(['-e', 'var t = clock(); sleep(0.3); print clock() - t < 0.2; var x = 0; for (var i = 0; i < 3000000; i = i + 1) x = x + i; print clock() - t > 0;']);
+  assert.is(r.stdout, 'true\ntrue\n', r.stderr);
+});
+
 test.run();

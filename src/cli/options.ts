@@ -92,7 +92,7 @@ export const FLAGS: Flag[] = [
   { names: ['-r', '--run'], value: 'required', placeholder: 'FILE', help: 'run FILE (same as giving FILE as the first argument)', apply: (o, v, f) => { oneProgram(o, f); o.file = v as string; } },
   { names: ['-l', '--link'], value: 'required', placeholder: 'FILE', help: 'prepend the library FILE to the program (repeatable)', apply: (o, v) => { o.links.push(v as string); } },
   { names: ['--repl'], value: 'none', help: 'start the interactive REPL', apply: (o) => { o.repl = true; } },
-  { names: ['--sandbox'], value: 'none', help: 'remove the natives that reach outside the process (fs, net, input, exit)', apply: (o) => { o.sandbox = true; } },
+  { names: ['--sandbox'], value: 'none', help: 'remove the natives that reach outside the process (fs, net, input, exit) and the REPL\'s .load/.save', apply: (o) => { o.sandbox = true; } },
   { names: ['--max-frames'], value: 'required', placeholder: 'N', help: `call depth limit before "Stack overflow." (default 10000, at most ${MAX_FRAMES_LIMIT})`, apply: (o, v, f) => { o.maxFrames = positiveInt(f, v, MAX_FRAMES_LIMIT); } },
   { names: ['--heap-limit'], value: 'required', placeholder: 'SIZE', help: 'heap size limit, reserved up front (default 2G, 1M to 4G)', apply: (o, v, f) => { o.heapLimit = size(f, v, 1024 * 1024, 4096 * 1024 * 1024); } },
   { names: ['--gc-threshold'], value: 'required', placeholder: 'SIZE', help: 'minimum live bytes before the first/next collection (default 1M)', apply: (o, v, f) => { o.gcThreshold = size(f, v, 1, 4096 * 1024 * 1024); } },
