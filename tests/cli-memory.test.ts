@@ -98,11 +98,11 @@ test('--mem-profile: top sites by bytes and by count, with file, line and native
   assert.not.match(without.stderr, /sites by/);
 });
 
-test('--leak-check: no leaks is exit 0 with nothing printed; combined with --track-sites', () => {
+test('--leak-check: no leaks is exit 0 and says so; combined with --track-sites', () => {
   for (const extra of [[], ['--track-sites'], ['--quarantine'], ['--no-safety']]) {
     const r = mufiz(['--leak-check', ...extra, CHURN]);
     assert.is(r.status, 0, `${extra.join(' ')}: ${r.stderr}`);
-    assert.is(r.stderr, '');
+    assert.is(r.stderr, 'Leak check: no leaks (every block was reclaimed after the roots were released).\n');
     assert.is(r.stdout, '20000\n');
   }
 });
@@ -113,7 +113,7 @@ test('--heap-limit accepts 1M and up; --heap-limit=8M out of memory is exit 70 w
   writeFileSync(f, 'class N { init(n) { self.n = n; } }\nvar head = nil;\nwhile (true) { var n = N(head); head = n; }\n');
   const r = mufiz(['--heap-limit=8M', f]);
   assert.is(r.status, 70);
-  assert.match(r.stderr, /^Out of memory: heap limit of 8 MiB reached\.\n\[line 3\] in script\n?$/);
+  assert.match(r.stderr, /^Out of memory: heap limit of 8 MiB reached\.\n\[line 3\] in script \(.*oom\.mufi:3\)\n?$/);
   noInternals(r.stderr);
   for (const flags of [['--gc-trace'], ['--quarantine'], ['--track-sites', '--gc-stats']]) {
     const q = mufiz(['--heap-limit=8M', ...flags, f]);
@@ -131,9 +131,13 @@ test('bad values are usage errors (exit 64) naming the flag', () => {
     [['--gc-threshold=0'], /--gc-threshold: expected a size/],
     [['--gc-growth=1'], /--gc-growth: expected a number above 1/],
     [['--gc-growth=x'], /--gc-growth: expected a number above 1/],
-    [['--gc-stress=0'], /--gc-stress: expected a positive integer/],
+    [['--gc-stress=0'], /--gc-stress: expected an integer from 1 to/],
+    [['--gc-stress=99999999999'], /--gc-stress: expected an integer from 1 to/],
+    [['--max-frames=100000000'], /--max-frames: expected an integer from 1 to 100000/],
+    [['--max-frames', '0'], /--max-frames: expected an integer from 1 to 100000/],
     [['--gc-trace=xml'], /--gc-trace: expected 'json' or 'text'/],
     [['--gc-report='], /--gc-report: expected a file name/],
+    [['--gc-report', 'x.html'], /--gc-report needs its value attached: --gc-report=FILE.html/],
     [['--track-sites=yes'], /--track-sites takes no value/],
     [['--quarantine=1'], /--quarantine takes no value/],
   ];

@@ -54,11 +54,11 @@ test('--gc-report writes a self-contained page: inline SVG, no network reference
   assert.match(html, /<body data-rendered="no">/, 'the marker starts at "no": only the page script sets "yes"');
 });
 
-test('an unwritable --gc-report path is reported plainly, exit 70', () => {
+test('an unwritable --gc-report path is reported before the program runs, exit 64', () => {
   const r = mufiz(['--gc-report=/nonexistent-dir/x.html', '-e', 'print 1;']);
-  assert.is(r.status, 70);
-  assert.is(r.stdout, '1\n');
-  assert.match(r.stderr, /^mufiz: cannot write the GC report '\/nonexistent-dir\/x.html': no such directory$/m);
+  assert.is(r.status, 64);
+  assert.is(r.stdout, '', 'the program did not run');
+  assert.match(r.stderr, /^mufiz: --gc-report: cannot create '\/nonexistent-dir\/x.html': no such directory$/m);
   assert.not.match(r.stderr, /^\s+at /m);
 });
 

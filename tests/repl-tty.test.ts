@@ -27,8 +27,8 @@ const literal = (text: string): string => (text.endsWith(';') ? text.slice(0, -1
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 class Session {
-  constructor(readonly name: string, readonly history: string) {
-    const cmd = `MUFIZ_HISTORY=${quote(history)} ${quote(process.execPath)} ${quote(BIN)}`;
+  constructor(readonly name: string, readonly history: string, args: string[] = [], shellTail = '') {
+    const cmd = `MUFIZ_HISTORY=${quote(history)} ${quote(process.execPath)} ${quote(BIN)}${args.map((a) => ' ' + quote(a)).join('')}${shellTail}`;
     const r = tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-c', ROOT, cmd);
     assert.is(r.status, 0, 'tmux new-session failed');
   }
@@ -114,6 +114,8 @@ test('terminal: prompt, completion, Ctrl-C interrupts, state survives, Ctrl-D ex
     const lines = readFileSync(history, 'utf8').split('\n');
     assert.ok(lines.includes('var counterValue = 41;'), lines.join('|'));
     assert.ok(lines.includes('while (true) {}'), lines.join('|'));
+    // The multi-line entry is one history entry (its newlines written as \n), its `}` kept.
+    assert.ok(lines.includes('fun twice(n) {\\nreturn 2 * n;\\n}'), lines.join('|'));
   } finally {
     s.kill();
   }
@@ -175,6 +177,20 @@ test('terminal: input() takes the next typed line; Ctrl-C while it waits interru
     await s.waitFor(/Interrupted\.[^]*\n>\s*$/, 'Interrupted. and a new prompt');
     s.line('print who;');
     await s.waitFor(/^Grace$/m, 'the session kept its state');
+  } finally {
+    s.kill();
+  }
+});
+
+test('terminal: mufiz FILE shows each line at once; Ctrl-C stops it with status 130', async () => {
+  if (!HAVE_TMUX) { console.log('skipped: tmux not installed'); return; }
+  const prog = path.join(dir, 'spin.mufi');
+  writeFileSync(prog, 'print "first line";\nwhile (true) {}\n');
+  const s = new Session('spin', path.join(dir, 'history-spin'), [prog], '; echo "status=$?"; sleep 10');
+  try {
+    await s.waitFor(/^first line$/m, 'the printed line before the loop (line-flushed on a terminal)');
+    s.key('C-c');
+    await s.waitFor(/Interrupted\.[^]*status=130/, 'Interrupted. and status 130');
   } finally {
     s.kill();
   }

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { mufiz, tempDir } from './cli-helpers';
 import { needsMoreInput } from '../src/cli/repl-input';
 import { complete } from '../src/cli/repl-complete';
-import { historyPath, loadHistory, saveHistory } from '../src/cli/history';
+import { historyPath, loadHistory, saveHistory, appendHistory, encodeEntry, decodeEntry } from '../src/cli/history';
 
 const dir = tempDir('mufiz-repl-');
 const history = path.join(dir, 'history');
@@ -15,7 +15,7 @@ const repl = (input: string, args: string[] = []) => mufiz(['--repl', ...args], 
 test('entries run one by one; expression entries print their value', () => {
   const r = repl('var x = 1;\nx + 2\nx + 3;\nprint x;\n"text"\n');
   assert.is(r.stderr, '');
-  assert.is(r.stdout, '3\n4\n1\ntext\n');
+  assert.is(r.stdout, '3\n4\n1\n"text"\n');
   assert.is(r.status, 0);
 });
 
@@ -105,6 +105,34 @@ test('.save writes the entries; .load runs a file in the session', () => {
   assert.is(missing.stdout, '5\n');
 });
 
+test('echo quotes strings as node and python do; print does not', () => {
+  const r = repl('"1"\n1\n"nil"\nnil\n"a\\"b"\nprint "1";\n');
+  assert.is(r.stderr, '');
+  assert.is(r.stdout, '"1"\n1\n"nil"\nnil\n"a\\"b"\n1\n');
+});
+
+test('a table literal without the final ; runs; .save writes the ; the REPL added, so .load works', () => {
+  const saved = path.join(dir, 'semi.mufi');
+  const r = repl(`var t = #{"a": 1}\nt["a"]\n#{"b": 2}\nfun f() { return 3; }\nf()\n.save ${saved}\n`);
+  assert.is(r.stderr, '');
+  assert.match(r.stdout, /^1\n/);
+  assert.is(readFileSync(saved, 'utf8'), 'var t = #{"a": 1};\nt["a"];\n#{"b": 2};\nfun f() { return 3; }\nf();\n');
+  const run = mufiz([saved]);
+  assert.is(run.status, 0, run.stderr);
+  const l = repl(`.load ${saved}\nt["a"] + f()\n`);
+  assert.is(l.stderr, '');
+  assert.is(l.stdout, '4\n');
+});
+
+test('--sandbox refuses .load and .save with a clear message', () => {
+  const target = path.join(dir, 'sandbox-save.mufi');
+  const r = repl(`.load /etc/hostname\n.save ${target}\nprint "still here";\n`, ['--sandbox']);
+  assert.match(r.stderr, '.load is not available in the sandbox (--sandbox)');
+  assert.match(r.stderr, '.save is not available in the sandbox (--sandbox)');
+  assert.is(r.stdout, 'still here\n');
+  assert.not.ok(existsSync(target));
+});
+
 test('.exit ends the session; later entries do not run', () => {
   const r = repl('print 1;\n.exit\nprint 2;\n');
   assert.is(r.stdout, '1\n');
@@ -186,6 +214,18 @@ test('history: MUFIZ_HISTORY relocates it; saved oldest first, loaded newest fir
   assert.is(readFileSync(file, 'utf8'), 'older\nnewest\n');
   assert.equal(loadHistory(file), ['newest', 'older']);
   assert.equal(loadHistory(path.join(dir, 'absent')), []);
+});
+
+test('history: multi-line entries stay one entry; appends from two sessions both survive', () => {
+  const entry = 'fun f() {\n  print "a\\nb";\n}';
+  assert.is(encodeEntry(entry).includes('\n'), false);
+  assert.is(decodeEntry(encodeEntry(entry)), entry);
+  const file = path.join(dir, 'h3');
+  appendHistory(file, 'from session one;');
+  appendHistory(file, entry);
+  appendHistory(file, 'from session two;');
+  appendHistory(file, '}');
+  assert.equal(loadHistory(file), ['}', 'from session two;', entry, 'from session one;']);
 });
 
 test.run();

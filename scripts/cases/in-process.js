@@ -48,7 +48,7 @@ function runInProcess(flags, file, source, interrupt) {
     if (typeof program === 'number') return done(program);
   }
   try {
-    return done(runProgram(o, program.source, program.file, io));
+    return done(runProgram(o, program.source, program.file, io, program.libs || []));
   } catch (e) {
     // What node prints for an exception that escapes bin/mufiz.js: a bug either way.
     io.stderr(`Uncaught ${e && e.stack ? e.stack : String(e)}\n`);

@@ -2,6 +2,7 @@ import { Engine, RunOutcome, formatDiagnostics } from '../index';
 import { HeapSafetyError } from '../memory';
 import { HeapCorruptionError } from '../gc';
 import { CliOptions } from './options';
+import { setProgramArgs } from '../vm/natives/process';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME } from './status';
 
 /**
@@ -21,6 +22,7 @@ export function createEngine(o: CliOptions, write: (text: string) => void, trace
     interrupt,
   });
   engine.vm.runtime.gc.traceSink = trace;
+  setProgramArgs(engine.vm.runtime, o.args);
   return engine;
 }
 

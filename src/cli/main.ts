@@ -9,14 +9,18 @@
  */
 import { CliOptions, UsageError, parseCommandLine, helpText } from './options';
 import { writeAll } from './output';
-import { stderr } from './read-source';
+import { reportFileProblem } from './report-file';
+import { runProgramThread } from './program-thread';
 import { EXIT_OK, EXIT_USAGE, VERSION_LINE } from './status';
 
 export { VERSION, EXIT_OK, EXIT_USAGE, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
 export { wantColor } from './color';
 
+const stderr = (text: string): void => writeAll(2, text + '\n');
+
 /**
- * Returns the exit status: a number for a program run, a promise of one for the REPL.
+ * Returns the exit status: a number for --help, --version and usage errors, a promise of one
+ * for a program (which runs in a worker thread: program-thread.ts) and for the REPL.
  * Never lets a JS stack trace out.
  */
 export function main(argv: readonly string[]): number | Promise<number> {
@@ -33,6 +37,12 @@ export function main(argv: readonly string[]): number | Promise<number> {
   if (options.help) { writeAll(1, helpText() + '\n'); return EXIT_OK; }
   if (options.version) { writeAll(1, VERSION_LINE + '\n'); return EXIT_OK; }
 
+  if (options.gcReport !== null) {
+    // Before anything runs: a report that cannot be written must not cost a whole run, and must
+    // never replace the program or a library.
+    const problem = reportFileProblem(options.gcReport, [options.file, ...options.links].filter((f): f is string => f !== null));
+    if (problem !== null) { stderr(`mufiz: --gc-report: ${problem}`); return EXIT_USAGE; }
+  }
   const hasProgram = options.eval !== null || options.file !== null || options.stdin;
   if (options.repl || (!hasProgram && process.stdin.isTTY === true)) {
     if (hasProgram) {
@@ -44,10 +54,5 @@ export function main(argv: readonly string[]): number | Promise<number> {
     const { startRepl } = require('./repl') as typeof import('./repl');
     return startRepl(options);
   }
-  // Loaded here, not at the top: the REPL's main thread needs none of the VM that run.ts pulls in.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { readProgram, runProgram } = require('./run') as typeof import('./run');
-  const program = readProgram(options);
-  if (typeof program === 'number') return program;
-  return runProgram(options, program.source, program.file);
+  return runProgramThread(options);
 }

@@ -52,8 +52,12 @@ export class UsageError extends Error {}
 
 interface Flag {
   names: string[];
-  /** 'none': a switch; 'required': --flag=V or --flag V; 'optional': --flag or --flag=V only. */
-  value: 'none' | 'required' | 'optional';
+  /**
+   * 'none': a switch; 'required': --flag=V or --flag V; 'optional': --flag or --flag=V only;
+   * 'attached': --flag=V only. Flags that write a file are 'attached', so a forgotten value can
+   * never make the next argument (the program!) the file that gets overwritten.
+   */
+  value: 'none' | 'required' | 'optional' | 'attached';
   placeholder?: string;
   help: string;
   apply(o: CliOptions, value: string | undefined, flag: string): void;
@@ -67,21 +71,33 @@ function size(flag: string, v: string | undefined, min: number, max: number): nu
   return n;
 }
 
-function positiveInt(flag: string, v: string | undefined): number {
-  if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag}: expected a positive integer, got '${v ?? ''}'`);
+/** Every count flag has an upper bound, so no value reaches the VM as an impossible allocation. */
+function positiveInt(flag: string, v: string | undefined, max: number): number {
+  if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) {
+    throw new UsageError(`${flag}: expected an integer from 1 to ${max}, got '${v ?? ''}'`);
+  }
   return Number(v);
 }
+
+/** One program per run: a second -e or -r would otherwise silently replace the first. */
+function oneProgram(o: CliOptions, flag: string): void {
+  if (o.eval !== null || o.file !== null) throw new UsageError(`${flag}: only one program can be given (-e CODE, -r FILE or FILE); put all the code in one -e, or use -l FILE for libraries`);
+}
+
+/** The stack arrays take about 1.2 KB per frame (128 slots of 9 bytes), reserved up front. */
+export const MAX_FRAMES_LIMIT = 100000;
+const MAX_STRESS = 2 ** 31 - 1;
 
 export const FLAGS: Flag[] = [
   { names: ['-h', '--help'], value: 'none', help: 'show this help and exit', apply: (o) => { o.help = true; } },
   { names: ['-v', '--version'], value: 'none', help: 'print the version and exit', apply: (o) => { o.version = true; } },
-  { names: ['-e', '--eval'], value: 'required', placeholder: 'CODE', help: 'run CODE as the program', apply: (o, v) => { o.eval = v as string; } },
-  { names: ['-r', '--run'], value: 'required', placeholder: 'FILE', help: 'run FILE (same as giving FILE as the first argument)', apply: (o, v) => { o.file = v as string; } },
+  { names: ['-e', '--eval'], value: 'required', placeholder: 'CODE', help: 'run CODE as the program (once: a second -e is an error)', apply: (o, v, f) => { oneProgram(o, f); o.eval = v as string; } },
+  { names: ['-r', '--run'], value: 'required', placeholder: 'FILE', help: 'run FILE (same as giving FILE as the first argument)', apply: (o, v, f) => { oneProgram(o, f); o.file = v as string; } },
   { names: ['-l', '--link'], value: 'required', placeholder: 'FILE', help: 'prepend the library FILE to the program (repeatable)', apply: (o, v) => { o.links.push(v as string); } },
   { names: ['--repl'], value: 'none', help: 'start the interactive REPL', apply: (o) => { o.repl = true; } },
   { names: ['--no-cache'], value: 'none', help: 'do not read or write the compiled-code cache (see MUFIZ_CACHE_DIR)', apply: (o) => { o.noCache = true; } },
-  { names: ['--sandbox'], value: 'none', help: 'remove the natives that reach outside the process (fs, net, input, exit)', apply: (o) => { o.sandbox = true; } },
-  { names: ['--max-frames'], value: 'required', placeholder: 'N', help: 'call depth limit before "Stack overflow." (default 10000)', apply: (o, v, f) => { o.maxFrames = positiveInt(f, v); } },
+  { names: ['--sandbox'], value: 'none', help: 'remove the natives that reach outside the process (fs, net, input, exit) and the REPL\'s .load/.save', apply: (o) => { o.sandbox = true; } },
+  { names: ['--max-frames'], value: 'required', placeholder: 'N', help: `call depth limit before "Stack overflow." (default 10000, at most ${MAX_FRAMES_LIMIT})`, apply: (o, v, f) => { o.maxFrames = positiveInt(f, v, MAX_FRAMES_LIMIT); } },
   { names: ['--heap-limit'], value: 'required', placeholder: 'SIZE', help: 'heap size limit, reserved up front (default 2G, 1M to 4G)', apply: (o, v, f) => { o.heapLimit = size(f, v, 1024 * 1024, 4096 * 1024 * 1024); } },
   { names: ['--gc-threshold'], value: 'required', placeholder: 'SIZE', help: 'minimum live bytes before the first/next collection (default 1M)', apply: (o, v, f) => { o.gcThreshold = size(f, v, 1, 4096 * 1024 * 1024); } },
   { names: ['--gc-growth'], value: 'required', placeholder: 'F', help: 'next threshold = live bytes x F after each collection (default 2.0, > 1)', apply: (o, v, f) => {
@@ -89,7 +105,7 @@ export const FLAGS: Flag[] = [
     if (v === undefined || !/^\d+(\.\d+)?$/.test(v) || !(n > 1) || n > 100) throw new UsageError(`${f}: expected a number above 1 and at most 100, got '${v ?? ''}'`);
     o.gcGrowth = n;
   } },
-  { names: ['--gc-stress'], value: 'optional', placeholder: 'N', help: 'collect before every allocation (or every N-th)', apply: (o, v, f) => { o.gcStress = v === undefined ? 1 : positiveInt(f, v); } },
+  { names: ['--gc-stress'], value: 'optional', placeholder: 'N', help: 'collect before every allocation (or every N-th)', apply: (o, v, f) => { o.gcStress = v === undefined ? 1 : positiveInt(f, v, MAX_STRESS); } },
   { names: ['--heap-verify'], value: 'none', help: 'verify the whole heap after every collection', apply: (o) => { o.heapVerify = true; } },
   { names: ['--no-gc'], value: 'none', help: 'never collect (the heap limit still applies)', apply: (o) => { o.noGc = true; } },
   { names: ['--gc-trace'], value: 'optional', placeholder: 'json', help: 'one line per collection on stderr (--gc-trace=json for JSON lines)', apply: (o, v, f) => {
@@ -100,8 +116,8 @@ export const FLAGS: Flag[] = [
   { names: ['--mem-stats'], value: 'none', help: 'print allocator statistics at exit (stderr)', apply: (o) => { o.memStats = true; } },
   { names: ['--mem-profile'], value: 'none', help: 'print the top allocation sites by bytes and by count at exit (implies --track-sites)', apply: (o) => { o.memProfile = true; o.trackSites = true; } },
   { names: ['--leak-check'], value: 'none', help: 'at exit, drop all roots, collect, report what remains by kind and site (exit 70 on leaks)', apply: (o) => { o.leakCheck = true; } },
-  { names: ['--gc-report'], value: 'required', placeholder: 'FILE.html', help: 'write an HTML report (heap over time, pauses, live bytes by kind) at exit', apply: (o, v, f) => {
-    if (v === undefined || v.trim() === '') throw new UsageError(`${f}: expected a file name, got ''`);
+  { names: ['--gc-report'], value: 'attached', placeholder: 'FILE.html', help: 'write an HTML report (heap over time, pauses, live bytes by kind) at exit', apply: (o, v, f) => {
+    if (v === undefined || v.trim() === '') throw new UsageError(`${f}: expected a file name (${f}=FILE.html), got ''`);
     o.gcReport = v;
   } },
   { names: ['--track-sites'], value: 'none', help: 'record each block\'s allocation site (file:line, function, native or opcode) for reports', apply: (o) => { o.trackSites = true; } },
@@ -157,6 +173,9 @@ function parseInto(o: CliOptions, argv: readonly string[], flagsOnly: boolean): 
     const flag = FLAGS.find((f) => f.names.includes(name));
     if (flag === undefined) throw new UsageError(`unknown option '${name}' (see --help)`);
     if (flag.value === 'none' && value !== undefined) throw new UsageError(`${name} takes no value`);
+    if (flag.value === 'attached' && value === undefined) {
+      throw new UsageError(`${name} needs its value attached: ${name}=${flag.placeholder}`);
+    }
     if (flag.value === 'required' && value === undefined) {
       if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value (${flag.placeholder})`);
       value = argv[++i];
@@ -175,7 +194,7 @@ export function helpText(): string {
     'Options:',
   ];
   for (const f of FLAGS) {
-    const value = f.value === 'required' ? ` ${f.placeholder}` : f.value === 'optional' ? `[=${f.placeholder}]` : '';
+    const value = f.value === 'required' ? ` ${f.placeholder}` : f.value === 'optional' ? `[=${f.placeholder}]` : f.value === 'attached' ? `=${f.placeholder}` : '';
     const left = `  ${f.names.join(', ')}${value}`;
     lines.push(left.padEnd(30) + ' ' + f.help);
   }

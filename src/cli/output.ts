@@ -32,6 +32,21 @@ export class BufferedOutput {
   }
 }
 
+/**
+ * The exit status of a process killed by SIGPIPE (128 + 13), what a shell shows for `yes | head -1`.
+ * Node ignores SIGPIPE, so a write to a closed pipe fails with EPIPE instead.
+ */
+export const EXIT_BROKEN_PIPE = 141;
+
+/**
+ * The reader of stdout or stderr went away (`mufiz prog | head -1`): nothing more can be said, so
+ * the program ends at once, quietly, as `cat` or `python` would. In the program's worker thread
+ * this ends the thread with that status, which the main thread then exits with.
+ */
+function brokenPipe(): never {
+  process.exit(EXIT_BROKEN_PIPE);
+}
+
 /** writeSync, retrying on EAGAIN (a non-blocking pipe that is momentarily full). */
 export function writeAll(fd: number, text: string): void {
   let buf = Buffer.from(text, 'utf8');
@@ -42,7 +57,7 @@ export function writeAll(fd: number, text: string): void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') return; // the reader went away: nothing more to say
+      if (code === 'EPIPE') brokenPipe();
       throw e;
     }
   }

@@ -9,15 +9,18 @@ import { EXIT_NO_INPUT } from './status';
 
 export const stderr = (text: string): void => writeAll(2, text.endsWith('\n') ? text : text + '\n');
 
-/** The -l/--link files joined, each followed by a newline ('' when there are none). */
-export function readLibraries(links: readonly string[]): string | number {
-  const parts: string[] = [];
+/** A source text and the file name its messages use. */
+export interface SourceFile { source: string; file: string }
+
+/** The -l/--link files, in order (each runs as its own script, with its own file name and lines). */
+export function readLibraries(links: readonly string[]): SourceFile[] | number {
+  const libs: SourceFile[] = [];
   for (const lib of links) {
     const text = readText(lib, lib);
     if (text === null) return EXIT_NO_INPUT;
-    parts.push(text + '\n');
+    libs.push({ source: text, file: lib });
   }
-  return parts.join('');
+  return libs;
 }
 
 /** Reads a file (or fd 0) as UTF-8; on failure says why on stderr and returns null. */

@@ -3,6 +3,7 @@ import { Worker } from 'worker_threads';
 import { CliOptions } from './options';
 import { Reply, Request, Ready, WorkerSetup, InputRequest, InputState, INPUT_CHANNEL_BYTES } from './repl-protocol';
 import { EXIT_RUNTIME } from './status';
+import { EXIT_BROKEN_PIPE } from './output';
 
 type Pending = { resolve: (r: Reply) => void };
 type Op = Request extends infer R ? (R extends { op: infer O } ? O : never) : never;
@@ -58,7 +59,11 @@ export class EvalWorker {
       this.spawn();
     };
     worker.on('error', (e) => died(`Internal error: ${e && e.message ? e.message : String(e)}\n(the session was restarted; its definitions are lost)`));
-    worker.on('exit', (code) => died(`Internal error: the evaluator stopped (status ${code}); the session was restarted and its definitions are lost.`));
+    worker.on('exit', (code) => {
+      // The worker found stdout closed (output.ts): the session ends as the program would.
+      if (code === EXIT_BROKEN_PIPE && !this.retired.has(worker)) process.exit(EXIT_BROKEN_PIPE);
+      died(`Internal error: the evaluator stopped (status ${code}); the session was restarted and its definitions are lost.`);
+    });
   }
 
   private failPending(why: string): void {

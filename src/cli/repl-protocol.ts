@@ -43,6 +43,8 @@ export interface Reply {
   out: string;
   err: string;
   exit?: number;
+  /** For 'run': the source as it ran (with the `;` the REPL added), what .save writes. */
+  ran?: string;
   /** The globals defined now (for tab completion). */
   globals: string[];
 }

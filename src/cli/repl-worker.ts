@@ -54,9 +54,14 @@ function askMainThreadForLine(): string | null {
   return new TextDecoder().decode(bytes);
 }
 
-/** An entry without a final `;` (`1 + 2`) is run with one added, when that makes it compile. */
-function withSemicolon(source: string): string {
-  if (/[;}]\s*$/.test(source) || source.trim() === '') return source;
+/**
+ * An entry without a final `;` (`1 + 2`, `#{"a": 1}`) is run with one added, when it does not
+ * compile as typed and the `;` makes it compile. (An entry ending in `}` may be a block, a
+ * function, or a table literal that needs the `;`: only compiling tells.)
+ */
+export function withSemicolon(source: string): string {
+  if (/;\s*$/.test(source) || source.trim() === '') return source;
+  if (/}\s*$/.test(source) && compile(source, '<repl>').script !== null) return source;
   return compile(source + ';', '<repl>').script !== null ? source + ';' : source;
 }
 
@@ -66,7 +71,7 @@ function handle(e: Engine, req: Request): Omit<Reply, 'id' | 'globals'> {
       const source = req.echo ? withSemicolon(req.source) : req.source;
       const outcome = e.run(source, req.file, { replEcho: req.echo });
       const { status, text } = describeOutcome(outcome, source, setup.color);
-      return { status, out: '', err: text, exit: outcome.kind === 'exit' ? outcome.status : undefined };
+      return { status, out: '', err: text, exit: outcome.kind === 'exit' ? outcome.status : undefined, ran: source };
     }
     case 'stats':
       return { status: EXIT_OK, out: gcStatsReport(e) + '\n' + memStatsReport(e) + '\n', err: '' };

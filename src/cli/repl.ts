@@ -17,10 +17,12 @@ import { EvalWorker } from './repl-client';
 import { needsMoreInput } from './repl-input';
 import { complete } from './repl-complete';
 import { COMMAND_NAMES, replHelp } from './repl-commands';
-import { historyPath, loadHistory, saveHistory, HISTORY_SIZE } from './history';
+import { historyPath, loadHistory, appendHistory, HISTORY_SIZE } from './history';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, VERSION_LINE } from './status';
 
 const PROMPT = '> ';
+/** Dot commands that read or write files: refused under --sandbox. */
+const FILE_COMMANDS = ['.load', '.save'];
 const CONTINUE = '... ';
 
 const out = (text: string): void => { if (text !== '') writeAll(1, text); };
@@ -32,7 +34,7 @@ export async function startRepl(o: CliOptions): Promise<number> {
   if (typeof libs === 'number') return libs;
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   const worker = new EvalWorker(o, interrupt, wantColor(), process.stdout.isTTY === true);
-  if (interactive && libs === '') {
+  if (interactive && libs.length === 0) {
     // The prompt comes up while the worker is still starting (loading the VM, reserving the
     // heap): typing can begin at once, and the first entry waits for the worker (requests queue
     // until it is ready). If the worker cannot start, the session ends as it would have.
@@ -46,8 +48,8 @@ export async function startRepl(o: CliOptions): Promise<number> {
     await worker.stop();
     return EXIT_RUNTIME;
   }
-  if (libs !== '') {
-    const r = await worker.request({ op: 'run', source: libs, file: o.links.length === 1 ? o.links[0] : '<link>', echo: false });
+  for (const lib of libs) {
+    const r = await worker.request({ op: 'run', source: lib.source, file: lib.file, echo: false });
     out(r.out);
     err(r.err);
     if (r.exit !== undefined) { await worker.stop(); return r.exit; }
@@ -78,7 +80,9 @@ class Repl {
       prompt: PROMPT,
       history: interactive ? loadHistory(this.history) : [],
       historySize: HISTORY_SIZE,
-      removeHistoryDuplicates: true,
+      // Duplicates are removed per entry in remember(); readline's own removal works per line
+      // and would drop an older entry's `}`.
+      removeHistoryDuplicates: false,
       completer: interactive ? (line: string) => complete(line, this.worker.globals, COMMAND_NAMES) : undefined,
       crlfDelay: Infinity,
       tabSize: 4,
@@ -106,7 +110,6 @@ class Repl {
     this.rl.on('SIGINT', () => this.onSigint());
     process.on('SIGINT', () => this.onSigint());
     if (this.interactive) {
-      this.rl.on('history', (h: string[]) => saveHistory(this.history, h));
       out(`${VERSION_LINE}\nType .help for help; .exit or Ctrl-D quits.\n`);
       this.prompt();
     }
@@ -145,15 +148,36 @@ class Repl {
   private async handleLine(line: string): Promise<void> {
     this.sawSigint = false;
     if (this.buffer.length === 0 && /^\s*\.[A-Za-z]/.test(line)) {
+      this.remember([line]);
       await this.command(line.trim());
       return;
     }
     this.buffer.push(line);
     const text = this.buffer.join('\n');
     if (needsMoreInput(text)) return;
+    this.remember(this.buffer);
     this.buffer = [];
     if (text.trim() === '') return;
     await this.evaluate(text, '<repl>', true);
+  }
+
+  /**
+   * Makes a complete entry one history item (readline added each of its lines separately, newest
+   * first, skipping blank ones) and appends it to the history file.
+   */
+  private remember(lines: readonly string[]): void {
+    if (!this.interactive) return;
+    const h = (this.rl as unknown as { history: string[] }).history;
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].trim() !== '' && h[0] === lines[i]) h.shift();
+    }
+    const entry = lines.join('\n');
+    if (entry.trim() === '') return;
+    const older = h.indexOf(entry);
+    if (older >= 0) h.splice(older, 1);
+    h.unshift(entry);
+    if (h.length > HISTORY_SIZE) h.length = HISTORY_SIZE;
+    appendHistory(this.history, entry);
   }
 
   private async evaluate(source: string, file: string, echo: boolean): Promise<void> {
@@ -161,7 +185,7 @@ class Repl {
     const r = await this.worker.request({ op: 'run', source, file, echo });
     out(r.out);
     err(r.err);
-    if (r.status !== EXIT_COMPILE && echo) this.entries.push(source);
+    if (r.status !== EXIT_COMPILE && echo) this.entries.push(r.ran ?? source);
     if (r.exit !== undefined) await this.finish(r.exit);
   }
 
@@ -169,6 +193,11 @@ class Repl {
     const space = line.search(/\s/);
     const name = space < 0 ? line : line.slice(0, space);
     const arg = space < 0 ? '' : line.slice(space + 1).trim();
+    if (this.o.sandbox && FILE_COMMANDS.includes(name)) {
+      // The sandbox keeps programs away from the file system; a dot command must not be a way around it.
+      err(`${name} is not available in the sandbox (--sandbox): it would ${name === '.load' ? 'read' : 'write'} a file`);
+      return;
+    }
     switch (name) {
       case '.help':
         out(replHelp());

@@ -1,14 +1,18 @@
+import { isatty } from 'tty';
 import { Engine, RunOutcome, formatDiagnostics, loadCompiler } from '../index';
+import type { Diagnostic } from '../compiler/prototype';
+import { readLine, setLineSource } from '../vm/natives/io';
+import { waitFor } from '../vm/natives/host';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
 import { createEngine, describeOutcome, internalError } from './engine';
 import { cacheDirectory, compileCached } from './code-cache';
 import { wantColor } from './color';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
-import { readLibraries, readText, stderr } from './read-source';
+import { SourceFile, readLibraries, readText, stderr } from './read-source';
 
 // Moved to read-source.ts (which the REPL's main thread loads without the VM); still exported here.
-export { readLibraries, readText, readFailure, stderr } from './read-source';
+export { SourceFile, readLibraries, readText, readFailure, stderr } from './read-source';
 
 /**
  * Where a program run writes: the process's own stdout and stderr, or functions that receive
@@ -34,8 +38,12 @@ function errorLine(io: ProgramIo): (text: string) => void {
   };
 }
 
-/** The program named by the command line (FILE, -e CODE or stdin), with the -l libraries in front. */
-export function readProgram(o: CliOptions): { source: string; file: string } | number {
+/**
+ * The program named by the command line (FILE, -e CODE or stdin), and the -l libraries that run
+ * before it. (Each library runs as its own script in the same engine, so its messages carry its
+ * own file name and line numbers; its globals are the program's.)
+ */
+export function readProgram(o: CliOptions): (SourceFile & { libs: SourceFile[] }) | number {
   let source: string, file: string;
   if (o.eval !== null) {
     source = o.eval;
@@ -48,29 +56,53 @@ export function readProgram(o: CliOptions): { source: string; file: string } | n
   }
   const libs = readLibraries(o.links);
   if (typeof libs === 'number') return libs;
-  return { source: libs + source, file };
+  return { source, file, libs };
 }
 
-/** Runs one program to completion; returns the exit status. */
-export function runProgram(o: CliOptions, source: string, file: string, io: ProgramIo = PROCESS_IO): number {
-  if (o.dumpTokens || o.dumpAst || o.dumpBytecode) return dump(o, source, file, io);
+/**
+ * stdout is written in large chunks on a pipe or a file, at each print on a terminal (so what was
+ * printed is on the screen when the user presses Ctrl-C).
+ */
+function programOutput(io: ProgramIo): BufferedOutput {
+  return new BufferedOutput(io.stdout, typeof io.stdout === 'number' && isatty(io.stdout) ? 0 : 1 << 16);
+}
+
+/**
+ * Runs one program to completion; returns the exit status. `io.interrupt` stops it (see
+ * program-thread.ts). The -l libraries run first, each as its own script; the first that fails
+ * ends the run.
+ */
+export function runProgram(o: CliOptions, source: string, file: string, io: ProgramIo = PROCESS_IO, libs: readonly SourceFile[] = []): number {
+  if (o.dumpTokens || o.dumpAst || o.dumpBytecode) {
+    for (const lib of libs) {
+      const status = dump(o, lib.source, lib.file, io);
+      if (status !== EXIT_OK) return status;
+    }
+    return dump(o, source, file, io);
+  }
   const stderr = errorLine(io);
-  const out = new BufferedOutput(io.stdout);
+  const out = programOutput(io);
   let engine: Engine;
   try {
     engine = createEngine(o, out.write, (line) => { out.flush(); stderr(line); }, io.interrupt);
+    // The program's thread owns stdin (the main thread only waits): input() reads fd 0 here.
+    const rt = engine.vm.runtime;
+    setLineSource(rt, () => readLine((ms) => { waitFor(rt, ms); }));
   } catch (e) {
     stderr(`mufiz: cannot create the heap: ${(e as Error).message}`);
     return EXIT_RUNTIME;
   }
   io.setup?.(engine);
-  let status: number;
+  let status = EXIT_OK;
   try {
-    const outcome = compileAndRun(o, engine, source, file);
-    out.flush();
-    const { status: s, text } = describeOutcome(outcome, source, wantColor());
-    if (text !== '') stderr(text);
-    status = s;
+    for (const unit of [...libs, { source, file }]) {
+      const outcome = compileAndRun(o, engine, unit.source, unit.file);
+      out.flush();
+      const { status: s, text } = describeOutcome(outcome, unit.source, wantColor());
+      if (text !== '') stderr(text);
+      status = s;
+      if (outcome.kind !== 'ok') break;
+    }
   } catch (e) {
     out.flush();
     stderr(internalError(e));
@@ -87,9 +119,9 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
  * compiled each time: they are usually one-off, and have no file to key an entry by.
  */
 function compileAndRun(o: CliOptions, engine: Engine, source: string, file: string): RunOutcome {
-  if (o.file === null || o.eval !== null || o.noCache) return engine.run(source, file);
+  if (o.noCache || file.startsWith('<')) return engine.run(source, file);
   const { result } = compileCached(source, file, cacheDirectory());
-  if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors };
+  if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors, omitted: result.omitted };
   return engine.runScript(result.script, file);
 }
 
@@ -113,11 +145,10 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
   }
   if (o.leakCheck) {
     try {
+      // Said also when there are none: a silent check cannot be told from one that did not run.
       const leaks = engine.vm.leakCheck();
-      if (leaks.length > 0) {
-        parts.push(leakReport(leaks, o.trackSites));
-        failed = true;
-      }
+      parts.push(leakReport(leaks, o.trackSites));
+      if (leaks.length > 0) failed = true;
     } catch (e) {
       parts.push(internalError(e));
       failed = true;
@@ -126,23 +157,40 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
   return { text: parts.join('\n'), failed };
 }
 
-/** --dump-tokens, --dump-ast, --dump-bytecode: print what the compiler sees, run nothing. */
+/**
+ * --dump-tokens, --dump-ast, --dump-bytecode: print what the compiler sees, run nothing. Each
+ * dump checks the stage it shows (lexical errors; lexical and syntax errors; all errors): on an
+ * error it prints the diagnostics instead of the dump and exits 65.
+ */
 function dump(o: CliOptions, source: string, file: string, io: ProgramIo): number {
-  const { tokenize, astJson, compile, disassemble } = loadCompiler();
+  const { tokenize, tokenErrors, astJson, compile, disassemble } = loadCompiler();
   const stderr = errorLine(io);
   const out = new BufferedOutput(io.stdout);
-  if (o.dumpTokens) {
-    for (const t of tokenize(source)) out.write(`${String(t.line).padStart(4)}:${String(t.column).padEnd(4)} ${t.type.padEnd(16)} ${JSON.stringify(t.image)}\n`);
-  }
-  if (o.dumpAst) out.write(astJson(source, file).text + '\n');
-  if (o.dumpBytecode) {
-    const result = compile(source, file);
-    if (result.script === null) {
-      out.flush();
-      stderr(formatDiagnostics(result.errors, result.omitted ?? 0, source, wantColor()));
-      return EXIT_COMPILE;
+  const failed = (errors: readonly Diagnostic[], omitted = 0): number => {
+    out.flush();
+    stderr(formatDiagnostics(errors, omitted, source, wantColor()));
+    return EXIT_COMPILE;
+  };
+  try {
+    if (o.dumpTokens) {
+      const errors = tokenErrors(source, file);
+      if (errors.length > 0) return failed(errors);
+      for (const t of tokenize(source)) out.write(`${String(t.line).padStart(4)}:${String(t.column).padEnd(4)} ${t.type.padEnd(16)} ${JSON.stringify(t.image)}\n`);
     }
-    out.write(disassemble(result.script));
+    if (o.dumpAst) {
+      const ast = astJson(source, file);
+      if (ast.errors.length > 0) return failed(ast.errors);
+      out.write(ast.text + '\n');
+    }
+    if (o.dumpBytecode) {
+      const result = compile(source, file);
+      if (result.script === null) return failed(result.errors, result.omitted ?? 0);
+      out.write(disassemble(result.script));
+    }
+  } catch (e) {
+    out.flush();
+    stderr(internalError(e));
+    return EXIT_RUNTIME;
   }
   out.flush();
   return EXIT_OK;

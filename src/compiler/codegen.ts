@@ -343,7 +343,7 @@ export class CodeGenerator {
       case 'ExprStmt':
         this.expr(s.expr);
         this.at(s);
-        if (this.options.replEcho && this.fs.kind === FunctionKind.Script && this.fs.scopeDepth === 0) this.e.op(Op.PRINT);
+        if (this.options.replEcho && this.fs.kind === FunctionKind.Script && this.fs.scopeDepth === 0) this.e.op(Op.ECHO);
         else this.e.op(Op.POP);
         return;
       case 'Block':

@@ -21,7 +21,7 @@ function fixedEffect(op: Op): number {
     case Op.POP: case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL: case Op.SET_PROPERTY: case Op.GET_SUPER:
     case Op.EQUAL: case Op.NOT_EQUAL: case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
     case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: case Op.DIVIDE: case Op.MODULO: case Op.POWER:
-    case Op.PRINT: case Op.POP_JUMP_IF_FALSE: case Op.CLOSE_UPVALUE: case Op.RETURN: case Op.INHERIT: case Op.METHOD:
+    case Op.PRINT: case Op.ECHO: case Op.POP_JUMP_IF_FALSE: case Op.CLOSE_UPVALUE: case Op.RETURN: case Op.INHERIT: case Op.METHOD:
     case Op.RANGE: case Op.RANGE_INCLUSIVE: case Op.PAIR: case Op.INDEX_GET:
       return -1;
     case Op.INDEX_SET: case Op.SLICE: case Op.IN_RANGE: case Op.IN_RANGE_INCLUSIVE:

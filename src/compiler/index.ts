@@ -53,6 +53,12 @@ export function tokenize(source: string): TokenInfo[] {
   return lex(source).tokens.map((t: IToken) => ({ type: t.tokenType.name, image: t.image, ...map.pos(t.startOffset) }));
 }
 
+/** The lexical errors of `source` (unterminated strings and comments, unexpected characters), for --dump-tokens. */
+export function tokenErrors(source: string, file: string): Diagnostic[] {
+  const map = new SourceMap(source);
+  return lex(source).errors.map((e) => ({ file, ...map.pos(e.offset), message: e.message }));
+}
+
 /** Lexes and parses `source`: the AST of every declaration that parsed, plus all syntax errors. */
 export function parse(source: string, file: string): ParseResult {
   source = withoutBom(source);

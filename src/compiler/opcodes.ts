@@ -132,6 +132,8 @@ export const enum Op {
   /** Stack: subject low high -> bool: `subject == low..high` without making the range (switch arms). */
   IN_RANGE,
   IN_RANGE_INCLUSIVE,
+  /** The REPL's echo of an expression entry: PRINT, but strings quoted (`"1"`, not `1`). */
+  ECHO,
 }
 
 /** Operand byte counts per opcode (CLOSURE has extra variable-length operands). */
@@ -160,6 +162,7 @@ export const OPERAND_BYTES: readonly number[] = [
   0, 0, 0, // INDEX_GET INDEX_SET SLICE
   3, // FOREACH_NEXT
   0, 0, // IN_RANGE IN_RANGE_INCLUSIVE
+  0, // ECHO
 ];
 
 export const OP_NAMES: readonly string[] = [
@@ -186,6 +189,7 @@ export const OP_NAMES: readonly string[] = [
   'INDEX_GET', 'INDEX_SET', 'SLICE',
   'FOREACH_NEXT',
   'IN_RANGE', 'IN_RANGE_INCLUSIVE',
+  'ECHO',
 ];
 
 /** Opcodes whose u16 operand names a global (the loader rewrites them into slots). */

@@ -315,6 +315,12 @@ export function execute(rt: Runtime, stopAt: number): void {
           rt.write(rt.formatter.text(tags[sp], vals[sp]) + '\n');
           break;
         }
+        case Op.ECHO: {
+          // The REPL shows a value as it would appear inside a container: strings quoted.
+          sp--;
+          rt.write(rt.formatter.text(tags[sp], vals[sp], true) + '\n');
+          break;
+        }
         case Op.JUMP:
           ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
           break;
@@ -740,7 +746,10 @@ function unwind(rt: Runtime, e: unknown, stopAt: number): unknown {
   }
   const text = trace.lines((fn, line) => {
     const name = rt.formatter.functionName(fn);
-    return name === '' ? `[line ${line}] in script` : `[line ${line}] in ${name}()`;
+    // Upstream's `[line N] in f()`, then where that is when the function comes from a named file.
+    const file = rt.functionFiles.get(fn);
+    const at = file === undefined || file.startsWith('<') ? '' : ` (${file}:${line})`;
+    return (name === '' ? `[line ${line}] in script` : `[line ${line}] in ${name}()`) + at;
   });
   resetStack(rt, stopAt);
   return new MufiRuntimeError((e as Error).message, text);

@@ -56,6 +56,8 @@ export class Runtime implements GcHost {
   readonly write: (text: string) => void;
   readonly maxFrames: number;
   readonly interrupt: Int32Array;
+  /** The source file of each loaded function, by address (VM.run records it), for stack traces. */
+  readonly functionFiles = new Map<number, string>();
 
   // The value stack: parallel tag and payload arrays. Slots [0, sp) are live (roots).
   readonly stackTags: Uint8Array;

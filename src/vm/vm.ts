@@ -8,6 +8,7 @@ import { execute, resetStack } from './interpreter';
 import { MufiRuntimeError, RuntimeError } from './errors';
 import { allNatives } from './natives';
 import { L } from './layout';
+import { Kind } from './kinds';
 import { installSiteProvider } from './alloc-sites';
 import { LeakRow } from '../memory';
 
@@ -50,6 +51,7 @@ export class VM {
     let fn;
     try {
       fn = loadPrototype(rt, script);
+      recordFile(rt, fn, file);
     } catch (e) {
       // Loading allocates (strings, code): running out of heap there is still the program's error.
       if (e instanceof OutOfMemoryError) throw new MufiRuntimeError(e.message, []);
@@ -103,5 +105,23 @@ export class VM {
     rt.releaseRoots();
     rt.gc.collect('exit');
     return rt.allocator.checkForLeaks();
+  }
+}
+
+/** Records `file` for the script function and every function nested in its constants. */
+function recordFile(rt: Runtime, script: number, file: string): void {
+  const u32 = rt.u32;
+  const pending = [script];
+  while (pending.length > 0) {
+    const fn = pending.pop() as number;
+    rt.functionFiles.set(fn, file);
+    const constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
+    const count = u32[(fn + L.FN_CONSTANT_COUNT) >>> 2];
+    for (let i = 0; i < count; i++) {
+      const slot = constants + i * L.VALUE_SLOT;
+      if (u32[slot >>> 2] !== Tag.OBJ) continue;
+      const a = rt.f64[(slot + 8) >>> 3];
+      if (rt.u8[a - 4] === Kind.FUNCTION) pending.push(a);
+    }
   }
 }

@@ -11,6 +11,7 @@ import { collectionsNatives } from './collections';
 import { gcNatives } from './gc';
 import { complexNatives } from './math-complex';
 import { matrixNatives } from './matrix';
+import { processNatives } from './process';
 
 /**
  * Every native, registered from this one table, in upstream's module order: the VM's "SIMD"
@@ -23,6 +24,7 @@ export function allNatives(options: { sandbox: boolean }): NativeDef[] {
     ...stringsNatives,
     ...coreNatives,
     ...ioNatives,
+    ...processNatives,
     ...mathNatives,
     ...collectionsNatives,
     ...timeNatives,

@@ -45,7 +45,9 @@ export const timeNatives: NativeModule = [
     name: 'clock',
     fn(rt, _args, argc) {
       expectArgCount('clock', argc, 0);
-      returnDouble(rt, performance.now() / 1000);
+      // CPU time (user + system) of the process, as C's clock() in clox; not wall time.
+      const t = process.cpuUsage();
+      returnDouble(rt, (t.user + t.system) / 1e6);
     },
   },
 ];
