@@ -11,6 +11,7 @@ import { objectArithmetic, negateComplex, ArithOp } from './arith';
 import { indexGet, indexSet, slice } from './indexing';
 import { foreachNext } from './iteration';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from './literals';
+import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './tier/state';
 
 /**
  * Before anything that may allocate, the loop also saves ip in the frame (`frameIp`), so an
@@ -29,6 +30,9 @@ export function execute(rt: Runtime, stopAt: number): void {
   const objects = rt.objects, tables = rt.tables;
   const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase;
   const interrupt = rt.interrupt;
+  const tier = rt.tier, hot = tier.hot;
+  // True while compiled code runs below this loop: its errors carry their own frame ip.
+  let inTier = false;
 
   let closure: Addr = frameClosure[rt.frameCount - 1];
   let fn: Addr = u32[(closure + L.CLOSURE_FN) >>> 2];
@@ -349,10 +353,33 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (tags[--sp] <= Tag.FALSE) ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
           else ip += 2;
           break;
-        case Op.LOOP:
+        case Op.LOOP: {
           ip = ip + 2 - (u8[ip] | (u8[ip + 1] << 8));
           if (interrupt[0] !== 0) throw interrupted(interrupt);
+          // Back-edges count toward the tier like calls; a hot loop enters compiled code at its header.
+          let w = u32[(fn + L.FN_TIER) >>> 2];
+          if (w < hot) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; break; }
+          if (w === TIER_NEVER || tier.depth >= TIER_MAX_DEPTH) break;
+          if (w < TIER_COMPILED) w = tier.compile(fn);
+          if (w < TIER_COMPILED) break;
+          frameIp[rt.frameCount - 1] = ip;
+          inTier = true;
+          tier.fns[w - TIER_COMPILED](base, ip - u32[(fn + L.FN_CODE) >>> 2]);
+          inTier = false;
+          // The compiled code ran the frame to its RETURN: continue as after that RETURN.
+          const fc = rt.frameCount;
+          if (fc === stopAt) {
+            rt.sp = stopAt > 0 ? base + 1 : base;
+            return;
+          }
+          sp = base + 1;
+          closure = frameClosure[fc - 1];
+          fn = u32[(closure + L.CLOSURE_FN) >>> 2];
+          constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
+          base = frameBase[fc - 1];
+          ip = frameIp[fc - 1];
           break;
+        }
 
         case Op.CALL:
         case Op.INVOKE:
@@ -429,6 +456,19 @@ export function execute(rt: Runtime, stopAt: number): void {
             frameClosure[fc] = callee;
             frameBase[fc] = calleeSlot;
             rt.frameCount = fc + 1;
+            let w = u32[(calleeFn + L.FN_TIER) >>> 2];
+            if (w < hot) u32[(calleeFn + L.FN_TIER) >>> 2] = w + 1;
+            else if (w !== TIER_NEVER && tier.depth < TIER_MAX_DEPTH) {
+              if (w < TIER_COMPILED) w = tier.compile(calleeFn);
+              if (w >= TIER_COMPILED) {
+                // A compiled callee runs as a JS call on the same frame and value stack.
+                inTier = true;
+                tier.fns[w - TIER_COMPILED](calleeSlot, 0);
+                inTier = false;
+                sp = calleeSlot + 1;
+                break;
+              }
+            }
             closure = callee;
             fn = calleeFn;
             constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
@@ -640,13 +680,13 @@ export function execute(rt: Runtime, stopAt: number): void {
       }
     }
   } catch (e) {
-    if (rt.frameCount > 0) frameIp[rt.frameCount - 1] = ip;
+    if (rt.frameCount > 0 && !inTier) frameIp[rt.frameCount - 1] = ip;
     rt.sp = sp;
     throw unwind(rt, e, stopAt);
   }
 }
 
-function interrupted(flag: Int32Array): RuntimeError {
+export function interrupted(flag: Int32Array): RuntimeError {
   Atomics.store(flag, 0, 0);
   return new RuntimeError('Interrupted.');
 }
@@ -660,7 +700,7 @@ function constantObject(u8: Uint8Array, f64: Float64Array, constants: Addr, ip: 
  * `receiver.name` with the receiver in stack slot r: a field first, then a method bound to the
  * receiver. The result replaces the receiver. rt.sp must cover slot r (the bound method allocates).
  */
-function getProperty(rt: Runtime, r: number, name: Addr): void {
+export function getProperty(rt: Runtime, r: number, name: Addr): void {
   const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
   if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have properties.');
   const inst = vals[r] >>> 0;
@@ -682,7 +722,7 @@ function getProperty(rt: Runtime, r: number, name: Addr): void {
 }
 
 /** `receiver.name = value` with the receiver in slot r and the value in r + 1 (both rooted). */
-function setProperty(rt: Runtime, r: number, name: Addr): void {
+export function setProperty(rt: Runtime, r: number, name: Addr): void {
   const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
   if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have fields.');
   const inst = vals[r] >>> 0;
@@ -692,7 +732,7 @@ function setProperty(rt: Runtime, r: number, name: Addr): void {
   f64[(slot + 8) >>> 3] = vals[r + 1];
 }
 
-function captureUpvalue(rt: Runtime, stackIndex: number): Addr {
+export function captureUpvalue(rt: Runtime, stackIndex: number): Addr {
   const u32 = rt.u32;
   let prev = 0;
   let upv = rt.openUpvalues;
@@ -725,7 +765,7 @@ export function closeUpvalues(rt: Runtime, last: number): void {
  * Turns an error raised while running into a MufiRuntimeError carrying the stack trace, and
  * resets the frames above `stopAt` so the engine stays usable. Non-MufiZ errors pass through.
  */
-function unwind(rt: Runtime, e: unknown, stopAt: number): unknown {
+export function unwind(rt: Runtime, e: unknown, stopAt: number): unknown {
   // Out of memory is a runtime error of the program (with a trace), not a crash.
   if (!(e instanceof RuntimeError) && !(e instanceof OutOfMemoryError)) return e;
   const trace: string[] = [];

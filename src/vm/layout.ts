@@ -25,7 +25,9 @@ export const enum L {
   FN_NAME = 28, // u32 string address, 0 for the script
   FN_MAX_SLOTS = 32,
   FN_KIND = 36,
-  FN_SIZE = 40,
+  /** u32 second-tier state (tier/state.ts): a call/back-edge count, NEVER, or COMPILED + index. */
+  FN_TIER = 40,
+  FN_SIZE = 48,
 
   /** closure: the upvalue addresses follow. */
   CLOSURE_FN = 0,

@@ -4,11 +4,12 @@ import { GcOptions, OutOfMemoryError } from '../gc';
 import { Runtime } from './runtime';
 import { Tag } from './value';
 import { loadPrototype } from './loader';
-import { execute, resetStack } from './interpreter';
+import { resetStack } from './interpreter';
 import { MufiRuntimeError } from './errors';
 import { allNatives } from './natives';
 import { L } from './layout';
 import { installSiteProvider } from './alloc-sites';
+import { installTier, runScript, TierState, TierMode } from './tier';
 import { LeakRow } from '../memory';
 
 export interface VMOptions {
@@ -19,6 +20,10 @@ export interface VMOptions {
   write: (text: string) => void;
   /** See RuntimeOptions.interrupt. */
   interrupt?: Int32Array;
+  /** The second tier: 'interp' (default here), 'auto' or 'js'; see docs/internals.md. */
+  tier?: TierMode;
+  /** Print the generated JavaScript of functions with this name ('script' for the top level). */
+  dumpJs?: string | null;
 }
 
 export const DEFAULT_MAX_FRAMES = 10000;
@@ -35,7 +40,9 @@ export class VM {
       write: options.write ?? ((text) => process.stdout.write(text)),
       natives: allNatives({ sandbox: options.sandbox ?? false }),
       interrupt: options.interrupt,
+      tier: new TierState(options.tier ?? 'interp', options.dumpJs ?? null),
     });
+    installTier(this.runtime);
     installSiteProvider(this.runtime, () => this.file);
   }
 
@@ -78,7 +85,7 @@ export class VM {
     rt.frameIp[0] = rt.u32[(fn + L.FN_CODE) >>> 2];
     rt.frameCount = 1;
     try {
-      execute(rt, 0);
+      runScript(rt);
     } catch (e) {
       resetStack(rt, 0);
       rt.clearTempRoots();
