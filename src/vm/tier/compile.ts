@@ -5,7 +5,7 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
-import { CompiledFn, TIER_COMPILED, TIER_NEVER } from './state';
+import { CompiledFn, TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './state';
 
 /**
  * The second tier: one MufiZ function's bytecode -> the source of one JavaScript function, built
@@ -157,6 +157,7 @@ export function generate(rt: Runtime, fn: number): string | null {
   // 3. Emit.
   const out: string[] = [];
   const ics: string[] = [];
+  const fnIcs: string[] = [];
   const name = rt.formatter.functionName(fn) || 'script';
   const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
   const cst = (k: number) => constants + k * L.VALUE_SLOT;
@@ -335,17 +336,31 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`pc = ${target}; continue;`);
         break;
       case Op.CALL: {
-        const argc = b1;
-        out.push(`${IP} H.call(${S(d - 1 - argc)}, ${argc});`);
+        // Per-site cache: the callee closure last seen here and its compiled code; a hit pushes
+        // the frame and calls the compiled function directly (after the interpreter's checks).
+        const argc = b1, slot = d - 1 - argc;
+        const cc = `ic${pc}c`, cf = `ic${pc}f`, cn = `ic${pc}n`;
+        ics.push(cc, cn);
+        fnIcs.push(cf);
+        out.push(`${IP} o = ${V(slot)};`);
+        out.push(`if (o === ${cc} && ${T(slot)} === ${Tag.OBJ} && T.depth < ${TIER_MAX_DEPTH} && interrupt[0] === 0 && (fc = rt.frameCount) < maxFrames && ${S(slot)} + ${cn} < capacity) {`);
+        out.push(`  frameClosure[fc] = o; frameBase[fc] = ${S(slot)}; rt.frameCount = fc + 1; ${cf}(${S(slot)}, 0);`);
+        out.push(`} else { if (${T(slot)} === ${Tag.OBJ} && (f = H.compiledFor(o, ${argc})) !== null) { ${cc} = o; ${cf} = f; ${cn} = H.slotsNeeded(o); } H.call(${S(slot)}, ${argc}); }`);
         break;
       }
       case Op.INVOKE: {
         const argc = u8[a + 2], slot = d - 1 - argc, nm = nameAt(0);
-        const k = `ic${pc}k`, f = `ic${pc}f`, m = `ic${pc}m`;
-        ics.push(k, f, m);
+        // Per-site cache: receiver class (and its field count: a later field of the same name
+        // would shadow the method) -> method closure, its compiled code and its stack need.
+        const k = `ic${pc}k`, f = `ic${pc}f`, m = `ic${pc}m`, mf = `ic${pc}mf`, mn = `ic${pc}mn`;
+        ics.push(k, f, m, mn);
+        fnIcs.push(mf);
         out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k} && u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2] === ${f}) H.callClosure(${m}, ${S(slot)}, ${argc});`);
-        out.push(`else { m = H.methodFor(${S(slot)}, ${nm}); if (m !== 0) { ${k} = u32[o >>> 2]; ${f} = u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2]; ${m} = m; } ${SP(d)} H.invoke(${S(slot)}, ${argc}, ${nm}); }`);
+        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k} && u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2] === ${f}) {`);
+        out.push(`  if (${mf} !== null && T.depth < ${TIER_MAX_DEPTH} && interrupt[0] === 0 && (fc = rt.frameCount) < maxFrames && ${S(slot)} + ${mn} < capacity) {`);
+        out.push(`    frameClosure[fc] = ${m}; frameBase[fc] = ${S(slot)}; rt.frameCount = fc + 1; ${mf}(${S(slot)}, 0);`);
+        out.push(`  } else { ${SP(d)} H.callClosure(${m}, ${S(slot)}, ${argc}); ${mf} = H.compiledFor(${m}, ${argc}); }`);
+        out.push(`} else { m = H.methodFor(${S(slot)}, ${nm}); if (m !== 0) { ${k} = u32[o >>> 2]; ${f} = u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2]; ${m} = m; ${mf} = H.compiledFor(m, ${argc}); ${mn} = H.slotsNeeded(m); } ${SP(d)} H.invoke(${S(slot)}, ${argc}, ${nm}); }`);
         break;
       }
       case Op.SUPER_INVOKE:
@@ -429,16 +444,18 @@ export function generate(rt: Runtime, fn: number): string | null {
     `// ${name}: compiled from ${codeLen} bytes of bytecode at ${code}`,
     `const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;`,
     `const gTags = rt.globalTags, gVals = rt.globalVals, gConst = rt.globalConst;`,
-    `const frameClosure = rt.frameClosure, frameIp = rt.frameIp, interrupt = rt.interrupt;`,
+    `const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase, interrupt = rt.interrupt;`,
     `/** The address of field slot ix of instance o, or 0 when it has no room for it (see Objects.fieldSlotForRead). */`,
     `function field(o, ix) { const n = u32[(o + ${L.INST_INLINE}) >>> 2]; return ix < n ? o + ${L.INST_SLOTS} + ix * ${L.VALUE_SLOT} : H.fieldSlotForRead(o, ix); }`,
-    ics.length > 0 ? `// Inline caches (class address, field index / field count, method), cleared after every collection.` : '',
+    `const maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
+    ics.length > 0 ? `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.` : '',
     ics.length > 0 ? `let ${ics.map((v) => `${v} = 0`).join(', ')};` : '',
-    ics.length > 0 ? `T.caches.push(() => { ${ics.map((v) => `${v} = 0;`).join(' ')} });` : '',
+    fnIcs.length > 0 ? `let ${fnIcs.map((v) => `${v} = null`).join(', ')};` : '',
+    ics.length > 0 ? `T.caches.push(() => { ${ics.map((v) => `${v} = 0;`).join(' ')} ${fnIcs.map((v) => `${v} = null;`).join(' ')} });` : '',
     `return function ${fname}(base, pc) {`,
     `const fi = rt.frameCount - 1;`,
     `const closure = frameClosure[fi];`,
-    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false;`,
+    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, fc = 0, c = false, f = null;`,
     `T.depth++;`,
     `for (;;) switch (pc) {`,
     ...out,

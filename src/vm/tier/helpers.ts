@@ -9,7 +9,7 @@ import { objectArithmetic, negateComplex, ArithOp } from '../arith';
 import { indexGet, indexSet, slice } from '../indexing';
 import { foreachNext } from '../iteration';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from '../literals';
-import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './state';
+import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH, CompiledFn } from './state';
 import { storeField, storeUpvalue } from './stores';
 
 /**
@@ -242,8 +242,22 @@ export function makeHelpers(rt: Runtime) {
     tags[i] = Tag.OBJ;
   }
 
+  /** For call caches: the compiled code of closure `c` when it is compiled and takes argc arguments, else null. */
+  function compiledFor(c: number, argc: number): CompiledFn | null {
+    if (u8[c - 4] !== Kind.CLOSURE) return null;
+    const fn = u32[(c + L.CLOSURE_FN) >>> 2];
+    const w = u32[(fn + L.FN_TIER) >>> 2];
+    if (w < TIER_COMPILED || u32[(fn + L.FN_ARITY) >>> 2] !== argc) return null;
+    return tier.fns[w - TIER_COMPILED];
+  }
+
+  /** Stack slots above its frame base a call of closure `c` must find free (the interpreter's check). */
+  function slotsNeeded(c: number): number {
+    return u32[(u32[(c + L.CLOSURE_FN) >>> 2] + L.FN_MAX_SLOTS) >>> 2] + 1;
+  }
+
   return {
-    RuntimeError, interrupted: () => interrupted(interrupt), fail,
+    RuntimeError, compiledFor, slotsNeeded, interrupted: () => interrupted(interrupt), fail,
     call, invoke, methodFor, superInvoke, callClosure, getSuper, fieldIndex,
     getProperty: (r: number, name: number) => getProperty(rt, r, name),
     setProperty: (r: number, name: number) => setProperty(rt, r, name),
