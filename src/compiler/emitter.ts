@@ -6,30 +6,10 @@
  * point of the straight-line code (slot 0 included). At statement boundaries it equals the
  * number of locals. `maxDepth` is the largest value it reached: the prototype's `maxSlots`.
  */
-import { Op, OPERAND_BYTES } from './opcodes';
+import { Op, OPERAND_BYTES, stackEffect } from './opcodes';
 import type { Constant } from './prototype';
 
 export const MAX_CONSTANTS = 65536;
-
-/** Stack effect of each opcode with fixed effect (variable ones are passed explicitly). */
-function fixedEffect(op: Op): number {
-  switch (op) {
-    case Op.CONSTANT: case Op.NIL: case Op.TRUE: case Op.FALSE:
-    case Op.GET_LOCAL: case Op.GET_GLOBAL: case Op.GET_UPVALUE:
-    case Op.CLOSURE: case Op.CLASS:
-      return 1;
-    case Op.POP: case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL: case Op.SET_PROPERTY: case Op.GET_SUPER:
-    case Op.EQUAL: case Op.NOT_EQUAL: case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
-    case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: case Op.DIVIDE: case Op.MODULO: case Op.POWER:
-    case Op.PRINT: case Op.POP_JUMP_IF_FALSE: case Op.CLOSE_UPVALUE: case Op.RETURN: case Op.INHERIT: case Op.METHOD:
-    case Op.RANGE: case Op.RANGE_INCLUSIVE: case Op.PAIR: case Op.INDEX_GET:
-      return -1;
-    case Op.INDEX_SET: case Op.SLICE: case Op.IN_RANGE: case Op.IN_RANGE_INCLUSIVE:
-      return -2;
-    default:
-      return 0;
-  }
-}
 
 export class Emitter {
   readonly code: number[] = [];
@@ -76,8 +56,8 @@ export class Emitter {
     if (this.depth > this.maxDepth) this.maxDepth = this.depth;
   }
 
-  /** Emits an opcode with no operand or with its fixed-size operand; `effect` overrides the table. */
-  op(op: Op, operand = 0, effect = fixedEffect(op)): void {
+  /** Emits an opcode with no operand or with its one operand; the stack effect is the table's. */
+  op(op: Op, operand = 0, effect = stackEffect(op, operand)): void {
     if (this.fuse(op, operand, effect)) return;
     this.lastStart = this.code.length;
     this.lastOp = op;
@@ -135,7 +115,7 @@ export class Emitter {
     this.byte(op);
     this.u16(name);
     this.byte(argc);
-    this.adjust(op === Op.INVOKE ? -argc : -argc - 1);
+    this.adjust(stackEffect(op, name, argc));
   }
 
   closure(fn: number, upvalues: readonly { isLocal: boolean; index: number }[]): void {
@@ -147,10 +127,10 @@ export class Emitter {
       this.byte(u.isLocal ? 1 : 0);
       this.byte(u.index);
     }
-    this.adjust(1);
+    this.adjust(stackEffect(Op.CLOSURE));
   }
 
-  /** Emits an opcode with explicit operand bytes (variable or multi-part operands). */
+  /** Emits an opcode with explicit operand bytes (multi-part operands) and its stack effect. */
   raw(op: Op, operands: readonly number[], effect: number): void {
     this.lastStart = this.code.length;
     this.lastOp = op;
@@ -159,9 +139,12 @@ export class Emitter {
     this.adjust(effect);
   }
 
-  /** FOREACH_NEXT slot with a placeholder exit offset; returns the operand position for `patch`. */
+  /**
+   * FOREACH_NEXT slot with a placeholder exit offset; returns the operand position for `patch`.
+   * The depth counts the element it pushes on the path that stays in the loop.
+   */
   foreachNext(slot: number): number {
-    this.raw(Op.FOREACH_NEXT, [slot, 0xff, 0xff], 0);
+    this.raw(Op.FOREACH_NEXT, [slot, 0xff, 0xff], stackEffect(Op.FOREACH_NEXT));
     return this.code.length - 2;
   }
 

@@ -1,4 +1,4 @@
-import { Op, OPERAND_BYTES, isGlobalOp } from '../compiler/opcodes';
+import { instructionLength, isGlobalOp } from '../compiler/opcodes';
 import { Prototype, Constant } from '../compiler/prototype';
 import { Addr } from '../memory';
 import { Runtime } from './runtime';
@@ -71,11 +71,10 @@ function resolveGlobals(rt: Runtime, proto: Prototype, code: Addr): void {
       u8[code + i + 1] = slot & 0xff;
       u8[code + i + 2] = slot >>> 8;
     }
-    if (op === Op.CLOSURE) {
-      const c = proto.constants[bytes[i + 1] | (bytes[i + 2] << 8)];
+    i += instructionLength(bytes, i, (k) => {
+      const c = proto.constants[k];
       if (c.kind !== 'function') throw new Error('closure operand is not a function constant');
-      i += 2 * c.proto.upvalueCount;
-    }
-    i += 1 + OPERAND_BYTES[op];
+      return c.proto.upvalueCount;
+    });
   }
 }
