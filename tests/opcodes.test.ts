@@ -26,7 +26,7 @@ test('every opcode of the enum has its own entry in the instruction table', () =
 });
 
 test('operand bytes and stack effects are read from the table', () => {
-  assert.is(OPERAND_BYTES[OpObject.INVOKE as number], 3);
+  assert.is(OPERAND_BYTES[OpObject.INVOKE as number], 5); // name, argc, cache site
   assert.is(OPERAND_BYTES[OpObject.BUILD_MATRIX as number], 4);
   assert.is(stackEffect(OpObject.CALL as number, 3), -3);
   assert.is(stackEffect(OpObject.SUPER_INVOKE as number, 7, 2), -3);

@@ -133,6 +133,7 @@ export class CodeGenerator {
       lines: Int32Array.from(fs.emit.lines),
       constants: fs.emit.constants,
       maxSlots: fs.emit.maxDepth,
+      cacheSites: fs.emit.cacheSites,
     };
   }
 

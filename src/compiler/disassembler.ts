@@ -29,14 +29,14 @@ function upvaluesOf(c: Constant | undefined): number {
 /**
  * The operands of the instruction at `at`, read by their kinds in the opcode table: numbers
  * padded, constants with their value, jumps with their target (after the instruction's own
- * offset when the jump is its first operand, as in clox). INVOKE-like (name, argc) pairs and
+ * offset when the jump is its first operand, as in clox), cache sites not at all. INVOKE-like (name, argc) pairs and
  * matrix sizes keep clox's compact forms.
  */
 function operandsText(p: Prototype, at: number, length: number): string {
   const kinds = OP_FACTS[p.code[at]]?.operands ?? [];
   const value = (n: number) => operandAt(p.code, at, n);
   const constant = (n: number) => `${String(value(n)).padStart(4)} '${constantText(p.constants[value(n)])}'`;
-  if (kinds.length === 2 && kinds[0] === Operand.CONSTANT && kinds[1] === Operand.COUNT8) {
+  if (kinds.length >= 2 && kinds[0] === Operand.CONSTANT && kinds[1] === Operand.COUNT8) {
     return ` (${value(1)} args) ${constant(0)}`;
   }
   if (kinds.length === 2 && kinds[0] === Operand.COUNT16 && kinds[1] === Operand.COUNT16) return ` ${value(0)}x${value(1)}`;
@@ -52,6 +52,8 @@ function operandsText(p: Prototype, at: number, length: number): string {
         text += n === 0 ? ` ${String(at).padStart(4)} -> ${target}` : ` -> ${target}`;
         break;
       }
+      case Operand.CACHE:
+        break; // numbered in order of appearance: nothing to read in a listing
       default:
         text += ` ${String(value(n)).padStart(4)}`;
     }

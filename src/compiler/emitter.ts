@@ -6,7 +6,7 @@
  * point of the straight-line code (slot 0 included). At statement boundaries it equals the
  * number of locals. `maxDepth` is the largest value it reached: the prototype's `maxSlots`.
  */
-import { Op, OPERAND_BYTES, stackEffect } from './opcodes';
+import { Op, OP_FACTS, Operand, stackEffect } from './opcodes';
 import type { Constant } from './prototype';
 
 export const MAX_CONSTANTS = 65536;
@@ -25,6 +25,8 @@ export class Emitter {
   private lastOp = -1;
   /** No instruction before this offset may be fused: a jump may land here. */
   private barrier = 0;
+  /** Inline-cache sites numbered so far (Operand.CACHE): the prototype's `cacheSites`. */
+  cacheSites = 0;
 
   constructor(
     initialDepth: number,
@@ -62,9 +64,11 @@ export class Emitter {
     this.lastStart = this.code.length;
     this.lastOp = op;
     this.byte(op);
-    const size = OPERAND_BYTES[op];
-    if (size === 1) this.byte(operand);
-    else if (size === 2) this.u16(operand);
+    for (const kind of OP_FACTS[op].operands) {
+      if (kind === Operand.CACHE) this.u16(this.cacheSites++);
+      else if (kind === Operand.SLOT || kind === Operand.UPVALUE || kind === Operand.COUNT8) this.byte(operand);
+      else this.u16(operand);
+    }
     this.adjust(effect);
   }
 
@@ -103,18 +107,20 @@ export class Emitter {
     this.code[this.lastStart] = fused;
     // Operands of `op` that the fused form keeps: the jump offset or the property name.
     if (op === Op.POP_JUMP_IF_FALSE || op === Op.GET_PROPERTY) this.u16(operand);
+    if (op === Op.GET_PROPERTY) this.u16(this.cacheSites++);
     this.lastOp = fused;
     this.adjust(effect);
     return true;
   }
 
-  /** INVOKE / SUPER_INVOKE: u16 name, u8 argc. */
+  /** INVOKE / SUPER_INVOKE: u16 name, u8 argc, u16 cache site. */
   invoke(op: Op.INVOKE | Op.SUPER_INVOKE, name: number, argc: number): void {
     this.lastStart = this.code.length;
     this.lastOp = op;
     this.byte(op);
     this.u16(name);
     this.byte(argc);
+    this.u16(this.cacheSites++);
     this.adjust(stackEffect(op, name, argc));
   }
 

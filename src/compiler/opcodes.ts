@@ -10,6 +10,9 @@
  * as emitted by the compiler, the index of a string constant holding the global's name. The VM
  * loader rewrites it in place into a global slot number before the code runs (globals are
  * late-bound by name but resolved to slots at load time).
+ *
+ * Property and method instructions carry an inline-cache site operand (Operand.CACHE): the
+ * interpreter remembers there what the last lookup at that instruction found (vm/inline-cache.ts).
  */
 export const enum Op {
   /** u16 constant index: push constants[i]. */
@@ -30,11 +33,11 @@ export const enum Op {
   /** u8 upvalue index. */
   GET_UPVALUE,
   SET_UPVALUE,
-  /** u16 name constant. Pops the instance, pushes the field or bound method. */
+  /** u16 name constant, u16 cache site. Pops the instance, pushes the field or bound method. */
   GET_PROPERTY,
-  /** u16 name constant. Stack: instance value -> value. */
+  /** u16 name constant, u16 cache site. Stack: instance value -> value. */
   SET_PROPERTY,
-  /** u16 name constant. Stack: self superclass -> bound method. */
+  /** u16 name constant, u16 cache site. Stack: self superclass -> bound method. */
   GET_SUPER,
   EQUAL,
   NOT_EQUAL,
@@ -63,9 +66,9 @@ export const enum Op {
   LOOP,
   /** u8 argument count. */
   CALL,
-  /** u16 method name constant, u8 argument count. */
+  /** u16 method name constant, u8 argument count, u16 cache site. */
   INVOKE,
-  /** u16 method name constant, u8 argument count. Stack: self args... superclass. */
+  /** u16 method name constant, u8 argument count, u16 cache site. Stack: self args... superclass. */
   SUPER_INVOKE,
   /** u16 function constant, then per upvalue: u8 isLocal (1/0), u8 index. */
   CLOSURE,
@@ -91,7 +94,7 @@ export const enum Op {
   ADD_CONSTANT,
   /** CONSTANT k; SUBTRACT */
   SUBTRACT_CONSTANT,
-  /** GET_LOCAL s; GET_PROPERTY n: u8 slot, u16 name */
+  /** GET_LOCAL s; GET_PROPERTY n: u8 slot, u16 name, u16 cache site */
   GET_LOCAL_PROPERTY,
   /** LESS; POP_JUMP_IF_FALSE (u16 forward offset), and the same for the other comparisons */
   LESS_JUMP_IF_FALSE,
@@ -155,10 +158,15 @@ export const enum Operand {
   JUMP,
   /** u16 backward distance from the end of the instruction. */
   LOOP,
+  /**
+   * u16 inline-cache site: the index of this instruction's entry in its function's cache
+   * (the emitter numbers the sites of a function 0, 1, ...; Prototype.cacheSites counts them).
+   */
+  CACHE,
 }
 
 /** Width in bytes of each operand kind, indexed by Operand. */
-export const OPERAND_WIDTH: readonly number[] = [1, 1, 1, 2, 2, 2, 2, 2];
+export const OPERAND_WIDTH: readonly number[] = [1, 1, 1, 2, 2, 2, 2, 2, 2];
 
 /**
  * Net change of the stack depth by one instruction on its fall-through path: a number, or a
@@ -180,7 +188,7 @@ export interface OpFacts {
 }
 
 const SLOT = Operand.SLOT, UPVALUE = Operand.UPVALUE, COUNT8 = Operand.COUNT8, COUNT16 = Operand.COUNT16;
-const CONSTANT = Operand.CONSTANT, GLOBAL = Operand.GLOBAL, JUMP = Operand.JUMP, LOOP = Operand.LOOP;
+const CONSTANT = Operand.CONSTANT, GLOBAL = Operand.GLOBAL, JUMP = Operand.JUMP, LOOP = Operand.LOOP, CACHE = Operand.CACHE;
 
 interface Entry extends Omit<OpFacts, 'name'> {
   readonly op: Op;
@@ -212,9 +220,9 @@ const FACTS: { readonly [K in keyof typeof Op]: Entry } = {
   DEFINE_CONST_GLOBAL: f(Op.DEFINE_CONST_GLOBAL, [GLOBAL], -1),
   GET_UPVALUE: f(Op.GET_UPVALUE, [UPVALUE], 1),
   SET_UPVALUE: f(Op.SET_UPVALUE, [UPVALUE], 0),
-  GET_PROPERTY: f(Op.GET_PROPERTY, [CONSTANT], 0, ALLOCATES), // a bound method
-  SET_PROPERTY: f(Op.SET_PROPERTY, [CONSTANT], -1, ALLOCATES), // a new field grows the layout or the overflow slots
-  GET_SUPER: f(Op.GET_SUPER, [CONSTANT], -1, ALLOCATES),
+  GET_PROPERTY: f(Op.GET_PROPERTY, [CONSTANT, CACHE], 0, ALLOCATES), // a bound method
+  SET_PROPERTY: f(Op.SET_PROPERTY, [CONSTANT, CACHE], -1, ALLOCATES), // a new field grows the layout or the overflow slots
+  GET_SUPER: f(Op.GET_SUPER, [CONSTANT, CACHE], -1, ALLOCATES),
   EQUAL: f(Op.EQUAL, [], -1),
   NOT_EQUAL: f(Op.NOT_EQUAL, [], -1),
   GREATER: f(Op.GREATER, [], -1),
@@ -236,8 +244,8 @@ const FACTS: { readonly [K in keyof typeof Op]: Entry } = {
   POP_JUMP_IF_FALSE: f(Op.POP_JUMP_IF_FALSE, [JUMP], -1),
   LOOP: f(Op.LOOP, [LOOP], 0),
   CALL: f(Op.CALL, [COUNT8], (argc) => -argc, ALLOCATES), // instances, natives
-  INVOKE: f(Op.INVOKE, [CONSTANT, COUNT8], (_name, argc) => -argc, ALLOCATES),
-  SUPER_INVOKE: f(Op.SUPER_INVOKE, [CONSTANT, COUNT8], (_name, argc) => -argc - 1, ALLOCATES),
+  INVOKE: f(Op.INVOKE, [CONSTANT, COUNT8, CACHE], (_name, argc) => -argc, ALLOCATES),
+  SUPER_INVOKE: f(Op.SUPER_INVOKE, [CONSTANT, COUNT8, CACHE], (_name, argc) => -argc - 1, ALLOCATES),
   CLOSURE: f(Op.CLOSURE, [CONSTANT], 1, ALLOCATES),
   CLOSE_UPVALUE: f(Op.CLOSE_UPVALUE, [], -1),
   RETURN: f(Op.RETURN, [], -1),
@@ -247,10 +255,10 @@ const FACTS: { readonly [K in keyof typeof Op]: Entry } = {
   POPN: f(Op.POPN, [COUNT8], (n) => -n),
   SET_LOCAL_POP: f(Op.SET_LOCAL_POP, [SLOT], -1),
   SET_GLOBAL_POP: f(Op.SET_GLOBAL_POP, [GLOBAL], -1),
-  SET_PROPERTY_POP: f(Op.SET_PROPERTY_POP, [CONSTANT], -2, ALLOCATES),
+  SET_PROPERTY_POP: f(Op.SET_PROPERTY_POP, [CONSTANT, CACHE], -2, ALLOCATES),
   ADD_CONSTANT: f(Op.ADD_CONSTANT, [CONSTANT], 0, ALLOCATES),
   SUBTRACT_CONSTANT: f(Op.SUBTRACT_CONSTANT, [CONSTANT], 0, ALLOCATES),
-  GET_LOCAL_PROPERTY: f(Op.GET_LOCAL_PROPERTY, [SLOT, CONSTANT], 1, ALLOCATES),
+  GET_LOCAL_PROPERTY: f(Op.GET_LOCAL_PROPERTY, [SLOT, CONSTANT, CACHE], 1, ALLOCATES),
   LESS_JUMP_IF_FALSE: f(Op.LESS_JUMP_IF_FALSE, [JUMP], -2),
   LESS_EQUAL_JUMP_IF_FALSE: f(Op.LESS_EQUAL_JUMP_IF_FALSE, [JUMP], -2),
   GREATER_JUMP_IF_FALSE: f(Op.GREATER_JUMP_IF_FALSE, [JUMP], -2),

@@ -26,6 +26,11 @@ export function loadPrototype(rt: Runtime, proto: Prototype): Addr {
     u32[(fn + L.FN_CODE) >>> 2] = code;
     u32[(fn + L.FN_CODE_LEN) >>> 2] = proto.code.length;
 
+    // Inline caches start empty (class id 0 is never a class's).
+    const cache = rt.objects.bytes(Math.max(L.IC_ENTRY, proto.cacheSites * L.IC_ENTRY));
+    rt.u8.fill(0, cache, cache + Math.max(L.IC_ENTRY, proto.cacheSites * L.IC_ENTRY));
+    u32[(fn + L.FN_CACHE) >>> 2] = cache;
+
     const lines = rt.objects.bytes(Math.max(4, proto.lines.length * 4));
     rt.i32.set(proto.lines, lines >>> 2);
     u32[(fn + L.FN_LINES) >>> 2] = lines;
