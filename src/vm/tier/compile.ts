@@ -1,4 +1,4 @@
-import { Op, OPERAND_BYTES, OP_NAMES } from '../../compiler/opcodes';
+import { Op, OP_FACTS, OP_NAMES, instructionLength, operandAt, stackEffect } from '../../compiler/opcodes';
 import type { Runtime } from '../runtime';
 import { Tag } from '../value';
 import { Kind } from '../kinds';
@@ -44,34 +44,11 @@ export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode:
   return word;
 }
 
-/** Stack depth after `op` falls through (for FOREACH_NEXT: when it yields an element). */
-function stackEffect(rt: Runtime, code: number, ins: Insn): number {
-  const u8 = rt.u8, at = code + ins.pc + 1;
-  const u16 = (o: number) => u8[at + o] | (u8[at + o + 1] << 8);
-  switch (ins.op) {
-    case Op.CONSTANT: case Op.NIL: case Op.TRUE: case Op.FALSE: case Op.GET_LOCAL: case Op.GET_GLOBAL:
-    case Op.GET_UPVALUE: case Op.CLOSURE: case Op.CLASS: case Op.GET_LOCAL_PROPERTY: case Op.FOREACH_NEXT:
-      return 1;
-    case Op.POP: case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL: case Op.SET_PROPERTY: case Op.GET_SUPER:
-    case Op.EQUAL: case Op.NOT_EQUAL: case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
-    case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: case Op.DIVIDE: case Op.MODULO: case Op.POWER:
-    case Op.PRINT: case Op.POP_JUMP_IF_FALSE: case Op.CLOSE_UPVALUE: case Op.INHERIT: case Op.METHOD:
-    case Op.SET_LOCAL_POP: case Op.SET_GLOBAL_POP: case Op.RANGE: case Op.RANGE_INCLUSIVE: case Op.PAIR:
-    case Op.INDEX_GET:
-      return -1;
-    case Op.SET_PROPERTY_POP: case Op.INDEX_SET: case Op.SLICE: case Op.IN_RANGE: case Op.IN_RANGE_INCLUSIVE:
-    case Op.LESS_JUMP_IF_FALSE: case Op.LESS_EQUAL_JUMP_IF_FALSE: case Op.GREATER_JUMP_IF_FALSE:
-    case Op.GREATER_EQUAL_JUMP_IF_FALSE: case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE:
-      return -2;
-    case Op.POPN: return -u8[at];
-    case Op.CALL: return -u8[at];
-    case Op.INVOKE: return -u8[at + 2];
-    case Op.SUPER_INVOKE: return -u8[at + 2] - 1;
-    case Op.BUILD_VECTOR: case Op.BUILD_STRING: return 1 - u16(0);
-    case Op.BUILD_HASH: return 1 - 2 * u16(0);
-    case Op.BUILD_MATRIX: return 1 - u16(0) * u16(2);
-    default: return 0; // SET_LOCAL SET_GLOBAL SET_UPVALUE GET_PROPERTY NOT NEGATE jumps LOOP RETURN ADD_CONSTANT SUBTRACT_CONSTANT IMAGINARY
-  }
+/** Stack depth change when `ins` falls through (for FOREACH_NEXT: when it yields an element), from the opcode facts. */
+function stackEffectAt(u8: Uint8Array, code: number, ins: Insn): number {
+  const facts = OP_FACTS[ins.op];
+  if (typeof facts.stack === 'number') return facts.stack;
+  return stackEffect(ins.op, operandAt(u8, code + ins.pc, 0), facts.operands.length > 1 ? operandAt(u8, code + ins.pc, 1) : 0);
 }
 
 /** Bytecode offset a jump goes to, or -1 when `ins` does not jump. */
@@ -111,17 +88,15 @@ export function generate(rt: Runtime, fn: number): string | null {
   const codeLen = u32[(fn + L.FN_CODE_LEN) >>> 2];
   const constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
 
+  const cst = (k: number) => constants + k * L.VALUE_SLOT;
+
   // 1. Decode.
   const insns: Insn[] = [];
   const at = new Map<number, number>(); // pc -> instruction index
   for (let pc = 0; pc < codeLen;) {
     const op = u8[code + pc];
-    if (op >= OPERAND_BYTES.length) return null;
-    let len = 1 + OPERAND_BYTES[op];
-    if (op === Op.CLOSURE) {
-      const proto = f64[(constants + (u8[code + pc + 1] | (u8[code + pc + 2] << 8)) * L.VALUE_SLOT + 8) >>> 3] >>> 0;
-      len += 2 * u32[(proto + L.FN_UPVALUES) >>> 2];
-    }
+    if (op >= OP_FACTS.length) return null;
+    const len = instructionLength(u8, code + pc, (k) => u32[((f64[(cst(k) + 8) >>> 3] >>> 0) + L.FN_UPVALUES) >>> 2]);
     at.set(pc, insns.length);
     insns.push({ pc, op, len });
     pc += len;
@@ -142,7 +117,7 @@ export function generate(rt: Runtime, fn: number): string | null {
     const i = work.pop() as number;
     const ins = insns[i], d = depth[i];
     if (ins.op === Op.RETURN) continue;
-    const next = d + stackEffect(rt, code, ins);
+    const next = d + stackEffectAt(u8, code, ins);
     const t = jumpTarget(rt, code, ins);
     if (t >= 0) {
       leaders.add(t);
@@ -160,7 +135,6 @@ export function generate(rt: Runtime, fn: number): string | null {
   const fnIcs: string[] = [];
   const name = rt.formatter.functionName(fn) || 'script';
   const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
-  const cst = (k: number) => constants + k * L.VALUE_SLOT;
   for (let i = 0; i < insns.length; i++) {
     const ins = insns[i], d = depth[i];
     if (d < 0) continue;
@@ -174,6 +148,7 @@ export function generate(rt: Runtime, fn: number): string | null {
     const IP = `frameIp[fi] = ${code + pc + ins.len};`;
     const SP = (k: number) => `rt.sp = base + ${k};`;
     const save = (k: number) => `${SP(k)} ${IP}`;
+    const cacheEntry = (index: number) => u32[(fn + L.FN_CACHE) >>> 2] + operandAt(u8, code + pc, index) * L.IC_ENTRY;
     const nameAt = (o: number) => f64[(cst(u8[a + o] | (u8[a + o + 1] << 8)) + 8) >>> 3] >>> 0;
     const target = jumpTarget(rt, code, ins);
     const isNum = (t: string) => `(${t} === ${Tag.INT} || ${t} === ${Tag.DOUBLE})`;
@@ -222,18 +197,22 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`else { s = u32[o >>> 2]; tags[s] = ${T(d - 1)}; vals[s] = ${V(d - 1)}; }`);
         break;
       case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: {
-        let r = d - 1, nm: number;
+        let r = d - 1, nm: number, entry: number;
         if (op === Op.GET_LOCAL_PROPERTY) {
           out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`);
           r = d;
           nm = nameAt(1);
-        } else nm = nameAt(0);
+          entry = cacheEntry(2);
+        } else {
+          nm = nameAt(0);
+          entry = cacheEntry(1);
+        }
         const k = `ic${pc}k`, x = `ic${pc}x`;
         ics.push(k, x);
         out.push(`L${pc}: {`);
         out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k}) { s = field(o, ${x}); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
         out.push(`  ${save(r + 1)} x = H.fieldIndex(${S(r)}, ${nm}); if (x >= 0) { ${k} = u32[${V(r)} >>> 2]; ${x} = x; }`);
-        out.push(`  H.getProperty(${S(r)}, ${nm});`);
+        out.push(`  H.getProperty(${S(r)}, ${nm}, ${entry});`);
         out.push(`}`);
         break;
       }
@@ -243,7 +222,7 @@ export function generate(rt: Runtime, fn: number): string | null {
         ics.push(k, x);
         out.push(`L${pc}: {`);
         out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k}) { s = field(o, ${x}); if (s !== 0) { H.storeField(o, s, ${T(r + 1)}, ${V(r + 1)}); break L${pc}; } } }`);
-        out.push(`  ${save(d)} H.setProperty(${S(r)}, ${nm});`);
+        out.push(`  ${save(d)} H.setProperty(${S(r)}, ${nm}, ${cacheEntry(1)});`);
         out.push(`  x = H.fieldIndex(${S(r)}, ${nm}); if (x >= 0) { ${k} = u32[${V(r)} >>> 2]; ${x} = x; }`);
         out.push(`}`);
         if (op === Op.SET_PROPERTY) out.push(`${T(r)} = ${T(r + 1)}; ${V(r)} = ${V(r + 1)};`);

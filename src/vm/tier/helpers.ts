@@ -259,8 +259,8 @@ export function makeHelpers(rt: Runtime) {
   return {
     RuntimeError, compiledFor, slotsNeeded, interrupted: () => interrupted(interrupt), fail,
     call, invoke, methodFor, superInvoke, callClosure, getSuper, fieldIndex,
-    getProperty: (r: number, name: number) => getProperty(rt, r, name),
-    setProperty: (r: number, name: number) => setProperty(rt, r, name),
+    getProperty: (r: number, name: number, entry: number) => getProperty(rt, r, name, entry),
+    setProperty: (r: number, name: number, entry: number) => setProperty(rt, r, name, entry),
     storeField: (o: number, slot: number, t: number, v: number) => storeField(rt, o, slot, t, v),
     storeUpvalue: (u: number, t: number, v: number) => storeUpvalue(rt, u, t, v),
     closeUpvalues: (last: number) => closeUpvalues(rt, last),
