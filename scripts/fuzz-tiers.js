@@ -55,20 +55,33 @@ function generator(rand) {
   const DOUBLES = ['0.5', '1.25', '-2.5', '3.0', '1000.0', '0.1'];
   const STRINGS = ['"a"', '"bc"', '""', '"xyz"', '"a"'];
 
-  /** An expression over the variables in scope (`vars`: names of number-ish values). */
+  /**
+   * A numeric expression over the variables in scope (variables and fields only ever hold
+   * numbers, so most programs run to the end; errors come from `% 0`, wrong-type atoms now and
+   * then, and the deliberate error some programs end with).
+   */
   function expr(ctx, depth) {
     if (depth <= 0 || chance(0.3)) return atom(ctx);
     switch (int(12)) {
       case 0: case 1: case 2: return `(${expr(ctx, depth - 1)} ${pick(['+', '-', '*', '+', '-'])} ${expr(ctx, depth - 1)})`;
-      case 3: return `(${expr(ctx, depth - 1)} ${pick(['/', '%', '^'])} ${expr(ctx, depth - 1)})`;
-      case 4: return `(${expr(ctx, depth - 1)} ${pick(['<', '<=', '>', '>=', '==', '!='])} ${expr(ctx, depth - 1)})`;
-      case 5: return `(${expr(ctx, depth - 1)} ${pick(['and', 'or'])} ${expr(ctx, depth - 1)})`;
-      case 6: return `${pick(['-', '!'])}(${atom(ctx)})`;
+      case 3: return `(${expr(ctx, depth - 1)} ${pick(['/', '%', '^', '/'])} ${expr(ctx, depth - 1)})`;
+      case 4: return `len(${pick(['"abc"', '[1, 2]', '0..3'])})`;
+      case 5: return `(${expr(ctx, depth - 1)} ${pick(['+', '*'])} ${atom(ctx)})`;
+      case 6: return `-(${atom(ctx)})`;
       case 7: if (ctx.funs.length > 0) { const f = pick(ctx.funs); return `${f.name}(${args(ctx, f.arity, depth)})`; } return atom(ctx);
       case 8: if (ctx.objs.length > 0) return `${pick(ctx.objs)}.${pick(['x', 'y', 'get()', 'sum(1)', 'x'])}`; return atom(ctx);
-      case 9: return `${pick(STRINGS)} + ${pick(['str(' + atom(ctx) + ')', pick(STRINGS)])}`;
+      case 9: return `len(${pick(STRINGS)} + str(${atom(ctx)}))`;
       case 10: if (ctx.vecs.length > 0) return `${pick(ctx.vecs)}[${int(4)}]`; return atom(ctx);
-      default: return `(${expr(ctx, depth - 1)} == nil)`;
+      default: return `${pick(ctx.vecs.length > 0 ? ctx.vecs : ['[1]'])}[${int(4)}]`;
+    }
+  }
+  /** A condition: comparisons, equality across types, and/or, not. */
+  function cond(ctx, depth) {
+    switch (int(5)) {
+      case 0: case 1: return `${expr(ctx, depth)} ${pick(['<', '<=', '>', '>=', '==', '!='])} ${expr(ctx, depth)}`;
+      case 2: return `(${cond(ctx, depth - 1)}) ${pick(['and', 'or'])} (${cond(ctx, depth - 1)})`;
+      case 3: return `!(${cond(ctx, depth - 1)})`;
+      default: return `${atom(ctx)} == ${pick(['nil', 'true', '"a"', '1.0', atom(ctx)])}`;
     }
   }
   function args(ctx, n, depth) {
@@ -82,7 +95,7 @@ function generator(rand) {
     if (r < 4 && ctx.ro.length > 0) return pick(ctx.ro);
     if (r < 6) return pick(INTS);
     if (r < 7) return pick(DOUBLES);
-    if (r < 8) return pick(['nil', 'true', 'false']);
+    if (r < 8 && chance(0.05)) return pick(['nil', 'true', '"s"']);
     if (r < 9 && ctx.upvals.length > 0) return pick(ctx.upvals);
     return pick(INTS);
   }
@@ -98,12 +111,12 @@ function generator(rand) {
     const v = ctx.vars.length > 0 ? pick(ctx.vars) : null; // assignable (loop counters are in ctx.ro)
     switch (r) {
       case 0: { const n = fresh('v'); const s = `var ${n} = ${expr(ctx, 2)};`; ctx.vars.push(n); return [s]; }
-      case 1: return [`print ${expr(ctx, 3)};`];
+      case 1: return [chance(0.7) ? `print ${expr(ctx, 3)};` : chance(0.5) ? `print ${cond(ctx, 2)};` : `print "v" + str(${expr(ctx, 2)}) + ${pick(STRINGS)};`];
       case 2: return v ? [`${v} = ${expr(ctx, 2)};`] : [`print ${atom(ctx)};`];
       case 3: return v ? [`${v} ${pick(['+=', '-=', '*='])} ${atom(ctx)};`] : [`print 1;`];
       case 4: return ctx.objs.length > 0 ? [`${pick(ctx.objs)}.${pick(['x', 'y'])} = ${expr(ctx, 2)};`] : [`print 2;`];
       case 5: return v ? [`${v}++;`] : [`print 3;`];
-      case 6: return [`if (${expr(ctx, 2)}) {`, ...block(scope(ctx), depth - 1, 2), `} else {`, ...block(scope(ctx), depth - 1, 1), `}`];
+      case 6: return [`if (${cond(ctx, 2)}) {`, ...block(scope(ctx), depth - 1, 2), `} else {`, ...block(scope(ctx), depth - 1, 1), `}`];
       case 7: {
         const i = fresh('i');
         const inner = scope(ctx); inner.ro.push(i);
@@ -167,6 +180,7 @@ function generator(rand) {
     }
     lines.push(...block(ctx, 3, 6 + int(8)));
     lines.push(`print ${h}["a"];`);
+    if (chance(0.25)) lines.push(pick(['print nil + 1;', 'undefined_fn(1);', `${ctx.funs[0].name}();`, `${ctx.objs[0]}.nope();`, 'print 1 % 0;', `print ${vec}[10];`]));
     // A loop long enough to be hot (its body runs through the tiers' loop entry).
     const k = fresh('k');
     const inner = scope(ctx); inner.ro.push(k);
