@@ -3,10 +3,12 @@
 /**
  * `npm run bench`: runs ../shared/bench's MufiZ programs with our CLI, the same workloads in
  * JavaScript (node) and, when installed, in Lua (lua5.4), all in this one invocation, and prints
- * the medians of whole-process wall time and the ratios MufiZ / lua5.4 and MufiZ / node.
+ * the medians of whole-process wall time, the ratios MufiZ / lua5.4 and MufiZ / node, and the
+ * peak RSS of each MufiZ run. The runs of one benchmark are interleaved (every configuration,
+ * then Lua, then node, N times) so a noisy machine slows all of them alike: compare ratios.
  * A MufiZ result counts only when its checksum block equals the JS version's.
  *
- *   node scripts/bench.js [--runs N] [--only a,b] [-- extra mufiz flags]
+ *   node scripts/bench.js [--runs N] [--only a,b] [--configs default,interp] [--bin NAME=PATH] [-- extra mufiz flags]
  *
  * Every program of ../shared/bench/mufi runs (all fourteen), or the ones named by --only.
  *
@@ -15,25 +17,55 @@
  * with it filled (warm), beside `node -e 0` and `lua5.4 -e ''`, interleaved run by run so that
  * a change in the machine's load affects all four alike. Every MufiZ run of this script uses
  * a temporary code cache (MUFIZ_CACHE_DIR), removed at the end, never the user's.
+ *
+ * --configs names MufiZ configurations, each a list of CLI flags (CONFIGS below); a configuration
+ * whose flags this build does not accept (e.g. --tier before the tier exists) is skipped with a note.
+ * --bin adds another build as a configuration (PATH to its bin/mufiz.js, default flags), for A/B
+ * comparisons of a change in the same run. Every program of ../shared/bench/mufi runs, or the ones named by --only. The geometric mean is
+ * printed over all programs run and over the twelve clox-style ones (CLOX_SET).
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const benchDir = path.join(root, '..', 'shared', 'bench');
+// The worktrees of the team live one level deeper than /work/main; fall back to /work/shared.
+const benchDir = [path.join(root, '..', 'shared', 'bench'), '/work/shared/bench'].find((d) => fs.existsSync(d)) ?? path.join(root, '..', 'shared', 'bench');
+
+/** MufiZ configurations: name -> extra CLI flags. */
+const CONFIGS = {
+  default: [],
+  interp: ['--tier=interp'],
+  js: ['--tier=js'],
+};
+
+/** Configurations that run another build (--bin): name -> its bin/mufiz.js. */
+const BINS = {};
+
+/** The clox-style programs the performance targets are stated over (issue 9). */
+const CLOX_SET = ['fib', 'method_call', 'zoo', 'trees', 'invocation', 'properties', 'equality', 'instantiation',
+  'string_build', 'string_equality', 'binary_trees', 'gc_churn'];
 
 function parseArgs(argv) {
-  const o = { runs: 3, only: null, flags: [], startupRuns: 20 };
+  const o = { runs: 3, only: null, flags: [], startupRuns: 20, configs: ['default', 'interp'] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') { o.flags = argv.slice(i + 1); break; }
     if (a === '--runs') o.runs = Number(argv[++i]);
     else if (a === '--startup-runs') o.startupRuns = Number(argv[++i]);
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
+    else if (a === '--configs') o.configs = argv[++i].split(',');
+    else if (a === '--bin') {
+      const [name, bin] = argv[++i].split('=');
+      CONFIGS[name] = [];
+      BINS[name] = path.resolve(bin);
+      o.configs.push(name);
+    }
     else if (a === '--all') { /* accepted for old command lines: every benchmark runs anyway */ }
     else throw new Error(`unknown option ${a}`);
   }
+  for (const c of o.configs) if (!(c in CONFIGS)) throw new Error(`unknown configuration ${c} (known: ${Object.keys(CONFIGS).join(', ')})`);
   return o;
 }
 
@@ -42,11 +74,21 @@ function which(cmd) {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function timeRun(cmd, args) {
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const rssFile = path.join(os.tmpdir(), `mufiz-bench-rss-${process.pid}`);
+
+/** Runs a command; `rss` is its peak resident set in KiB when /usr/bin/time is there (else null). */
+function timeRun(cmd, args, measureRss = false) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = measureRss && TIME
+    ? spawnSync(TIME, ['-f', '%M', '-o', rssFile, cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, stdout: r.stdout || '', stderr: r.stderr || '', status: r.status };
+  let rss = null;
+  if (measureRss && TIME) {
+    try { rss = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()); } catch { rss = null; }
+  }
+  return { seconds, stdout: r.stdout || '', stderr: r.stderr || '', status: r.status, rss };
 }
 
 /** The lines between `checksum` and `elapsed`, numbers compared by value (Lua prints 1.0). */
@@ -85,6 +127,22 @@ function startup(runs, lua, flags) {
     `mufiz hello.mufi cold (cache emptied) ${over(t.cold)}, warm (cached) ${over(t.warm)}`);
 }
 
+function geomean(xs) {
+  return Math.exp(xs.reduce((s, r) => s + Math.log(r), 0) / xs.length);
+}
+
+const mufizBin = path.join(root, 'bin', 'mufiz.js');
+
+/** Keeps the configurations whose flags this build accepts. */
+function usableConfigs(names, extra) {
+  return names.filter((name) => {
+    const r = spawnSync(process.execPath, [BINS[name] ?? mufizBin, ...CONFIGS[name], ...extra, '-e', 'print 1;'], { encoding: 'utf8' });
+    if (r.status === 0 && r.stdout === '1\n') return true;
+    console.log(`configuration ${name} (${CONFIGS[name].join(' ') || 'no flags'}) skipped: this build does not accept it`);
+    return false;
+  });
+}
+
 function main() {
   const o = parseArgs(process.argv.slice(2));
   const cacheDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'mufiz-bench-cache-'));
@@ -103,43 +161,59 @@ function run(o) {
     return;
   }
   const lua = which('lua5.4');
+  const configs = usableConfigs(o.configs, o.flags);
   const names = fs.readdirSync(path.join(benchDir, 'mufi')).filter((f) => f.endsWith('.mufi')).map((f) => f.slice(0, -5)).sort()
     .filter((n) => (o.only ? o.only.has(n) : true));
-  console.log(`runs per program: ${o.runs} (median of whole-process wall time); node ${process.version}; lua5.4: ${lua ?? 'not installed (apt-get install lua5.4) — ratios to Lua omitted'}`);
-  const header = ['benchmark', 'mufiz s', 'lua5.4 s', 'node s', 'mufiz/lua', 'mufiz/node', 'checksum'];
+  console.log(`runs per program: ${o.runs} (median of whole-process wall time); node ${process.version}; lua5.4: ${lua ?? 'not installed (apt-get install lua5.4) — ratios to Lua omitted'}` +
+    `; peak RSS: ${TIME ? '/usr/bin/time %M, largest of the runs' : 'not measured (no /usr/bin/time)'}; load average ${os.loadavg()[0].toFixed(1)}`);
+  const header = ['benchmark', 'config', 'mufiz s', 'lua5.4 s', 'node s', 'mufiz/lua', 'mufiz/node', 'RSS MiB', 'checksum'];
   const rows = [];
-  const ratios = [];
+  const ratios = Object.fromEntries(configs.map((c) => [c, new Map()]));
   let allOk = true;
   for (const name of names) {
+    const file = path.join(benchDir, 'mufi', name + '.mufi');
     const js = timeRun(process.execPath, [path.join(benchDir, 'js', name + '.js')]);
     const want = checksum(js.stdout);
-    const times = { mufi: [], lua: [], node: [js.seconds] };
-    let ok = true;
+    const times = { lua: [], node: [js.seconds] };
+    const per = Object.fromEntries(configs.map((c) => [c, { t: [], rss: [], ok: true }]));
     for (let i = 0; i < o.runs; i++) {
-      const m = timeRun(process.execPath, [path.join(root, 'bin', 'mufiz.js'), ...o.flags, path.join(benchDir, 'mufi', name + '.mufi')]);
-      times.mufi.push(m.seconds);
-      const got = checksum(m.stdout);
-      if (m.status !== 0 || got === null || JSON.stringify(got) !== JSON.stringify(want)) {
-        ok = false;
-        if (i === 0) process.stderr.write(`${name}: checksum mismatch or failure (exit ${m.status})\n${m.stderr.slice(0, 2000)}\n`);
-        break;
+      for (const c of configs) {
+        const s = per[c];
+        if (!s.ok) continue;
+        const m = timeRun(process.execPath, [BINS[c] ?? mufizBin, ...CONFIGS[c], ...o.flags, file], true);
+        s.t.push(m.seconds);
+        if (m.rss !== null) s.rss.push(m.rss);
+        const got = checksum(m.stdout);
+        if (m.status !== 0 || got === null || JSON.stringify(got) !== JSON.stringify(want)) {
+          s.ok = false;
+          process.stderr.write(`${name} [${c}]: checksum mismatch or failure (exit ${m.status})\n${m.stderr.slice(0, 2000)}\n`);
+        }
       }
-      if (i > 0) times.node.push(timeRun(process.execPath, [path.join(benchDir, 'js', name + '.js')]).seconds);
       if (lua) times.lua.push(timeRun(lua, [path.join(benchDir, 'lua', name + '.lua')]).seconds);
+      if (i > 0) times.node.push(timeRun(process.execPath, [path.join(benchDir, 'js', name + '.js')]).seconds);
     }
-    allOk = allOk && ok;
-    const mu = median(times.mufi), lu = lua && times.lua.length ? median(times.lua) : null, no = median(times.node);
-    if (ok && lu) ratios.push(mu / lu);
-    rows.push([name, mu.toFixed(3), lu ? lu.toFixed(3) : '-', no.toFixed(3), lu ? (mu / lu).toFixed(2) : '-', (mu / no).toFixed(2), ok ? 'ok' : 'MISMATCH']);
+    const lu = lua && times.lua.length ? median(times.lua) : null, no = median(times.node);
+    for (const c of configs) {
+      const s = per[c];
+      allOk = allOk && s.ok;
+      const mu = median(s.t);
+      if (s.ok && lu) ratios[c].set(name, mu / lu);
+      rows.push([name, c, mu.toFixed(3), lu ? lu.toFixed(3) : '-', no.toFixed(3), lu ? (mu / lu).toFixed(2) : '-', (mu / no).toFixed(2),
+        s.rss.length ? (Math.max(...s.rss) / 1024).toFixed(0) : '-', s.ok ? 'ok' : 'MISMATCH']);
+    }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const fmt = (r) => r.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(fmt(header));
   for (const r of rows) console.log(fmt(r));
-  if (ratios.length > 0) {
-    const geo = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
-    console.log(`geometric mean mufiz/lua5.4 over ${ratios.length} benchmarks: ${geo.toFixed(2)}x`);
+  for (const c of configs) {
+    const all = [...ratios[c].values()];
+    if (all.length === 0) continue;
+    const clox = CLOX_SET.filter((n) => ratios[c].has(n)).map((n) => ratios[c].get(n));
+    const cloxText = clox.length === CLOX_SET.length ? `; over the ${clox.length} clox-style ones: ${geomean(clox).toFixed(2)}x` : '';
+    console.log(`geometric mean mufiz[${c}]/lua5.4 over ${all.length} benchmarks: ${geomean(all).toFixed(2)}x${cloxText}`);
   }
+  try { fs.unlinkSync(rssFile); } catch { /* never written */ }
   process.exitCode = allOk ? 0 : 1;
 }
 

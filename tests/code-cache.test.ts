@@ -14,8 +14,8 @@ import { Engine, RunOutcome } from '../src/index';
 import { compile } from '../src/compiler';
 import type { Prototype } from '../src/compiler';
 import { encodePrototype, decodePrototype } from '../src/compiler/serialize';
-import { verifyScript, unverifiableOpcodes } from '../src/compiler/verify';
-import { Op } from '../src/compiler/opcodes';
+import { verifyScript, unverifiableOpcodes, OP_SPECS } from '../src/compiler/verify';
+import { Op, OP_FACTS, OP_NAMES } from '../src/compiler/opcodes';
 import { Digest } from '../src/compiler/digest';
 import { cacheDirectory, compileCached, decodeEntry, encodeEntry, entryKey, prune } from '../src/cli/code-cache';
 import { BIN, cleanEnv, mufiz, tempDir, ROOT } from './cli-helpers';
@@ -187,6 +187,15 @@ test('the verifier accepts everything the compiler produces, and knows every opc
     checked++;
   }
   assert.ok(checked > 100, `${checked} programs checked`);
+});
+
+test('the verifier and the opcode facts table agree on every fixed stack effect and operand width', () => {
+  for (const [name, s] of Object.entries(OP_SPECS)) {
+    const op = OP_NAMES.indexOf(name);
+    assert.ok(op >= 0, name);
+    const facts = OP_FACTS[op];
+    if (typeof facts.stack === 'number') assert.is(s.push - s.pop, facts.stack, name);
+  }
 });
 
 test('a file with compile errors is not cached (its diagnostics come every time)', () => {

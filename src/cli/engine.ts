@@ -20,6 +20,8 @@ export function createEngine(o: CliOptions, write: (text: string) => void, trace
     sandbox: o.sandbox,
     write,
     interrupt,
+    tier: o.tier,
+    dumpJs: o.dumpJs,
   });
   engine.vm.runtime.gc.traceSink = trace;
   setProgramArgs(engine.vm.runtime, o.args);

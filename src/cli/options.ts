@@ -35,6 +35,10 @@ export interface CliOptions {
   dumpBytecode: boolean;
   /** --no-cache: compile FILE even when the code cache holds it, and store nothing. */
   noCache: boolean;
+  /** --tier: 'auto' compiles hot functions to JavaScript, 'interp' never, 'js' at the first call. */
+  tier: 'auto' | 'interp' | 'js';
+  /** --dump-js=NAME: print the JavaScript generated for functions named NAME (stderr). */
+  dumpJs: string | null;
 }
 
 export const DEFAULTS: CliOptions = {
@@ -45,6 +49,7 @@ export const DEFAULTS: CliOptions = {
   gcReport: null, trackSites: false, quarantine: false, safety: true, tracking: true,
   maxFrames: 10000, sandbox: false, dumpTokens: false, dumpAst: false, dumpBytecode: false,
   noCache: false,
+  tier: 'interp', dumpJs: null,
 };
 
 /** A bad command line: exit 64 with this message. */
@@ -124,6 +129,14 @@ export const FLAGS: Flag[] = [
   { names: ['--quarantine'], value: 'none', help: 'never reuse freed blocks, so the verifier catches a use-after-free', apply: (o) => { o.quarantine = true; } },
   { names: ['--no-safety'], value: 'none', help: 'skip double/invalid free checks and poisoning of freed blocks', apply: (o) => { o.safety = false; } },
   { names: ['--no-tracking'], value: 'none', help: 'keep only global allocator counters (no per-kind or per-size-class figures)', apply: (o) => { o.tracking = false; } },
+  { names: ['--tier'], value: 'required', placeholder: 'MODE', help: 'auto (default): compile hot functions and loops to JavaScript; interp: never; js: every function at its first call', apply: (o, v, f) => {
+    if (v !== 'auto' && v !== 'interp' && v !== 'js') throw new UsageError(`${f}: expected 'auto', 'interp' or 'js', got '${v ?? ''}'`);
+    o.tier = v;
+  } },
+  { names: ['--dump-js'], value: 'required', placeholder: 'NAME', help: 'print the JavaScript generated for function NAME (\'script\' for the top level) to stderr when it is compiled', apply: (o, v, f) => {
+    if (v === undefined || v.trim() === '') throw new UsageError(`${f}: expected a function name, got ''`);
+    o.dumpJs = v;
+  } },
   { names: ['--dump-tokens'], value: 'none', help: 'print the tokens and exit', apply: (o) => { o.dumpTokens = true; } },
   { names: ['--dump-ast'], value: 'none', help: 'print the syntax tree and exit', apply: (o) => { o.dumpAst = true; } },
   { names: ['--dump-bytecode'], value: 'none', help: 'print the disassembled bytecode and exit', apply: (o) => { o.dumpBytecode = true; } },

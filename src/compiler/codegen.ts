@@ -170,6 +170,7 @@ export class CodeGenerator {
       lines: Int32Array.from(fs.emit.lines),
       constants: fs.emit.constants,
       maxSlots: fs.emit.maxDepth,
+      cacheSites: fs.emit.cacheSites,
     };
   }
 
@@ -503,8 +504,7 @@ export class CodeGenerator {
     const start = this.e.offset;
     const exit = this.e.foreachNext(slot);
     const ctx = this.pushJumps('loop', start);
-    this.beginScope();
-    this.e.adjust(1); // the element, on the path that stays in the loop
+    this.beginScope(); // the element FOREACH_NEXT pushed is the loop variable below
     this.declareLocal(s.name, false);
     this.markInitialized();
     this.stmt(s.body);

@@ -6,7 +6,7 @@
  *   0000    1 CONSTANT            0 '1'
  *   0003    | PRINT
  */
-import { Op, OPERAND_BYTES, OP_NAMES } from './opcodes';
+import { Op, OPERAND_BYTES, OP_FACTS, OP_NAMES, Operand, instructionLength, operandAt } from './opcodes';
 import type { Constant, Prototype } from './prototype';
 
 function constantText(c: Constant | undefined): string {
@@ -20,6 +20,45 @@ function constantText(c: Constant | undefined): string {
     case 'string': return JSON.stringify(c.value).slice(1, -1);
     case 'function': return `<fn ${c.proto.name || 'script'}>`;
   }
+}
+
+function upvaluesOf(c: Constant | undefined): number {
+  return c !== undefined && c.kind === 'function' ? c.proto.upvalueCount : 0;
+}
+
+/**
+ * The operands of the instruction at `at`, read by their kinds in the opcode table: numbers
+ * padded, constants with their value, jumps with their target (after the instruction's own
+ * offset when the jump is its first operand, as in clox), cache sites not at all. INVOKE-like (name, argc) pairs and
+ * matrix sizes keep clox's compact forms.
+ */
+function operandsText(p: Prototype, at: number, length: number): string {
+  const kinds = OP_FACTS[p.code[at]]?.operands ?? [];
+  const value = (n: number) => operandAt(p.code, at, n);
+  const constant = (n: number) => `${String(value(n)).padStart(4)} '${constantText(p.constants[value(n)])}'`;
+  if (kinds.length >= 2 && kinds[0] === Operand.CONSTANT && kinds[1] === Operand.COUNT8) {
+    return ` (${value(1)} args) ${constant(0)}`;
+  }
+  if (kinds.length === 2 && kinds[0] === Operand.COUNT16 && kinds[1] === Operand.COUNT16) return ` ${value(0)}x${value(1)}`;
+  let text = '';
+  kinds.forEach((kind, n) => {
+    switch (kind) {
+      case Operand.CONSTANT: case Operand.GLOBAL:
+        // Inside a prototype a global operand is still its name constant (the loader rewrites it).
+        text += p.code[at] === Op.CLOSURE ? ` ${String(value(n)).padStart(4)} ${constantText(p.constants[value(n)])}` : ` ${constant(n)}`;
+        break;
+      case Operand.JUMP: case Operand.LOOP: {
+        const target = kind === Operand.JUMP ? at + length + value(n) : at + length - value(n);
+        text += n === 0 ? ` ${String(at).padStart(4)} -> ${target}` : ` -> ${target}`;
+        break;
+      }
+      case Operand.CACHE:
+        break; // numbered in order of appearance: nothing to read in a listing
+      default:
+        text += ` ${String(value(n)).padStart(4)}`;
+    }
+  });
+  return text;
 }
 
 function pad(n: number, width: number): string {
@@ -39,68 +78,17 @@ export function disassemble(proto: Prototype): string {
       const line = i > 0 && lines[i] === lines[i - 1] ? '   |' : String(lines[i]).padStart(4);
       const name = (OP_NAMES[op] ?? `UNKNOWN_${op}`).padEnd(16);
       let text = `${pad(i, 4)} ${line} ${name}`;
-      const u8 = (at: number) => code[at];
-      const u16 = (at: number) => code[at] | (code[at + 1] << 8);
-      let next = i + 1 + (OPERAND_BYTES[op] ?? 0);
-      switch (op) {
-        case Op.CONSTANT: case Op.GET_GLOBAL: case Op.SET_GLOBAL: case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL:
-        case Op.GET_PROPERTY: case Op.SET_PROPERTY: case Op.GET_SUPER: case Op.CLASS: case Op.METHOD:
-        case Op.SET_GLOBAL_POP: case Op.SET_PROPERTY_POP: case Op.ADD_CONSTANT: case Op.SUBTRACT_CONSTANT: {
-          const k = u16(i + 1);
-          text += ` ${String(k).padStart(4)} '${constantText(p.constants[k])}'`;
-          break;
+      const length = instructionLength(code, i, (k) => upvaluesOf(p.constants[k]));
+      text += operandsText(p, i, length);
+      if (op === Op.CLOSURE) {
+        out.push(text);
+        text = '';
+        for (let at = i + 1 + OPERAND_BYTES[op]; at < i + length; at += 2) {
+          out.push(`${pad(at, 4)}    |                     ${code[at] ? 'local' : 'upvalue'} ${code[at + 1]}`);
         }
-        case Op.GET_LOCAL_PROPERTY: {
-          const k = u16(i + 2);
-          text += ` ${String(u8(i + 1)).padStart(4)} '${constantText(p.constants[k])}'`;
-          break;
-        }
-        case Op.GET_LOCAL: case Op.SET_LOCAL: case Op.GET_UPVALUE: case Op.SET_UPVALUE: case Op.CALL: case Op.POPN:
-        case Op.SET_LOCAL_POP:
-          text += ` ${String(u8(i + 1)).padStart(4)}`;
-          break;
-        case Op.JUMP: case Op.JUMP_IF_FALSE: case Op.JUMP_IF_TRUE: case Op.POP_JUMP_IF_FALSE:
-        case Op.LESS_JUMP_IF_FALSE: case Op.LESS_EQUAL_JUMP_IF_FALSE: case Op.GREATER_JUMP_IF_FALSE:
-        case Op.GREATER_EQUAL_JUMP_IF_FALSE: case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE:
-          text += ` ${String(i).padStart(4)} -> ${i + 3 + u16(i + 1)}`;
-          break;
-        case Op.LOOP:
-          text += ` ${String(i).padStart(4)} -> ${i + 3 - u16(i + 1)}`;
-          break;
-        case Op.BUILD_VECTOR: case Op.BUILD_HASH: case Op.BUILD_STRING:
-          text += ` ${String(u16(i + 1)).padStart(4)}`;
-          break;
-        case Op.BUILD_MATRIX:
-          text += ` ${u16(i + 1)}x${u16(i + 3)}`;
-          break;
-        case Op.FOREACH_NEXT:
-          text += ` ${String(u8(i + 1)).padStart(4)} -> ${i + 4 + u16(i + 2)}`;
-          break;
-        case Op.INVOKE: case Op.SUPER_INVOKE: {
-          const k = u16(i + 1);
-          text += ` (${u8(i + 3)} args) ${String(k).padStart(4)} '${constantText(p.constants[k])}'`;
-          break;
-        }
-        case Op.CLOSURE: {
-          const k = u16(i + 1);
-          const c = p.constants[k];
-          text += ` ${String(k).padStart(4)} ${constantText(c)}`;
-          out.push(text);
-          text = '';
-          if (c && c.kind === 'function') {
-            for (let u = 0; u < c.proto.upvalueCount; u++) {
-              const at = next + u * 2;
-              out.push(`${pad(at, 4)}    |                     ${u8(at) ? 'local' : 'upvalue'} ${u8(at + 1)}`);
-            }
-            next += c.proto.upvalueCount * 2;
-          }
-          break;
-        }
-        default:
-          break;
       }
       if (text !== '') out.push(text.trimEnd());
-      i = next;
+      i += length;
     }
     for (const c of p.constants) if (c.kind === 'function') queue.push(c.proto);
   }

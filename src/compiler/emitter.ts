@@ -6,30 +6,10 @@
  * point of the straight-line code (slot 0 included). At statement boundaries it equals the
  * number of locals. `maxDepth` is the largest value it reached: the prototype's `maxSlots`.
  */
-import { Op, OPERAND_BYTES } from './opcodes';
+import { Op, OP_FACTS, Operand, stackEffect } from './opcodes';
 import type { Constant } from './prototype';
 
 export const MAX_CONSTANTS = 65536;
-
-/** Stack effect of each opcode with fixed effect (variable ones are passed explicitly). */
-function fixedEffect(op: Op): number {
-  switch (op) {
-    case Op.CONSTANT: case Op.NIL: case Op.TRUE: case Op.FALSE:
-    case Op.GET_LOCAL: case Op.GET_GLOBAL: case Op.GET_UPVALUE:
-    case Op.CLOSURE: case Op.CLASS:
-      return 1;
-    case Op.POP: case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL: case Op.SET_PROPERTY: case Op.GET_SUPER:
-    case Op.EQUAL: case Op.NOT_EQUAL: case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
-    case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: case Op.DIVIDE: case Op.MODULO: case Op.POWER:
-    case Op.PRINT: case Op.ECHO: case Op.POP_JUMP_IF_FALSE: case Op.CLOSE_UPVALUE: case Op.RETURN: case Op.INHERIT: case Op.METHOD:
-    case Op.RANGE: case Op.RANGE_INCLUSIVE: case Op.PAIR: case Op.INDEX_GET:
-      return -1;
-    case Op.INDEX_SET: case Op.SLICE: case Op.IN_RANGE: case Op.IN_RANGE_INCLUSIVE:
-      return -2;
-    default:
-      return 0;
-  }
-}
 
 export class Emitter {
   readonly code: number[] = [];
@@ -46,6 +26,8 @@ export class Emitter {
   private lastOp = -1;
   /** No instruction before this offset may be fused: a jump may land here. */
   private barrier = 0;
+  /** Inline-cache sites numbered so far (Operand.CACHE): the prototype's `cacheSites`. */
+  cacheSites = 0;
 
   constructor(
     initialDepth: number,
@@ -77,15 +59,17 @@ export class Emitter {
     if (this.depth > this.maxDepth) this.maxDepth = this.depth;
   }
 
-  /** Emits an opcode with no operand or with its fixed-size operand; `effect` overrides the table. */
-  op(op: Op, operand = 0, effect = fixedEffect(op)): void {
+  /** Emits an opcode with no operand or with its one operand; the stack effect is the table's. */
+  op(op: Op, operand = 0, effect = stackEffect(op, operand)): void {
     if (this.fuse(op, operand, effect)) return;
     this.lastStart = this.code.length;
     this.lastOp = op;
     this.byte(op);
-    const size = OPERAND_BYTES[op];
-    if (size === 1) this.byte(operand);
-    else if (size === 2) this.u16(operand);
+    for (const kind of OP_FACTS[op].operands) {
+      if (kind === Operand.CACHE) this.u16(this.cacheSites++);
+      else if (kind === Operand.SLOT || kind === Operand.UPVALUE || kind === Operand.COUNT8) this.byte(operand);
+      else this.u16(operand);
+    }
     this.adjust(effect);
   }
 
@@ -124,19 +108,21 @@ export class Emitter {
     this.code[this.lastStart] = fused;
     // Operands of `op` that the fused form keeps: the jump offset or the property name.
     if (op === Op.POP_JUMP_IF_FALSE || op === Op.GET_PROPERTY) this.u16(operand);
+    if (op === Op.GET_PROPERTY) this.u16(this.cacheSites++);
     this.lastOp = fused;
     this.adjust(effect);
     return true;
   }
 
-  /** INVOKE / SUPER_INVOKE: u16 name, u8 argc. */
+  /** INVOKE / SUPER_INVOKE: u16 name, u8 argc, u16 cache site. */
   invoke(op: Op.INVOKE | Op.SUPER_INVOKE, name: number, argc: number): void {
     this.lastStart = this.code.length;
     this.lastOp = op;
     this.byte(op);
     this.u16(name);
     this.byte(argc);
-    this.adjust(op === Op.INVOKE ? -argc : -argc - 1);
+    this.u16(this.cacheSites++);
+    this.adjust(stackEffect(op, name, argc));
   }
 
   closure(fn: number, upvalues: readonly { isLocal: boolean; index: number }[]): void {
@@ -148,10 +134,10 @@ export class Emitter {
       this.byte(u.isLocal ? 1 : 0);
       this.byte(u.index);
     }
-    this.adjust(1);
+    this.adjust(stackEffect(Op.CLOSURE));
   }
 
-  /** Emits an opcode with explicit operand bytes (variable or multi-part operands). */
+  /** Emits an opcode with explicit operand bytes (multi-part operands) and its stack effect. */
   raw(op: Op, operands: readonly number[], effect: number): void {
     this.lastStart = this.code.length;
     this.lastOp = op;
@@ -160,9 +146,12 @@ export class Emitter {
     this.adjust(effect);
   }
 
-  /** FOREACH_NEXT slot with a placeholder exit offset; returns the operand position for `patch`. */
+  /**
+   * FOREACH_NEXT slot with a placeholder exit offset; returns the operand position for `patch`.
+   * The depth counts the element it pushes on the path that stays in the loop.
+   */
   foreachNext(slot: number): number {
-    this.raw(Op.FOREACH_NEXT, [slot, 0xff, 0xff], 0);
+    this.raw(Op.FOREACH_NEXT, [slot, 0xff, 0xff], stackEffect(Op.FOREACH_NEXT));
     return this.code.length - 2;
   }
 

@@ -30,6 +30,8 @@ export interface Prototype {
   readonly constants: readonly Constant[];
   /** Highest number of stack slots the function may use above its frame base (for stack checks). */
   readonly maxSlots: number;
+  /** Inline-cache sites in `code` (operands of kind Operand.CACHE are 0 .. cacheSites - 1). */
+  readonly cacheSites: number;
 }
 
 /** One compile-time diagnostic. Lines and columns are 1-based; columns count code points. */

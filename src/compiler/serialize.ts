@@ -4,7 +4,7 @@
  *
  * Layout (little-endian; `uv` = unsigned LEB128 varint, `sv` = zigzag varint):
  *
- *   proto    := name:str kind:u8 arity:uv upvalueCount:uv maxSlots:uv
+ *   proto    := name:str kind:u8 arity:uv upvalueCount:uv maxSlots:uv cacheSites:uv
  *               codeLength:uv code:u8[codeLength] lines constantCount:uv constant*
  *   lines    := runCount:uv (delta:sv repeat:uv)*       line numbers, run-length encoded
  *   constant := 0 int:sv | 1 double:f64 | 2 str | 3 proto
@@ -17,7 +17,7 @@
  */
 import { Constant, FunctionKind, Prototype } from './prototype';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** Deeper nesting of functions than this is not cached (decoding recurses once per level). */
 export const MAX_NESTING = 200;
@@ -135,6 +135,7 @@ function writeProto(w: Writer, p: Prototype, depth: number): void {
   w.uv(p.arity);
   w.uv(p.upvalueCount);
   w.uv(p.maxSlots);
+  w.uv(p.cacheSites);
   w.uv(p.code.length);
   w.bytes(p.code);
   writeLines(w, p.lines);
@@ -172,6 +173,7 @@ function readProto(r: Reader, depth: number): Prototype {
   const arity = r.count(255);
   const upvalueCount = r.count(255);
   const maxSlots = r.count(0xffffff);
+  const cacheSites = r.count(0x10000);
   const code = r.bytes(r.uv());
   const lines = readLines(r, code.length);
   const count = r.count(0x10000);
@@ -186,7 +188,7 @@ function readProto(r: Reader, depth: number): Prototype {
       default: throw new FormatError('bad constant tag');
     }
   }
-  return { name, kind, arity, upvalueCount, code, lines, constants, maxSlots };
+  return { name, kind, arity, upvalueCount, code, lines, constants, maxSlots, cacheSites };
 }
 
 /** Exactly `length` line numbers (one per code byte), or a FormatError. */

@@ -23,7 +23,8 @@ import { Constant, FunctionKind, Prototype } from './prototype';
 /**
  * Operand letters, in encoding order: k = u16 value constant (int, double or string),
  * n = u16 name constant, f = u16 function constant (CLOSURE), s = u8 local slot,
- * u = u8 upvalue index, c = u8 count, w = u16 count, j = u16 forward jump, b = u16 backward jump.
+ * u = u8 upvalue index, c = u8 count, w = u16 count, j = u16 forward jump, b = u16 backward jump,
+ * i = u16 inline-cache site (below the function's cacheSites).
  * `pop`/`push`: fixed stack effect; `flow`: 'jump' (unconditional), 'branch' (either way),
  * 'end' (RETURN), 'next' (falls through only). Variable effects: variablePops.
  */
@@ -39,19 +40,19 @@ export const OP_SPECS: Readonly<Record<string, OpSpec>> = {
   GET_LOCAL: spec('s', 0, 1), SET_LOCAL: spec('s', 1, 1),
   GET_GLOBAL: spec('n', 0, 1), SET_GLOBAL: spec('n', 1, 1), DEFINE_GLOBAL: spec('n', 1, 0), DEFINE_CONST_GLOBAL: spec('n', 1, 0),
   GET_UPVALUE: spec('u', 0, 1), SET_UPVALUE: spec('u', 1, 1),
-  GET_PROPERTY: spec('n', 1, 1), SET_PROPERTY: spec('n', 2, 1), GET_SUPER: spec('n', 2, 1),
+  GET_PROPERTY: spec('ni', 1, 1), SET_PROPERTY: spec('ni', 2, 1), GET_SUPER: spec('ni', 2, 1),
   EQUAL: BINARY, NOT_EQUAL: BINARY, GREATER: BINARY, GREATER_EQUAL: BINARY, LESS: BINARY, LESS_EQUAL: BINARY,
   ADD: BINARY, SUBTRACT: BINARY, MULTIPLY: BINARY, DIVIDE: BINARY, MODULO: BINARY, POWER: BINARY,
   NOT: spec('', 1, 1), NEGATE: spec('', 1, 1), PRINT: spec('', 1, 0),
   JUMP: spec('j', 0, 0, 'jump'), JUMP_IF_FALSE: spec('j', 1, 1, 'branch'), JUMP_IF_TRUE: spec('j', 1, 1, 'branch'),
   POP_JUMP_IF_FALSE: spec('j', 1, 0, 'branch'), LOOP: spec('b', 0, 0, 'jump'),
-  CALL: spec('c', 1, 1), INVOKE: spec('nc', 1, 1), SUPER_INVOKE: spec('nc', 2, 1), // + argc pops (variablePops)
+  CALL: spec('c', 1, 1), INVOKE: spec('nci', 1, 1), SUPER_INVOKE: spec('nci', 2, 1), // + argc pops (variablePops)
   CLOSURE: spec('f', 0, 1), CLOSE_UPVALUE: spec('', 1, 0), RETURN: spec('', 1, 0, 'end'),
   CLASS: spec('n', 0, 1), INHERIT: spec('', 2, 1), METHOD: spec('n', 2, 1),
   POPN: spec('c', 0, 0), // pops its operand (variablePops)
-  SET_LOCAL_POP: spec('s', 1, 0), SET_GLOBAL_POP: spec('n', 1, 0), SET_PROPERTY_POP: spec('n', 2, 0),
+  SET_LOCAL_POP: spec('s', 1, 0), SET_GLOBAL_POP: spec('n', 1, 0), SET_PROPERTY_POP: spec('ni', 2, 0),
   ADD_CONSTANT: spec('k', 1, 1), SUBTRACT_CONSTANT: spec('k', 1, 1),
-  GET_LOCAL_PROPERTY: spec('sn', 0, 1),
+  GET_LOCAL_PROPERTY: spec('sni', 0, 1),
   LESS_JUMP_IF_FALSE: FUSED_JUMP, LESS_EQUAL_JUMP_IF_FALSE: FUSED_JUMP, GREATER_JUMP_IF_FALSE: FUSED_JUMP,
   GREATER_EQUAL_JUMP_IF_FALSE: FUSED_JUMP, EQUAL_JUMP_IF_FALSE: FUSED_JUMP, NOT_EQUAL_JUMP_IF_FALSE: FUSED_JUMP,
   BUILD_VECTOR: spec('w', 0, 1), BUILD_MATRIX: spec('ww', 0, 1), // pop their elements (variablePops)
@@ -61,9 +62,10 @@ export const OP_SPECS: Readonly<Record<string, OpSpec>> = {
   // Sequence, cursor and last key in locals slot..slot+2; pushes the element, or jumps at the end.
   FOREACH_NEXT: spec('sj', 0, 1, 'branch'),
   IN_RANGE: spec('', 3, 1), IN_RANGE_INCLUSIVE: spec('', 3, 1),
+  ECHO: spec('', 1, 0),
 };
 
-const OPERAND_SIZE: Readonly<Record<string, number>> = { k: 2, n: 2, f: 2, s: 1, u: 1, c: 1, w: 2, j: 2, b: 2 };
+const OPERAND_SIZE: Readonly<Record<string, number>> = { k: 2, n: 2, f: 2, s: 1, u: 1, c: 1, w: 2, j: 2, b: 2, i: 2 };
 
 /** The spec of each opcode number, or null when the table does not describe it (or sizes disagree). */
 const BY_OPCODE: (OpSpec | null)[] = OP_NAMES.map((name, op) => {
@@ -190,6 +192,7 @@ function checkOperand(p: Prototype, letter: string, v: number, depth: number): s
     case 'f': return p.constants[v]?.kind === 'function' ? null : 'bad function constant';
     case 's': return v < depth ? null : `local slot ${v} not live (depth ${depth})`;
     case 'u': return v < p.upvalueCount ? null : 'upvalue out of range';
+    case 'i': return v < p.cacheSites ? null : 'cache site out of range';
     default: return null;
   }
 }

@@ -1,6 +1,6 @@
 import { Runtime } from './runtime';
 import { L } from './layout';
-import { OPERAND_BYTES, OP_NAMES, Op } from '../compiler/opcodes';
+import { OP_NAMES, instructionLength } from '../compiler/opcodes';
 
 /**
  * Allocation sites for `--track-sites` (allocator config retainMetadata): the allocator asks
@@ -52,18 +52,12 @@ export function installSiteProvider(rt: Runtime, currentFile: () => string): voi
 
 /** The opcode of the instruction that contains byte `offset` of function `fn`'s code. */
 function opcodeAt(rt: Runtime, fn: number, offset: number): number {
-  const u8 = rt.u8, code = rt.u32[(fn + L.FN_CODE) >>> 2];
+  const u8 = rt.u8, code = rt.u32[(fn + L.FN_CODE) >>> 2], constants = rt.u32[(fn + L.FN_CONSTANTS) >>> 2];
   let at = 0;
   for (;;) {
     const op = u8[code + at];
-    let next = at + 1 + (OPERAND_BYTES[op] ?? 0);
-    if (op === Op.CLOSURE) {
-      // Two bytes per upvalue follow; the count is in the function constant the operand names.
-      const k = u8[code + at + 1] | (u8[code + at + 2] << 8);
-      const constants = rt.u32[(fn + L.FN_CONSTANTS) >>> 2];
-      const proto = rt.f64[(constants + k * L.VALUE_SLOT + 8) >>> 3];
-      next += 2 * rt.u32[(proto + L.FN_UPVALUES) >>> 2];
-    }
+    // CLOSURE's upvalue count is in the function constant its operand names.
+    const next = at + instructionLength(u8, code + at, (k) => rt.u32[(rt.f64[(constants + k * L.VALUE_SLOT + 8) >>> 3] + L.FN_UPVALUES) >>> 2]);
     if (offset < next) return op;
     at = next;
   }

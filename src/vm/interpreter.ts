@@ -12,6 +12,7 @@ import { indexGet, indexSet, slice } from './indexing';
 import { foreachNext } from './iteration';
 import { TraceBuilder } from './stack-trace';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from './literals';
+import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './tier/state';
 
 /**
  * Before anything that may allocate, the loop also saves ip in the frame (`frameIp`), so an
@@ -30,6 +31,9 @@ export function execute(rt: Runtime, stopAt: number): void {
   const objects = rt.objects, tables = rt.tables;
   const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase;
   const interrupt = rt.interrupt;
+  const tier = rt.tier, hot = tier.hot;
+  // True while compiled code runs below this loop: its errors carry their own frame ip.
+  let inTier = false;
 
   let closure: Addr = frameClosure[rt.frameCount - 1];
   let fn: Addr = u32[(closure + L.CLOSURE_FN) >>> 2];
@@ -129,29 +133,52 @@ export function execute(rt: Runtime, stopAt: number): void {
           break;
         }
         case Op.GET_PROPERTY: {
+          const entry = cacheEntry(u8, u32, fn, ip + 2);
+          const slot = cachedField(u8, u32, tags[sp - 1], vals[sp - 1], entry);
+          if (slot !== 0) {
+            tags[sp - 1] = u32[slot >>> 2];
+            vals[sp - 1] = f64[(slot + 8) >>> 3];
+            ip += 4;
+            break;
+          }
           const name = constantObject(u8, f64, constants, ip);
-          ip += 2;
+          ip += 4;
           rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          getProperty(rt, sp - 1, name);
+          getProperty(rt, sp - 1, name, entry);
           break;
         }
         case Op.GET_LOCAL_PROPERTY: {
           const s = base + u8[ip];
+          const entry = cacheEntry(u8, u32, fn, ip + 3);
+          const slot = cachedField(u8, u32, tags[s], vals[s], entry);
+          if (slot !== 0) {
+            tags[sp] = u32[slot >>> 2];
+            vals[sp++] = f64[(slot + 8) >>> 3];
+            ip += 5;
+            break;
+          }
           const name = constantObject(u8, f64, constants, ip + 1);
-          ip += 3;
+          ip += 5;
           tags[sp] = tags[s];
           vals[sp++] = vals[s];
           rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          getProperty(rt, sp - 1, name);
+          getProperty(rt, sp - 1, name, entry);
           break;
         }
         case Op.SET_PROPERTY:
         case Op.SET_PROPERTY_POP: {
-          const name = constantObject(u8, f64, constants, ip);
-          ip += 2;
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          setProperty(rt, sp - 2, name);
-          if (u8[ip - 3] === Op.SET_PROPERTY) {
+          const entry = cacheEntry(u8, u32, fn, ip + 2);
+          const slot = cachedFieldSlot(u8, u32, tags[sp - 2], vals[sp - 2], entry);
+          if (slot !== 0) {
+            // The one raw field store of the loop (a write barrier would go here).
+            storeField(u32, f64, slot, tags[sp - 1], vals[sp - 1]);
+          } else {
+            const name = constantObject(u8, f64, constants, ip);
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip + 4;
+            setProperty(rt, sp - 2, name, entry);
+          }
+          ip += 4;
+          if (u8[ip - 5] === Op.SET_PROPERTY) {
             tags[sp - 2] = tags[sp - 1];
             vals[sp - 2] = vals[sp - 1];
             sp--;
@@ -161,13 +188,13 @@ export function execute(rt: Runtime, stopAt: number): void {
           break;
         }
         case Op.GET_SUPER: {
-          const name = constantObject(u8, f64, constants, ip);
-          ip += 2;
+          const entry = cacheEntry(u8, u32, fn, ip + 2);
           const superclass = vals[--sp] >>> 0;
-          const me = tables.find(superclass + L.CLASS_METHODS, name);
-          if (me === 0) throw new RuntimeError(`Undefined property '${rt.strings.toJs(name)}'.`);
+          let method = cachedMethod(u32, superclass, entry);
+          if (method === 0) method = superMethod(rt, superclass, constantObject(u8, f64, constants, ip), entry, 'property');
+          ip += 4;
           rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          const bound = objects.boundMethod(tags[sp - 1], vals[sp - 1], f64[(me + 8) >>> 3] >>> 0);
+          const bound = objects.boundMethod(tags[sp - 1], vals[sp - 1], method);
           tags[sp - 1] = Tag.OBJ;
           vals[sp - 1] = bound;
           break;
@@ -356,10 +383,33 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (tags[--sp] <= Tag.FALSE) ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
           else ip += 2;
           break;
-        case Op.LOOP:
+        case Op.LOOP: {
           ip = ip + 2 - (u8[ip] | (u8[ip + 1] << 8));
           if (interrupt[0] !== 0) throw interrupted(interrupt);
+          // Back-edges count toward the tier like calls; a hot loop enters compiled code at its header.
+          let w = u32[(fn + L.FN_TIER) >>> 2];
+          if (w < hot) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; break; }
+          if (w === TIER_NEVER || tier.depth >= TIER_MAX_DEPTH) break;
+          if (w < TIER_COMPILED) w = tier.compile(fn);
+          if (w < TIER_COMPILED) break;
+          frameIp[rt.frameCount - 1] = ip;
+          inTier = true;
+          tier.fns[w - TIER_COMPILED](base, ip - u32[(fn + L.FN_CODE) >>> 2]);
+          inTier = false;
+          // The compiled code ran the frame to its RETURN: continue as after that RETURN.
+          const fc = rt.frameCount;
+          if (fc === stopAt) {
+            rt.sp = stopAt > 0 ? base + 1 : base;
+            return;
+          }
+          sp = base + 1;
+          closure = frameClosure[fc - 1];
+          fn = u32[(closure + L.CLOSURE_FN) >>> 2];
+          constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
+          base = frameBase[fc - 1];
+          ip = frameIp[fc - 1];
           break;
+        }
 
         case Op.CALL:
         case Op.INVOKE:
@@ -375,85 +425,61 @@ export function execute(rt: Runtime, stopAt: number): void {
             if (tags[calleeSlot] !== Tag.OBJ) throw new RuntimeError('Can only call functions and classes.');
             callee = vals[calleeSlot] >>> 0;
           } else {
-            const name = constantObject(u8, f64, constants, ip);
             argc = u8[ip + 2];
-            ip += 3;
+            const entry = cacheEntry(u8, u32, fn, ip + 3);
             if (op === Op.SUPER_INVOKE) {
               const superclass = vals[--sp] >>> 0;
-              const me = tables.find(superclass + L.CLASS_METHODS, name);
-              if (me === 0) throw new RuntimeError(`Undefined method '${rt.strings.toJs(name)}'.`);
               calleeSlot = sp - argc - 1;
-              callee = f64[(me + 8) >>> 3] >>> 0;
+              callee = cachedMethod(u32, superclass, entry);
+              if (callee === 0) callee = superMethod(rt, superclass, constantObject(u8, f64, constants, ip), entry, 'method');
             } else {
               calleeSlot = sp - argc - 1;
-              if (tags[calleeSlot] !== Tag.OBJ || u8[vals[calleeSlot] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have methods.');
-              const inst = vals[calleeSlot] >>> 0;
-              const klass = u32[(inst + L.INST_CLASS) >>> 2];
-              // A field holding a callable wins over a method of the same name.
-              const fe = tables.find(klass + L.CLASS_FIELDS, name);
-              const slot = fe === 0 ? 0 : objects.fieldSlotForRead(inst, f64[(fe + 8) >>> 3] >>> 0);
-              if (slot !== 0 && u32[slot >>> 2] !== Tag.EMPTY) {
-                tags[calleeSlot] = u32[slot >>> 2];
-                vals[calleeSlot] = f64[(slot + 8) >>> 3];
-                if (tags[calleeSlot] !== Tag.OBJ) throw new RuntimeError('Can only call functions and classes.');
-                callee = vals[calleeSlot] >>> 0;
-              } else {
-                const me = tables.find(klass + L.CLASS_METHODS, name);
-                if (me === 0) throw new RuntimeError(`Undefined method '${rt.strings.toJs(name)}'.`);
-                callee = f64[(me + 8) >>> 3] >>> 0;
-              }
+              callee = tags[calleeSlot] === Tag.OBJ && u8[vals[calleeSlot] - 4] === Kind.INSTANCE
+                ? cachedMethod(u32, u32[(vals[calleeSlot] + L.INST_CLASS) >>> 2], entry) : 0;
+              if (callee === 0) callee = invokeTarget(rt, calleeSlot, constantObject(u8, f64, constants, ip), entry);
             }
+            ip += 5;
           }
-          let kind = u8[callee - 4];
-          if (kind === Kind.BOUND_METHOD) {
-            tags[calleeSlot] = u32[(callee + L.BOUND_RECEIVER) >>> 2];
-            vals[calleeSlot] = f64[(callee + L.BOUND_RECEIVER + 8) >>> 3];
-            callee = u32[(callee + L.BOUND_METHOD) >>> 2];
-            kind = Kind.CLOSURE;
-          } else if (kind === Kind.CLASS) {
+          if (u8[callee - 4] !== Kind.CLOSURE) {
+            // Bound methods, classes and natives (none of them a frame of this loop).
             rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-            const inst = objects.instance(callee);
-            tags[calleeSlot] = Tag.OBJ;
-            vals[calleeSlot] = inst;
-            const init = u32[(callee + L.CLASS_INIT) >>> 2];
-            if (init === 0) {
-              if (argc !== 0) throw new RuntimeError(`Expected 0 arguments but got ${argc}.`);
+            callee = callOther(rt, callee, calleeSlot, argc);
+            if (callee === 0) {
+              sp = rt.sp;
               break;
             }
-            callee = init;
-            kind = Kind.CLOSURE;
           }
-          if (kind === Kind.CLOSURE) {
-            const calleeFn = u32[(callee + L.CLOSURE_FN) >>> 2];
-            const arity = u32[(calleeFn + L.FN_ARITY) >>> 2];
-            if (argc !== arity) throw new RuntimeError(`Expected ${arity} arguments but got ${argc}.`);
-            const fc = rt.frameCount;
-            if (interrupt[0] !== 0) throw interrupted(interrupt);
-            if (fc >= rt.maxFrames || calleeSlot + u32[(calleeFn + L.FN_MAX_SLOTS) >>> 2] + 1 >= rt.stackCapacity) {
-              throw new RuntimeError('Stack overflow.');
+          const calleeFn = u32[(callee + L.CLOSURE_FN) >>> 2];
+          const arity = u32[(calleeFn + L.FN_ARITY) >>> 2];
+          if (argc !== arity) throw new RuntimeError(`Expected ${arity} arguments but got ${argc}.`);
+          const fc = rt.frameCount;
+          if (interrupt[0] !== 0) throw interrupted(interrupt);
+          if (fc >= rt.maxFrames || calleeSlot + u32[(calleeFn + L.FN_MAX_SLOTS) >>> 2] + 1 >= rt.stackCapacity) {
+            throw new RuntimeError('Stack overflow.');
+          }
+          frameIp[fc - 1] = ip;
+          frameClosure[fc] = callee;
+          frameBase[fc] = calleeSlot;
+          rt.frameCount = fc + 1;
+          let w = u32[(calleeFn + L.FN_TIER) >>> 2];
+          if (w < hot) u32[(calleeFn + L.FN_TIER) >>> 2] = w + 1;
+          else if (w !== TIER_NEVER && tier.depth < TIER_MAX_DEPTH) {
+            if (w < TIER_COMPILED) w = tier.compile(calleeFn);
+            if (w >= TIER_COMPILED) {
+              // A compiled callee runs as a JS call on the same frame and value stack.
+              inTier = true;
+              tier.fns[w - TIER_COMPILED](calleeSlot, 0);
+              inTier = false;
+              sp = calleeSlot + 1;
+              break;
             }
-            frameIp[fc - 1] = ip;
-            frameClosure[fc] = callee;
-            frameBase[fc] = calleeSlot;
-            rt.frameCount = fc + 1;
-            closure = callee;
-            fn = calleeFn;
-            constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
-            base = calleeSlot;
-            ip = u32[(fn + L.FN_CODE) >>> 2];
-            break;
           }
-          if (kind === Kind.NATIVE) {
-            rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-            frameIp[rt.frameCount - 1] = ip;
-            rt.resultTag = Tag.NIL;
-            rt.natives[u32[(callee + L.NATIVE_ID) >>> 2]](rt, calleeSlot + 1, argc);
-            sp = calleeSlot + 1;
-            tags[calleeSlot] = rt.resultTag;
-            vals[calleeSlot] = rt.resultVal;
-            break;
-          }
-          throw new RuntimeError('Can only call functions and classes.');
+          closure = callee;
+          fn = calleeFn;
+          constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
+          base = calleeSlot;
+          ip = u32[(fn + L.FN_CODE) >>> 2];
+          break;
         }
 
         case Op.CLOSURE: {
@@ -647,13 +673,13 @@ export function execute(rt: Runtime, stopAt: number): void {
       }
     }
   } catch (e) {
-    if (rt.frameCount > 0) frameIp[rt.frameCount - 1] = ip;
+    if (rt.frameCount > 0 && !inTier) frameIp[rt.frameCount - 1] = ip;
     rt.sp = sp;
     throw unwind(rt, e, stopAt);
   }
 }
 
-function interrupted(flag: Int32Array): RuntimeError {
+export function interrupted(flag: Int32Array): RuntimeError {
   Atomics.store(flag, 0, 0);
   return new RuntimeError('Interrupted.');
 }
@@ -663,19 +689,68 @@ function constantObject(u8: Uint8Array, f64: Float64Array, constants: Addr, ip: 
   return f64[(constants + (u8[ip] | (u8[ip + 1] << 8)) * L.VALUE_SLOT + 8) >>> 3] >>> 0;
 }
 
+// --- Inline caches (layout: L.IC_*; one entry per cache site of a function, see opcodes.ts) ---
+// An entry holds a class id (never reused, unlike a freed class's address) and what the lookup
+// found for that class: a field index (property get/set) or a method closure (invoke, super).
+// Field indices never change once given; a class's methods are fixed once it is defined, and a
+// field that comes to shadow a method gives the class a new id (Objects.fieldIndexForWrite).
+
+/** Address of the cache entry whose site number is the u16 at `at` in `fn`'s code. */
+function cacheEntry(u8: Uint8Array, u32: Uint32Array, fn: Addr, at: number): Addr {
+  return u32[(fn + L.FN_CACHE) >>> 2] + (u8[at] | (u8[at + 1] << 8)) * L.IC_ENTRY;
+}
+
+/**
+ * Cache probe for a field store: the address of the slot the entry names when the value is an
+ * instance of the cached class with room for that field inline; 0 otherwise (a miss).
+ */
+function cachedFieldSlot(u8: Uint8Array, u32: Uint32Array, tag: number, val: number, entry: Addr): number {
+  if (tag !== Tag.OBJ || u8[val - 4] !== Kind.INSTANCE) return 0;
+  const inst = val >>> 0;
+  if (u32[(u32[(inst + L.INST_CLASS) >>> 2] + L.CLASS_ID) >>> 2] !== u32[(entry + L.IC_CLASS_ID) >>> 2]) return 0;
+  const index = u32[(entry + L.IC_DATA) >>> 2];
+  if (index >= u32[(inst + L.INST_INLINE) >>> 2]) return 0;
+  return inst + L.INST_SLOTS + index * L.VALUE_SLOT;
+}
+
+/** Cache probe for a field read: as cachedFieldSlot, and the field must be set (not EMPTY). */
+function cachedField(u8: Uint8Array, u32: Uint32Array, tag: number, val: number, entry: Addr): number {
+  const slot = cachedFieldSlot(u8, u32, tag, val, entry);
+  return slot !== 0 && u32[slot >>> 2] !== Tag.EMPTY ? slot : 0;
+}
+
+/** Cache probe for a method of class `klass`: the closure, or 0 on a miss. */
+function cachedMethod(u32: Uint32Array, klass: Addr, entry: Addr): Addr {
+  return u32[(klass + L.CLASS_ID) >>> 2] === u32[(entry + L.IC_CLASS_ID) >>> 2] ? u32[(entry + L.IC_DATA) >>> 2] : 0;
+}
+
+function fillCache(u32: Uint32Array, entry: Addr, klass: Addr, data: number): void {
+  u32[(entry + L.IC_CLASS_ID) >>> 2] = u32[(klass + L.CLASS_ID) >>> 2];
+  u32[(entry + L.IC_DATA) >>> 2] = data;
+}
+
+/** Stores a value into an instance's field slot (the store a write barrier would watch). */
+function storeField(u32: Uint32Array, f64: Float64Array, slot: number, tag: number, val: number): void {
+  u32[slot >>> 2] = tag;
+  f64[(slot + 8) >>> 3] = val;
+}
+
 /**
  * `receiver.name` with the receiver in stack slot r: a field first, then a method bound to the
  * receiver. The result replaces the receiver. rt.sp must cover slot r (the bound method allocates).
+ * A field found is remembered in the cache `entry`.
  */
-function getProperty(rt: Runtime, r: number, name: Addr): void {
+export function getProperty(rt: Runtime, r: number, name: Addr, entry: Addr): void {
   const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
   if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have properties.');
   const inst = vals[r] >>> 0;
   const klass = u32[(inst + L.INST_CLASS) >>> 2];
   const fe = rt.tables.find(klass + L.CLASS_FIELDS, name);
   if (fe !== 0) {
-    const slot = rt.objects.fieldSlotForRead(inst, f64[(fe + 8) >>> 3] >>> 0);
+    const index = f64[(fe + 8) >>> 3] >>> 0;
+    const slot = rt.objects.fieldSlotForRead(inst, index);
     if (slot !== 0 && u32[slot >>> 2] !== Tag.EMPTY) {
+      fillCache(u32, entry, klass, index);
       tags[r] = u32[slot >>> 2];
       vals[r] = f64[(slot + 8) >>> 3];
       return;
@@ -688,18 +763,91 @@ function getProperty(rt: Runtime, r: number, name: Addr): void {
   vals[r] = bound;
 }
 
-/** `receiver.name = value` with the receiver in slot r and the value in r + 1 (both rooted). */
-function setProperty(rt: Runtime, r: number, name: Addr): void {
+/**
+ * `receiver.name = value` with the receiver in slot r and the value in r + 1 (both rooted).
+ * The field's index is remembered in the cache `entry`.
+ */
+export function setProperty(rt: Runtime, r: number, name: Addr, entry: Addr): void {
   const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
   if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have fields.');
   const inst = vals[r] >>> 0;
-  const index = rt.objects.fieldIndexForWrite(u32[(inst + L.INST_CLASS) >>> 2], name);
+  const klass = u32[(inst + L.INST_CLASS) >>> 2];
+  const index = rt.objects.fieldIndexForWrite(klass, name);
   const slot = rt.objects.fieldSlotForWrite(inst, index);
-  u32[slot >>> 2] = tags[r + 1];
-  f64[(slot + 8) >>> 3] = vals[r + 1];
+  storeField(u32, f64, slot, tags[r + 1], vals[r + 1]);
+  fillCache(u32, entry, klass, index); // after fieldIndexForWrite: it may have renewed the class id
 }
 
-function captureUpvalue(rt: Runtime, stackIndex: number): Addr {
+/**
+ * The callee of `receiver.name(...)` with the receiver in stack slot `calleeSlot`: a field holding
+ * a callable wins over a method of the same name (and then replaces the receiver in the slot).
+ * A method is remembered in the cache `entry` when no field of the class has that name.
+ */
+function invokeTarget(rt: Runtime, calleeSlot: number, name: Addr, entry: Addr): Addr {
+  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
+  if (tags[calleeSlot] !== Tag.OBJ || u8[vals[calleeSlot] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have methods.');
+  const inst = vals[calleeSlot] >>> 0;
+  const klass = u32[(inst + L.INST_CLASS) >>> 2];
+  const fe = rt.tables.find(klass + L.CLASS_FIELDS, name);
+  const slot = fe === 0 ? 0 : rt.objects.fieldSlotForRead(inst, f64[(fe + 8) >>> 3] >>> 0);
+  if (slot !== 0 && u32[slot >>> 2] !== Tag.EMPTY) {
+    tags[calleeSlot] = u32[slot >>> 2];
+    vals[calleeSlot] = f64[(slot + 8) >>> 3];
+    if (tags[calleeSlot] !== Tag.OBJ) throw new RuntimeError('Can only call functions and classes.');
+    return vals[calleeSlot] >>> 0;
+  }
+  const me = rt.tables.find(klass + L.CLASS_METHODS, name);
+  if (me === 0) throw new RuntimeError(`Undefined method '${rt.strings.toJs(name)}'.`);
+  const method = f64[(me + 8) >>> 3] >>> 0;
+  if (fe === 0) fillCache(u32, entry, klass, method);
+  return method;
+}
+
+/** Method `name` of `superclass` for `super.name` (`what`: property or method, for the error). */
+function superMethod(rt: Runtime, superclass: Addr, name: Addr, entry: Addr, what: 'property' | 'method'): Addr {
+  const me = rt.tables.find(superclass + L.CLASS_METHODS, name);
+  if (me === 0) throw new RuntimeError(`Undefined ${what} '${rt.strings.toJs(name)}'.`);
+  const method = rt.f64[(me + 8) >>> 3] >>> 0;
+  fillCache(rt.u32, entry, superclass, method);
+  return method;
+}
+
+/**
+ * Calls a callee that is not a closure: a bound method (its receiver goes into the callee slot),
+ * a class (a new instance, then its initializer) or a native. Returns the closure the loop must
+ * enter, or 0 when the call is complete (its result in the callee slot, rt.sp just above it).
+ * rt.sp and the frame's ip must be saved (this allocates).
+ */
+function callOther(rt: Runtime, callee: Addr, calleeSlot: number, argc: number): Addr {
+  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32;
+  const kind = u8[callee - 4];
+  if (kind === Kind.BOUND_METHOD) {
+    tags[calleeSlot] = u32[(callee + L.BOUND_RECEIVER) >>> 2];
+    vals[calleeSlot] = rt.f64[(callee + L.BOUND_RECEIVER + 8) >>> 3];
+    return u32[(callee + L.BOUND_METHOD) >>> 2];
+  }
+  if (kind === Kind.CLASS) {
+    const inst = rt.objects.instance(callee);
+    tags[calleeSlot] = Tag.OBJ;
+    vals[calleeSlot] = inst;
+    const init = u32[(callee + L.CLASS_INIT) >>> 2];
+    if (init !== 0) return init;
+    if (argc !== 0) throw new RuntimeError(`Expected 0 arguments but got ${argc}.`);
+    rt.sp = calleeSlot + 1 + argc;
+    return 0;
+  }
+  if (kind === Kind.NATIVE) {
+    rt.resultTag = Tag.NIL;
+    rt.natives[u32[(callee + L.NATIVE_ID) >>> 2]](rt, calleeSlot + 1, argc);
+    tags[calleeSlot] = rt.resultTag;
+    vals[calleeSlot] = rt.resultVal;
+    rt.sp = calleeSlot + 1;
+    return 0;
+  }
+  throw new RuntimeError('Can only call functions and classes.');
+}
+
+export function captureUpvalue(rt: Runtime, stackIndex: number): Addr {
   const u32 = rt.u32;
   let prev = 0;
   let upv = rt.openUpvalues;
@@ -732,7 +880,7 @@ export function closeUpvalues(rt: Runtime, last: number): void {
  * Turns an error raised while running into a MufiRuntimeError carrying the stack trace, and
  * resets the frames above `stopAt` so the engine stays usable. Non-MufiZ errors pass through.
  */
-function unwind(rt: Runtime, e: unknown, stopAt: number): unknown {
+export function unwind(rt: Runtime, e: unknown, stopAt: number): unknown {
   // Out of memory is a runtime error of the program (with a trace), not a crash.
   if (!(e instanceof RuntimeError) && !(e instanceof OutOfMemoryError)) return e;
   const trace = new TraceBuilder();

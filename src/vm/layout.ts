@@ -25,7 +25,18 @@ export const enum L {
   FN_NAME = 28, // u32 string address, 0 for the script
   FN_MAX_SLOTS = 32,
   FN_KIND = 36,
-  FN_SIZE = 40,
+  FN_CACHE = 40, // u32 address of a BYTES block of inline-cache entries (IC_ENTRY bytes per site)
+  /** u32 second-tier state (tier/state.ts): a call/back-edge count, NEVER, or COMPILED + index. */
+  FN_TIER = 44,
+  FN_SIZE = 48,
+
+  /**
+   * inline-cache entry, one per cache site of a function (see inline-cache.ts): the class id
+   * the entry is valid for (0: empty), and what the lookup found for it.
+   */
+  IC_CLASS_ID = 0, // u32
+  IC_DATA = 4, // u32: field index, or method closure address
+  IC_ENTRY = 8,
 
   /** closure: the upvalue addresses follow. */
   CLOSURE_FN = 0,
@@ -54,6 +65,7 @@ export const enum L {
   CLASS_FIELDS = 16, // table header: 12 bytes
   CLASS_INIT = 28, // u32 closure address of `init`, 0 if none
   CLASS_FIELD_COUNT = 32, // u32 number of field names in the layout
+  CLASS_ID = 36, // u32, never reused: what inline caches key on (a freed class's address may be)
   CLASS_SIZE = 40,
 
   /** name table header (inline in its owner). Entries: 16 bytes: u32 key, u32 tag, f64 payload. */

@@ -1,4 +1,4 @@
-import { Op, OPERAND_BYTES, isGlobalOp } from '../compiler/opcodes';
+import { instructionLength, isGlobalOp } from '../compiler/opcodes';
 import { Prototype, Constant } from '../compiler/prototype';
 import { Addr } from '../memory';
 import { Runtime } from './runtime';
@@ -25,6 +25,11 @@ export function loadPrototype(rt: Runtime, proto: Prototype): Addr {
     rt.u8.set(proto.code, code);
     u32[(fn + L.FN_CODE) >>> 2] = code;
     u32[(fn + L.FN_CODE_LEN) >>> 2] = proto.code.length;
+
+    // Inline caches start empty (class id 0 is never a class's).
+    const cache = rt.objects.bytes(Math.max(L.IC_ENTRY, proto.cacheSites * L.IC_ENTRY));
+    rt.u8.fill(0, cache, cache + Math.max(L.IC_ENTRY, proto.cacheSites * L.IC_ENTRY));
+    u32[(fn + L.FN_CACHE) >>> 2] = cache;
 
     const lines = rt.objects.bytes(Math.max(4, proto.lines.length * 4));
     rt.i32.set(proto.lines, lines >>> 2);
@@ -71,11 +76,10 @@ function resolveGlobals(rt: Runtime, proto: Prototype, code: Addr): void {
       u8[code + i + 1] = slot & 0xff;
       u8[code + i + 2] = slot >>> 8;
     }
-    if (op === Op.CLOSURE) {
-      const c = proto.constants[bytes[i + 1] | (bytes[i + 2] << 8)];
+    i += instructionLength(bytes, i, (k) => {
+      const c = proto.constants[k];
       if (c.kind !== 'function') throw new Error('closure operand is not a function constant');
-      i += 2 * c.proto.upvalueCount;
-    }
-    i += 1 + OPERAND_BYTES[op];
+      return c.proto.upvalueCount;
+    });
   }
 }

@@ -14,6 +14,8 @@ export class Objects {
   private readonly u8: Uint8Array;
   private readonly u32: Uint32Array;
   private readonly f64: Float64Array;
+  /** The id the next class gets (L.CLASS_ID); 0 is never used, so a zeroed cache entry is empty. */
+  private nextClassId = 1;
 
   constructor(private readonly gc: Collector, private readonly tables: NameTables) {
     const heap = gc.allocator.heap;
@@ -76,6 +78,7 @@ export class Objects {
     const a = this.gc.allocate(L.CLASS_SIZE, Kind.CLASS);
     this.u8.fill(0, a, a + L.CLASS_SIZE);
     this.u32[(a + L.CLASS_NAME) >>> 2] = name;
+    this.u32[(a + L.CLASS_ID) >>> 2] = this.freshClassId();
     this.tables.init(a + L.CLASS_METHODS);
     this.tables.init(a + L.CLASS_FIELDS);
     return a;
@@ -146,7 +149,17 @@ export class Objects {
     const index = this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2];
     this.tables.set(header, name, Tag.INT, index);
     this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2] = index + 1;
+    // A field now shadows the method of that name in `a.name(...)`: inline caches that
+    // remember the method for this class must miss from now on, so the class gets a new id.
+    if (this.tables.find(klass + L.CLASS_METHODS, name) !== 0) this.u32[(klass + L.CLASS_ID) >>> 2] = this.freshClassId();
     return index;
+  }
+
+  private freshClassId(): number {
+    // 2^32 - 1 classes would be needed to wrap around; skip 0 (the empty cache entry) if it ever does.
+    const id = this.nextClassId;
+    this.nextClassId = (id + 1) >>> 0 || 1;
+    return id;
   }
 
   // --- small value-like objects (immutable once made, except matrices) ---

@@ -13,6 +13,7 @@ import { L } from './layout';
 import { Vectors } from './vectors';
 import { HashTables } from './hash-tables';
 import { Lists } from './lists';
+import { TierState } from './tier/state';
 
 export interface RuntimeOptions {
   allocator: Partial<AllocatorConfig>;
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
    * runtime error `Interrupted.` and the flag is cleared.
    */
   interrupt?: Int32Array;
+  /** The second tier (tier/): its mode and hot-function state. Default: interpreter only. */
+  tier?: TierState;
 }
 
 const MAX_GLOBALS = 65536;
@@ -58,6 +61,7 @@ export class Runtime implements GcHost {
   readonly interrupt: Int32Array;
   /** The source file of each loaded function, by address (VM.run records it), for stack traces. */
   readonly functionFiles = new Map<number, string>();
+  readonly tier: TierState;
 
   // The value stack: parallel tag and payload arrays. Slots [0, sp) are live (roots).
   readonly stackTags: Uint8Array;
@@ -112,6 +116,7 @@ export class Runtime implements GcHost {
     this.write = options.write;
     this.maxFrames = options.maxFrames;
     this.interrupt = options.interrupt ?? new Int32Array(1);
+    this.tier = options.tier ?? new TierState('interp');
     this.trackNatives = options.allocator.retainMetadata === true;
     // Room for maxFrames frames of a function with up to 128 slots; deeper stacks overflow.
     this.stackCapacity = options.maxFrames * 128 + 65536;
@@ -151,6 +156,7 @@ export class Runtime implements GcHost {
 
   removeWeakReferences(gc: Collector): void {
     this.strings.removeWhite(gc);
+    this.tier.clearCaches();
   }
 
   pushRoot(a: Addr): void {

@@ -26,6 +26,7 @@ export function registerKinds(gc: Collector): void {
     g.markObject(u32[(a + L.FN_LINES) >>> 2]);
     g.markObject(u32[(a + L.FN_CONSTANTS) >>> 2]);
     g.markObject(u32[(a + L.FN_NAME) >>> 2]);
+    g.markObject(u32[(a + L.FN_CACHE) >>> 2]);
   });
   gc.registerKind(Kind.CLOSURE, KIND_NAMES[Kind.CLOSURE], (a, g) => {
     g.markObject(u32[(a + L.CLOSURE_FN) >>> 2]);

@@ -4,12 +4,13 @@ import { GcOptions, OutOfMemoryError } from '../gc';
 import { Runtime } from './runtime';
 import { Tag } from './value';
 import { loadPrototype } from './loader';
-import { execute, resetStack } from './interpreter';
+import { resetStack } from './interpreter';
 import { MufiRuntimeError, RuntimeError } from './errors';
 import { allNatives } from './natives';
 import { L } from './layout';
 import { Kind } from './kinds';
 import { installSiteProvider } from './alloc-sites';
+import { installTier, runScript, TierState, TierMode } from './tier';
 import { LeakRow } from '../memory';
 
 export interface VMOptions {
@@ -20,6 +21,10 @@ export interface VMOptions {
   write: (text: string) => void;
   /** See RuntimeOptions.interrupt. */
   interrupt?: Int32Array;
+  /** The second tier: 'interp' (default here), 'auto' or 'js'; see docs/internals.md. */
+  tier?: TierMode;
+  /** Print the generated JavaScript of functions with this name ('script' for the top level). */
+  dumpJs?: string | null;
 }
 
 export const DEFAULT_MAX_FRAMES = 10000;
@@ -36,7 +41,9 @@ export class VM {
       write: options.write ?? ((text) => process.stdout.write(text)),
       natives: allNatives({ sandbox: options.sandbox ?? false }),
       interrupt: options.interrupt,
+      tier: new TierState(options.tier ?? 'interp', options.dumpJs ?? null),
     });
+    installTier(this.runtime);
     installSiteProvider(this.runtime, () => this.file);
   }
 
@@ -82,7 +89,7 @@ export class VM {
     rt.frameIp[0] = rt.u32[(fn + L.FN_CODE) >>> 2];
     rt.frameCount = 1;
     try {
-      execute(rt, 0);
+      runScript(rt);
     } catch (e) {
       resetStack(rt, 0);
       rt.clearTempRoots();

@@ -1,0 +1,445 @@
+import { Op, OP_FACTS, OP_NAMES, instructionLength, operandAt, stackEffect } from '../../compiler/opcodes';
+import type { Runtime } from '../runtime';
+import { Tag } from '../value';
+import { Kind } from '../kinds';
+import { L } from '../layout';
+import { ArithOp } from '../arith';
+import { Helpers } from './helpers';
+import { CompiledFn, TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './state';
+
+/**
+ * The second tier: one MufiZ function's bytecode -> the source of one JavaScript function, built
+ * with `new Function` (see docs/internals.md).
+ *
+ * The generated function works on the VM's own value stack: every bytecode stack position has a
+ * depth known at compile time, so `tags[base + 3]` replaces the interpreter's push and pop, and
+ * the collector still finds every live value where it always does (the generated code saves
+ * rt.sp = base + depth before anything that may allocate). Control flow is a `switch` over the
+ * bytecode offsets that are jump targets inside `for (;;)`: straight-line code falls through, a
+ * jump sets `pc` and continues, and entering at a loop header (on-stack entry from the
+ * interpreter) is just a different first `pc`.
+ */
+
+/** In --tier=auto, functions longer than this stay interpreted (V8 does not optimise huge functions well). */
+const AUTO_MAX_CODE = 6000;
+
+interface Insn { pc: number; op: number; len: number; }
+
+/** Compiles function object `fn` and records the result in its FN_TIER word; returns that word. */
+export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode: string): number {
+  const u32 = rt.u32;
+  let word = TIER_NEVER;
+  const codeLen = u32[(fn + L.FN_CODE_LEN) >>> 2];
+  if (mode === 'js' || codeLen <= AUTO_MAX_CODE) {
+    const source = generate(rt, fn);
+    if (source !== null) {
+      const name = rt.formatter.functionName(fn) || 'script';
+      if (rt.tier.dumpJs !== null && (rt.tier.dumpJs === name)) process.stderr.write(`// --dump-js ${name}\n${source}\n`);
+      const factory = new Function('rt', 'H', 'T', source) as (rt: Runtime, h: Helpers, t: unknown) => CompiledFn;
+      rt.tier.fns.push(factory(rt, helpers, rt.tier));
+      word = TIER_COMPILED + rt.tier.fns.length - 1;
+    }
+  }
+  u32[(fn + L.FN_TIER) >>> 2] = word;
+  return word;
+}
+
+/** Stack depth change when `ins` falls through (for FOREACH_NEXT: when it yields an element), from the opcode facts. */
+function stackEffectAt(u8: Uint8Array, code: number, ins: Insn): number {
+  const facts = OP_FACTS[ins.op];
+  if (typeof facts.stack === 'number') return facts.stack;
+  return stackEffect(ins.op, operandAt(u8, code + ins.pc, 0), facts.operands.length > 1 ? operandAt(u8, code + ins.pc, 1) : 0);
+}
+
+/** Bytecode offset a jump goes to, or -1 when `ins` does not jump. */
+function jumpTarget(rt: Runtime, code: number, ins: Insn): number {
+  const u8 = rt.u8, at = code + ins.pc + 1;
+  switch (ins.op) {
+    case Op.JUMP: case Op.JUMP_IF_FALSE: case Op.JUMP_IF_TRUE: case Op.POP_JUMP_IF_FALSE:
+    case Op.LESS_JUMP_IF_FALSE: case Op.LESS_EQUAL_JUMP_IF_FALSE: case Op.GREATER_JUMP_IF_FALSE:
+    case Op.GREATER_EQUAL_JUMP_IF_FALSE: case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE:
+      return ins.pc + 3 + (u8[at] | (u8[at + 1] << 8));
+    case Op.FOREACH_NEXT:
+      return ins.pc + 4 + (u8[at + 1] | (u8[at + 2] << 8));
+    case Op.LOOP:
+      return ins.pc + 3 - (u8[at] | (u8[at + 1] << 8));
+    default:
+      return -1;
+  }
+}
+
+/** Depth on the jump edge of `ins` (differs from the fall-through one for FOREACH_NEXT and the fused compare-jumps: none). */
+function jumpDepth(ins: Insn, depth: number, fallDepth: number): number {
+  return ins.op === Op.FOREACH_NEXT ? depth : fallDepth;
+}
+
+function num(x: number): string {
+  if (x !== x) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (Object.is(x, -0)) return '-0';
+  return String(x);
+}
+
+/** The generated factory source for function object `fn`, or null when the tier cannot compile it. */
+export function generate(rt: Runtime, fn: number): string | null {
+  const u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
+  const code = u32[(fn + L.FN_CODE) >>> 2];
+  const codeLen = u32[(fn + L.FN_CODE_LEN) >>> 2];
+  const constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
+
+  const cst = (k: number) => constants + k * L.VALUE_SLOT;
+
+  // 1. Decode.
+  const insns: Insn[] = [];
+  const at = new Map<number, number>(); // pc -> instruction index
+  for (let pc = 0; pc < codeLen;) {
+    const op = u8[code + pc];
+    if (op >= OP_FACTS.length) return null;
+    const len = instructionLength(u8, code + pc, (k) => u32[((f64[(cst(k) + 8) >>> 3] >>> 0) + L.FN_UPVALUES) >>> 2]);
+    at.set(pc, insns.length);
+    insns.push({ pc, op, len });
+    pc += len;
+  }
+
+  // 2. Stack depth at every reachable instruction (the same on every path, or no compile).
+  const depth = new Int32Array(insns.length).fill(-1);
+  const leaders = new Set<number>([0]);
+  const work: number[] = [0];
+  depth[0] = 1 + u32[(fn + L.FN_ARITY) >>> 2]; // slot 0 is the callee, then the parameters
+  const flow = (pc: number, d: number): boolean => {
+    const i = at.get(pc);
+    if (i === undefined || d < 0) return false;
+    if (depth[i] === -1) { depth[i] = d; work.push(i); return true; }
+    return depth[i] === d;
+  };
+  while (work.length > 0) {
+    const i = work.pop() as number;
+    const ins = insns[i], d = depth[i];
+    if (ins.op === Op.RETURN) continue;
+    const next = d + stackEffectAt(u8, code, ins);
+    const t = jumpTarget(rt, code, ins);
+    if (t >= 0) {
+      leaders.add(t);
+      if (!flow(t, jumpDepth(ins, d, next))) return null;
+    }
+    if (ins.op !== Op.JUMP && ins.op !== Op.LOOP) {
+      if (ins.pc + ins.len >= codeLen) return null;
+      if (!flow(ins.pc + ins.len, next)) return null;
+    }
+  }
+
+  // 3. Emit.
+  const out: string[] = [];
+  const ics: string[] = [];
+  const fnIcs: string[] = [];
+  const name = rt.formatter.functionName(fn) || 'script';
+  const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
+  for (let i = 0; i < insns.length; i++) {
+    const ins = insns[i], d = depth[i];
+    if (d < 0) continue;
+    const { pc, op } = ins;
+    const a = code + pc + 1; // operands
+    const b1 = u8[a], w1 = u8[a] | (u8[a + 1] << 8);
+    if (leaders.has(pc)) out.push(`case ${pc}:`);
+    const S = (k: number) => `(base + ${k})`;
+    const T = (k: number) => `tags[base + ${k}]`;
+    const V = (k: number) => `vals[base + ${k}]`;
+    const IP = `frameIp[fi] = ${code + pc + ins.len};`;
+    const SP = (k: number) => `rt.sp = base + ${k};`;
+    const save = (k: number) => `${SP(k)} ${IP}`;
+    const cacheEntry = (index: number) => u32[(fn + L.FN_CACHE) >>> 2] + operandAt(u8, code + pc, index) * L.IC_ENTRY;
+    const nameAt = (o: number) => f64[(cst(u8[a + o] | (u8[a + o + 1] << 8)) + 8) >>> 3] >>> 0;
+    const target = jumpTarget(rt, code, ins);
+    const isNum = (t: string) => `(${t} === ${Tag.INT} || ${t} === ${Tag.DOUBLE})`;
+    const fail = (msg: string) => `{ ${IP} H.fail(${JSON.stringify(msg)}); }`;
+    out.push(`// ${pc} ${OP_NAMES[op]} d=${d}`);
+    switch (op) {
+      case Op.CONSTANT: {
+        const c = cst(w1);
+        out.push(`${T(d)} = ${u32[c >>> 2]}; ${V(d)} = ${num(f64[(c + 8) >>> 3])};`);
+        break;
+      }
+      case Op.NIL: out.push(`${T(d)} = ${Tag.NIL};`); break;
+      case Op.TRUE: out.push(`${T(d)} = ${Tag.TRUE};`); break;
+      case Op.FALSE: out.push(`${T(d)} = ${Tag.FALSE};`); break;
+      case Op.POP: case Op.POPN: break;
+      case Op.GET_LOCAL: out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`); break;
+      case Op.SET_LOCAL: out.push(`${T(b1)} = ${T(d - 1)}; ${V(b1)} = ${V(d - 1)};`); break;
+      case Op.SET_LOCAL_POP: out.push(`${T(b1)} = ${T(d - 1)}; ${V(b1)} = ${V(d - 1)};`); break;
+      case Op.GET_GLOBAL: {
+        const g = w1;
+        out.push(`t = gTags[${g}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[g]}'.`)}`);
+        out.push(`${T(d)} = t; ${V(d)} = gVals[${g}];`);
+        break;
+      }
+      case Op.SET_GLOBAL: case Op.SET_GLOBAL_POP: {
+        const g = w1, gn = rt.globalNames[g];
+        out.push(`if (gTags[${g}] === ${Tag.EMPTY}) ${fail(`Undefined variable '${gn}'.`)}`);
+        out.push(`if (gConst[${g}] !== 0) ${fail(`Cannot assign to constant variable '${gn}'.`)}`);
+        out.push(`gTags[${g}] = ${T(d - 1)}; gVals[${g}] = ${V(d - 1)};`);
+        break;
+      }
+      case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL: {
+        const g = w1;
+        out.push(`if (gConst[${g}] !== 0) ${fail(`Cannot assign to constant variable '${rt.globalNames[g]}'.`)}`);
+        out.push(`gTags[${g}] = ${T(d - 1)}; gVals[${g}] = ${V(d - 1)};${op === Op.DEFINE_CONST_GLOBAL ? ` gConst[${g}] = 1;` : ''}`);
+        break;
+      }
+      case Op.GET_UPVALUE:
+        out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
+        out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) { ${T(d)} = u32[(o + ${L.UPV_SLOT}) >>> 2]; ${V(d)} = f64[(o + ${L.UPV_SLOT + 8}) >>> 3]; }`);
+        out.push(`else { s = u32[o >>> 2]; ${T(d)} = tags[s]; ${V(d)} = vals[s]; }`);
+        break;
+      case Op.SET_UPVALUE:
+        out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
+        out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) H.storeUpvalue(o, ${T(d - 1)}, ${V(d - 1)});`);
+        out.push(`else { s = u32[o >>> 2]; tags[s] = ${T(d - 1)}; vals[s] = ${V(d - 1)}; }`);
+        break;
+      case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: {
+        let r = d - 1, nm: number, entry: number;
+        if (op === Op.GET_LOCAL_PROPERTY) {
+          out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`);
+          r = d;
+          nm = nameAt(1);
+          entry = cacheEntry(2);
+        } else {
+          nm = nameAt(0);
+          entry = cacheEntry(1);
+        }
+        const k = `ic${pc}k`, x = `ic${pc}x`;
+        ics.push(k, x);
+        out.push(`L${pc}: {`);
+        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k}) { s = field(o, ${x}); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
+        out.push(`  ${save(r + 1)} x = H.fieldIndex(${S(r)}, ${nm}); if (x >= 0) { ${k} = u32[${V(r)} >>> 2]; ${x} = x; }`);
+        out.push(`  H.getProperty(${S(r)}, ${nm}, ${entry});`);
+        out.push(`}`);
+        break;
+      }
+      case Op.SET_PROPERTY: case Op.SET_PROPERTY_POP: {
+        const r = d - 2, nm = nameAt(0);
+        const k = `ic${pc}k`, x = `ic${pc}x`;
+        ics.push(k, x);
+        out.push(`L${pc}: {`);
+        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k}) { s = field(o, ${x}); if (s !== 0) { H.storeField(o, s, ${T(r + 1)}, ${V(r + 1)}); break L${pc}; } } }`);
+        out.push(`  ${save(d)} H.setProperty(${S(r)}, ${nm}, ${cacheEntry(1)});`);
+        out.push(`  x = H.fieldIndex(${S(r)}, ${nm}); if (x >= 0) { ${k} = u32[${V(r)} >>> 2]; ${x} = x; }`);
+        out.push(`}`);
+        if (op === Op.SET_PROPERTY) out.push(`${T(r)} = ${T(r + 1)}; ${V(r)} = ${V(r + 1)};`);
+        break;
+      }
+      case Op.GET_SUPER:
+        out.push(`${IP} H.getSuper(${S(d - 1)}, ${nameAt(0)});`);
+        break;
+      case Op.EQUAL: case Op.NOT_EQUAL: case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE: {
+        out.push(`t = ${T(d - 2)};`);
+        out.push(`if (t === ${T(d - 1)} && (t === ${Tag.INT} || t === ${Tag.DOUBLE})) c = ${V(d - 2)} === ${V(d - 1)};`);
+        out.push(`else { ${IP} c = H.valuesEqual(t, ${V(d - 2)}, ${T(d - 1)}, ${V(d - 1)}); }`);
+        const neg = op === Op.NOT_EQUAL || op === Op.NOT_EQUAL_JUMP_IF_FALSE;
+        if (op === Op.EQUAL || op === Op.NOT_EQUAL) out.push(`${T(d - 2)} = c ? ${neg ? Tag.FALSE : Tag.TRUE} : ${neg ? Tag.TRUE : Tag.FALSE};`);
+        else out.push(`if (${neg ? 'c' : '!c'}) { pc = ${target}; continue; }`);
+        break;
+      }
+      case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
+      case Op.LESS_JUMP_IF_FALSE: case Op.LESS_EQUAL_JUMP_IF_FALSE: case Op.GREATER_JUMP_IF_FALSE: case Op.GREATER_EQUAL_JUMP_IF_FALSE: {
+        const rel = op === Op.GREATER || op === Op.GREATER_JUMP_IF_FALSE ? '>' : op === Op.GREATER_EQUAL || op === Op.GREATER_EQUAL_JUMP_IF_FALSE ? '>=' :
+          op === Op.LESS || op === Op.LESS_JUMP_IF_FALSE ? '<' : '<=';
+        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
+        out.push(`if (!${isNum('t')} || !${isNum('w')}) ${fail('Operands must be numbers.')}`);
+        if (op <= Op.LESS_EQUAL) out.push(`${T(d - 2)} = ${V(d - 2)} ${rel} ${V(d - 1)} ? ${Tag.TRUE} : ${Tag.FALSE};`);
+        else out.push(`if (!(${V(d - 2)} ${rel} ${V(d - 1)})) { pc = ${target}; continue; }`);
+        break;
+      }
+      case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: {
+        const js = op === Op.ADD ? '+' : op === Op.SUBTRACT ? '-' : '*';
+        const int = op === Op.MULTIPLY ? `Math.imul(${V(d - 2)}, ${V(d - 1)})` : `(${V(d - 2)} ${js} ${V(d - 1)}) | 0`;
+        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
+        out.push(`if (t === ${Tag.INT} && w === ${Tag.INT}) ${V(d - 2)} = ${int};`);
+        out.push(`else if (${isNum('t')} && ${isNum('w')}) { ${T(d - 2)} = ${Tag.DOUBLE}; ${V(d - 2)} = ${V(d - 2)} ${js} ${V(d - 1)}; }`);
+        const slow = op === Op.ADD ? `H.addSlow(${S(d - 2)})` : `H.arith(${op === Op.SUBTRACT ? ArithOp.SUB : ArithOp.MUL}, ${S(d - 2)})`;
+        out.push(`else { ${save(d)} ${slow}; }`);
+        break;
+      }
+      case Op.ADD_CONSTANT: case Op.SUBTRACT_CONSTANT: {
+        const c = cst(w1), tb = u32[c >>> 2], bv = f64[(c + 8) >>> 3];
+        const add = op === Op.ADD_CONSTANT, js = add ? '+' : '-';
+        out.push(`t = ${T(d - 1)};`);
+        if (tb === Tag.INT) out.push(`if (t === ${Tag.INT}) ${V(d - 1)} = (${V(d - 1)} ${js} ${num(bv)}) | 0; else if (t === ${Tag.DOUBLE}) { ${T(d - 1)} = ${Tag.DOUBLE}; ${V(d - 1)} = ${V(d - 1)} ${js} ${num(bv)}; }`);
+        else if (tb === Tag.DOUBLE) out.push(`if (${isNum('t')}) { ${T(d - 1)} = ${Tag.DOUBLE}; ${V(d - 1)} = ${V(d - 1)} ${js} ${num(bv)}; }`);
+        else out.push(`if (false) {}`);
+        out.push(`else { ${save(d)} H.constSlow(${S(d - 1)}, ${add}, ${tb}, ${num(bv)}); }`);
+        break;
+      }
+      case Op.DIVIDE:
+        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
+        out.push(`if (!${isNum('t')} || !${isNum('w')}) { ${save(d)} H.arith(${ArithOp.DIV}, ${S(d - 2)}); }`);
+        out.push(`else { ${T(d - 2)} = ${Tag.DOUBLE}; ${V(d - 2)} = ${V(d - 2)} / ${V(d - 1)}; }`);
+        break;
+      case Op.MODULO:
+        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)}; x = ${V(d - 2)}; y = ${V(d - 1)};`);
+        out.push(`if (t === ${Tag.INT} && w === ${Tag.INT}) { if (y === 0) ${fail('Division by zero.')} r = x % y; if (r !== 0 && (r < 0) !== (y < 0)) r += y; ${V(d - 2)} = r | 0; }`);
+        out.push(`else if (${isNum('t')} && ${isNum('w')}) { r = x % y; if (r !== 0 && (r < 0) !== (y < 0)) r += y; ${T(d - 2)} = ${Tag.DOUBLE}; ${V(d - 2)} = r; }`);
+        out.push(`else ${fail('Operands must be numbers.')}`);
+        break;
+      case Op.POWER:
+        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
+        out.push(`if (!${isNum('t')} || !${isNum('w')}) ${fail('Operands must be numbers.')}`);
+        out.push(`${T(d - 2)} = ${Tag.DOUBLE}; ${V(d - 2)} = Math.pow(${V(d - 2)}, ${V(d - 1)});`);
+        break;
+      case Op.NOT:
+        out.push(`${T(d - 1)} = ${T(d - 1)} <= ${Tag.FALSE} ? ${Tag.TRUE} : ${Tag.FALSE};`);
+        break;
+      case Op.NEGATE:
+        out.push(`t = ${T(d - 1)};`);
+        out.push(`if (t === ${Tag.INT}) ${V(d - 1)} = -${V(d - 1)} | 0; else if (t === ${Tag.DOUBLE}) ${V(d - 1)} = -${V(d - 1)};`);
+        out.push(`else if (t === ${Tag.OBJ} && u8[${V(d - 1)} - 4] === ${Kind.COMPLEX}) { ${save(d)} H.negateComplex(${S(d - 1)}); }`);
+        out.push(`else ${fail('Operand must be a number.')}`);
+        break;
+      case Op.PRINT:
+        out.push(`${IP} H.print(${S(d - 1)});`);
+        break;
+      case Op.JUMP:
+        out.push(`pc = ${target}; continue;`);
+        break;
+      case Op.JUMP_IF_FALSE:
+        out.push(`if (${T(d - 1)} <= ${Tag.FALSE}) { pc = ${target}; continue; }`);
+        break;
+      case Op.JUMP_IF_TRUE:
+        out.push(`if (${T(d - 1)} > ${Tag.FALSE}) { pc = ${target}; continue; }`);
+        break;
+      case Op.POP_JUMP_IF_FALSE:
+        out.push(`if (${T(d - 1)} <= ${Tag.FALSE}) { pc = ${target}; continue; }`);
+        break;
+      case Op.LOOP:
+        out.push(`if (interrupt[0] !== 0) { frameIp[fi] = ${code + target}; throw H.interrupted(); }`);
+        out.push(`pc = ${target}; continue;`);
+        break;
+      case Op.CALL: {
+        // Per-site cache: the callee closure last seen here and its compiled code; a hit pushes
+        // the frame and calls the compiled function directly (after the interpreter's checks).
+        const argc = b1, slot = d - 1 - argc;
+        const cc = `ic${pc}c`, cf = `ic${pc}f`, cn = `ic${pc}n`;
+        ics.push(cc, cn);
+        fnIcs.push(cf);
+        out.push(`${IP} o = ${V(slot)};`);
+        out.push(`if (o === ${cc} && ${T(slot)} === ${Tag.OBJ} && T.depth < ${TIER_MAX_DEPTH} && interrupt[0] === 0 && (fc = rt.frameCount) < maxFrames && ${S(slot)} + ${cn} < capacity) {`);
+        out.push(`  frameClosure[fc] = o; frameBase[fc] = ${S(slot)}; rt.frameCount = fc + 1; ${cf}(${S(slot)}, 0);`);
+        out.push(`} else { if (${T(slot)} === ${Tag.OBJ} && (f = H.compiledFor(o, ${argc})) !== null) { ${cc} = o; ${cf} = f; ${cn} = H.slotsNeeded(o); } H.call(${S(slot)}, ${argc}); }`);
+        break;
+      }
+      case Op.INVOKE: {
+        const argc = u8[a + 2], slot = d - 1 - argc, nm = nameAt(0);
+        // Per-site cache: receiver class (and its field count: a later field of the same name
+        // would shadow the method) -> method closure, its compiled code and its stack need.
+        const k = `ic${pc}k`, f = `ic${pc}f`, m = `ic${pc}m`, mf = `ic${pc}mf`, mn = `ic${pc}mn`;
+        ics.push(k, f, m, mn);
+        fnIcs.push(mf);
+        out.push(`${IP} o = ${V(slot)};`);
+        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k} && u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2] === ${f}) {`);
+        out.push(`  if (${mf} !== null && T.depth < ${TIER_MAX_DEPTH} && interrupt[0] === 0 && (fc = rt.frameCount) < maxFrames && ${S(slot)} + ${mn} < capacity) {`);
+        out.push(`    frameClosure[fc] = ${m}; frameBase[fc] = ${S(slot)}; rt.frameCount = fc + 1; ${mf}(${S(slot)}, 0);`);
+        out.push(`  } else { ${SP(d)} H.callClosure(${m}, ${S(slot)}, ${argc}); ${mf} = H.compiledFor(${m}, ${argc}); }`);
+        out.push(`} else { m = H.methodFor(${S(slot)}, ${nm}); if (m !== 0) { ${k} = u32[o >>> 2]; ${f} = u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2]; ${m} = m; ${mf} = H.compiledFor(m, ${argc}); ${mn} = H.slotsNeeded(m); } ${SP(d)} H.invoke(${S(slot)}, ${argc}, ${nm}); }`);
+        break;
+      }
+      case Op.SUPER_INVOKE:
+        out.push(`${save(d)} H.superInvoke(${S(d - 1)}, ${u8[a + 2]}, ${nameAt(0)});`);
+        break;
+      case Op.CLOSURE: {
+        const proto = nameAt(0);
+        out.push(`frameIp[fi] = ${code + pc + 3}; H.closure(${S(d)}, ${proto}, ${code + pc + 3}, base, closure);`);
+        break;
+      }
+      case Op.CLOSE_UPVALUE:
+        out.push(`H.closeUpvalues(${S(d - 1)});`);
+        break;
+      case Op.RETURN:
+        out.push(`t = ${T(d - 1)}; x = ${V(d - 1)};`);
+        out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
+        out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return;`);
+        break;
+      case Op.CLASS:
+        out.push(`${IP} H.classObject(${S(d)}, ${nameAt(0)});`);
+        break;
+      case Op.INHERIT:
+        out.push(`${IP} H.inherit(${S(d - 2)});`);
+        break;
+      case Op.METHOD:
+        out.push(`${IP} H.method(${S(d - 2)}, ${nameAt(0)});`);
+        break;
+      case Op.INDEX_GET:
+        out.push(`o = ${V(d - 2)};`);
+        out.push(`if (${T(d - 2)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.FLOAT_VECTOR} && ${T(d - 1)} === ${Tag.INT} && (x = ${V(d - 1)}) >= 0 && x < u32[(o + ${L.VEC_COUNT}) >>> 2]) { ${T(d - 2)} = ${Tag.DOUBLE}; ${V(d - 2)} = f64[(u32[(o + ${L.VEC_DATA}) >>> 2] >>> 3) + x]; }`);
+        out.push(`else { ${save(d)} H.indexGet(${S(d - 2)}); }`);
+        break;
+      case Op.INDEX_SET:
+        // The fast path stores a number into a float vector's element buffer: not a reference.
+        out.push(`o = ${V(d - 3)}; t = ${T(d - 1)};`);
+        out.push(`if (${T(d - 3)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.FLOAT_VECTOR} && ${T(d - 2)} === ${Tag.INT} && ${isNum('t')} && (x = ${V(d - 2)}) >= 0 && x < u32[(o + ${L.VEC_COUNT}) >>> 2]) { f64[(u32[(o + ${L.VEC_DATA}) >>> 2] >>> 3) + x] = ${V(d - 1)}; ${T(d - 3)} = t; ${V(d - 3)} = ${V(d - 1)}; }`);
+        out.push(`else { ${save(d)} H.indexSet(${S(d - 3)}); }`);
+        break;
+      case Op.SLICE:
+        out.push(`${save(d)} H.slice(${S(d - 3)});`);
+        break;
+      case Op.FOREACH_NEXT:
+        out.push(`${SP(d)} frameIp[fi] = ${code + pc + 1}; if (!H.foreachNext(${S(b1)}, ${S(d)})) { pc = ${target}; continue; }`);
+        break;
+      case Op.BUILD_VECTOR:
+        out.push(`${save(d)} H.buildVector(${S(d - w1)}, ${w1});`);
+        break;
+      case Op.BUILD_MATRIX: {
+        const rows = w1, cols = u8[a + 2] | (u8[a + 3] << 8);
+        out.push(`${save(d)} H.buildMatrix(${S(d - rows * cols)}, ${rows}, ${cols});`);
+        break;
+      }
+      case Op.BUILD_HASH:
+        out.push(`${save(d)} H.buildHash(${S(d - 2 * w1)}, ${w1});`);
+        break;
+      case Op.BUILD_STRING:
+        out.push(`${save(d)} H.buildString(${S(d - w1)}, ${w1});`);
+        break;
+      case Op.RANGE: case Op.RANGE_INCLUSIVE:
+        out.push(`${save(d)} H.buildRange(${S(d - 2)}, ${op === Op.RANGE_INCLUSIVE});`);
+        break;
+      case Op.IN_RANGE: case Op.IN_RANGE_INCLUSIVE:
+        out.push(`if (${T(d - 2)} !== ${Tag.INT} || ${T(d - 1)} !== ${Tag.INT}) ${fail('Range operands must be integers.')}`);
+        out.push(`t = ${T(d - 3)};`);
+        out.push(`${T(d - 3)} = ${isNum('t')} && H.inRange(${V(d - 2)}, ${V(d - 1)}, ${op === Op.IN_RANGE_INCLUSIVE}, ${V(d - 3)}) ? ${Tag.TRUE} : ${Tag.FALSE};`);
+        break;
+      case Op.PAIR:
+        out.push(`${save(d)} H.pair(${S(d - 2)});`);
+        break;
+      case Op.IMAGINARY:
+        out.push(`${save(d)} H.imaginary(${S(d - 1)});`);
+        break;
+      default:
+        return null;
+    }
+  }
+
+  const fname = `mufi_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  return [
+    `'use strict';`,
+    `// ${name}: compiled from ${codeLen} bytes of bytecode at ${code}`,
+    `const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;`,
+    `const gTags = rt.globalTags, gVals = rt.globalVals, gConst = rt.globalConst;`,
+    `const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase, interrupt = rt.interrupt;`,
+    `/** The address of field slot ix of instance o, or 0 when it has no room for it (see Objects.fieldSlotForRead). */`,
+    `function field(o, ix) { const n = u32[(o + ${L.INST_INLINE}) >>> 2]; return ix < n ? o + ${L.INST_SLOTS} + ix * ${L.VALUE_SLOT} : H.fieldSlotForRead(o, ix); }`,
+    `const maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
+    ics.length > 0 ? `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.` : '',
+    ics.length > 0 ? `let ${ics.map((v) => `${v} = 0`).join(', ')};` : '',
+    fnIcs.length > 0 ? `let ${fnIcs.map((v) => `${v} = null`).join(', ')};` : '',
+    ics.length > 0 ? `T.caches.push(() => { ${ics.map((v) => `${v} = 0;`).join(' ')} ${fnIcs.map((v) => `${v} = null;`).join(' ')} });` : '',
+    `return function ${fname}(base, pc) {`,
+    `const fi = rt.frameCount - 1;`,
+    `const closure = frameClosure[fi];`,
+    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, fc = 0, c = false, f = null;`,
+    `T.depth++;`,
+    `for (;;) switch (pc) {`,
+    ...out,
+    `default: throw new Error('tier: no entry at ' + pc);`,
+    `}`,
+    `};`,
+  ].join('\n');
+}

@@ -1,0 +1,54 @@
+/**
+ * The second tier's state as the interpreter sees it (no imports: the interpreter reads it
+ * through `rt.tier`, and the compiler in compile.ts fills `compile`).
+ *
+ * Each function object has one u32 word, L.FN_TIER:
+ *   0 .. NEVER-1   calls plus loop back-edges counted so far (hotness)
+ *   NEVER          the tier cannot compile it (or counting stopped): always interpreted
+ *   COMPILED + i   compiled: `fns[i]` runs it
+ * A freed function's address may be reused, but the new function object starts with word 0, so
+ * a stale compiled function is never reached.
+ */
+export const TIER_NEVER = 0x7fffffff;
+export const TIER_COMPILED = 0x80000000;
+
+/**
+ * Compiled code calls compiled code as JS calls, so the host stack grows with MufiZ frames.
+ * Beyond this many nested compiled (or re-entered interpreter) activations, calls run in the
+ * interpreter, whose frames live only on the VM stack: deep recursion then keeps working up to
+ * --max-frames exactly as with --tier=interp.
+ */
+export const TIER_MAX_DEPTH = 300;
+
+export type TierMode = 'auto' | 'interp' | 'js';
+
+/**
+ * A compiled function: runs the frame on top of rt's frame stack (already pushed by the caller,
+ * base = its slot 0) from bytecode offset `entry` (0, or a loop header for on-stack entry) to its
+ * RETURN, which pops the frame and leaves the result in slot `base`.
+ */
+export type CompiledFn = (base: number, entry: number) => void;
+
+/** Calls plus back-edges before --tier=auto compiles a function. */
+export const AUTO_HOT = 600;
+
+export class TierState {
+  /** Hotness at which a function is compiled (NEVER: never). */
+  readonly hot: number;
+  readonly fns: CompiledFn[] = [];
+  /** Nested compiled activations on the host stack (see TIER_MAX_DEPTH). */
+  depth = 0;
+  /** Compiles function object `fn`; returns its new FN_TIER word (COMPILED + i, or NEVER). */
+  compile: (fn: number) => number = () => TIER_NEVER;
+  /** Inline caches of compiled code, cleared after every collection (class addresses are reused). */
+  readonly caches: (() => void)[] = [];
+
+  constructor(readonly mode: TierMode, readonly dumpJs: string | null = null) {
+    this.hot = mode === 'interp' ? TIER_NEVER : mode === 'js' ? 0 : AUTO_HOT;
+  }
+
+  /** After a collection (called by the runtime while sweeping weak references). */
+  clearCaches(): void {
+    for (const c of this.caches) c();
+  }
+}

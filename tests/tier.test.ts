@@ -1,0 +1,152 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Worker } from 'worker_threads';
+import * as path from 'path';
+import { Engine, RunOutcome } from '../src/index';
+import { L } from '../src/vm/layout';
+import { TIER_COMPILED, TIER_NEVER } from '../src/vm/tier/state';
+import { mufiz } from './cli-helpers';
+
+type Tier = 'interp' | 'js' | 'auto';
+
+function run(source: string, tier: Tier, extra: { gc?: Record<string, unknown>; interrupt?: Int32Array; maxFrames?: number } = {}) {
+  let out = '';
+  const engine = new Engine({ tier, write: (s) => { out += s; }, gc: extra.gc ?? {}, interrupt: extra.interrupt, maxFrames: extra.maxFrames });
+  const outcome = engine.run(source, 'tier.mufi');
+  return { out, outcome, engine, text: out + describe(outcome) };
+}
+
+function describe(o: RunOutcome): string {
+  if (o.kind === 'runtime-error') return `\n<error>\n${o.error.report()}`;
+  if (o.kind === 'compile-error') return `\n<compile error>`;
+  if (o.kind === 'exit') return `\n<exit ${o.status}>`;
+  return '';
+}
+
+/** The program must give the same text (output, error, trace) under every tier. */
+function same(source: string, extra: { gc?: Record<string, unknown>; maxFrames?: number } = {}): string {
+  const a = run(source, 'interp', extra).text;
+  assert.is(run(source, 'js', extra).text, a, 'js tier');
+  assert.is(run(source, 'auto', extra).text, a, 'auto tier');
+  return a;
+}
+
+const PROGRAM = `
+class A { init(x) { self.x = x; } get() { return self.x; } add(d) { self.x = self.x + d; return self; } }
+class B < A { init(x) { super.init(x * 2); self.y = 1; } get() { return super.get() + self.y; } }
+fun counter() { var n = 0; fun inc() { n = n + 1; return n; } return inc; }
+var c = counter();
+var b = B(3);
+var total = 0;
+for (var i = 0; i < 2000; i++) {
+  total = total + b.add(1).get() + c() % 7;
+  if (i % 500 == 0) print f"{i}: {total} {b.x}";
+}
+print total;
+print 2147483647 + 1;
+print -2147483648 - 1;
+print 46341 * 46341;
+print 7 % -3;
+print 7.5 % 2;
+print 1 / 0;
+print "a" + "b" + str(1.5);
+print [1, 2, 3] + 1;
+var h = #{"k": 1};
+h["j"] = 2;
+print h;
+foreach (e in 0..3) print e * 1.5;
+switch (total % 3) { case 0 => { print "zero"; } case 1..3 => { print "some"; } _ => { print "none"; } }
+`;
+
+test('a program mixing the language gives the same output in every tier', () => {
+  const text = same(PROGRAM);
+  assert.ok(text.includes('-2147483648'), text);
+});
+
+test('runtime errors: the same message and [line N] trace in every tier', () => {
+  same('fun f(a) { return a + nil; }\nfun g() { return f(1); }\nprint 1;\ng();\n');
+  same('class A {}\nvar a = A();\nfor (var i = 0; i < 700; i++) { if (i == 650) a.nope(); }\n');
+  same('fun f(a, b) { return a; }\nf(1);\n');
+  same('var x = 1;\nfun f() { return 1 % 0; }\nfor (var i = 0; i < 10; i++) x = f();\n');
+  same('print undefined_global;\n');
+  same('const k = 1;\nfun f() { k = 2; }\nf();\n');
+});
+
+test('stack overflow at the same depth (beyond the host-stack limit of compiled calls)', () => {
+  const text = same('fun down(n) { return down(n + 1) + 1; }\ndown(0);\n', { maxFrames: 2500 });
+  assert.ok(text.startsWith('\n<error>\nStack overflow.'), text);
+  same('fun d(n) { if (n == 0) return 0; return 1 + d(n - 1); }\nprint d(9000);\n');
+});
+
+test('--tier=js compiles every function; --tier=interp none', () => {
+  const js = run('fun f() { return 1; }\nprint f();\n', 'js');
+  const interp = run('fun f() { return 1; }\nprint f();\n', 'interp');
+  const word = (r: ReturnType<typeof run>) => {
+    const rt = r.engine.vm.runtime;
+    const slot = rt.globalSlots.get('f') as number;
+    return rt.u32[(rt.u32[(rt.globalVals[slot] + L.CLOSURE_FN) >>> 2] + L.FN_TIER) >>> 2];
+  };
+  assert.ok(word(js) >= TIER_COMPILED);
+  assert.ok(word(interp) < TIER_COMPILED && word(interp) !== TIER_NEVER);
+});
+
+test('under a collection at every allocation and heap verification, the js tier agrees', () => {
+  const a = run(PROGRAM, 'interp').text;
+  assert.is(run(PROGRAM, 'js', { gc: { stress: 1, verify: true } }).text, a);
+});
+
+test('an interrupt gives the same error and trace line in every tier (loops and calls)', () => {
+  for (const source of ['var i = 0;\nwhile (true) {\n  i = i + 1;\n}\n', 'fun f() { return 1; }\nvar i = 0;\nf();\n']) {
+    const texts = (['interp', 'js', 'auto'] as Tier[]).map((tier) => {
+      const flag = new Int32Array(new SharedArrayBuffer(4));
+      flag[0] = 1;
+      const r = run(source, tier, { interrupt: flag });
+      assert.is(flag[0], 0, 'the flag is cleared');
+      return r.text;
+    });
+    assert.ok(texts[0].startsWith('\n<error>\nInterrupted.\n[line '), texts[0]);
+    assert.is(texts[1], texts[0]);
+    assert.is(texts[2], texts[0]);
+  }
+});
+
+test('Ctrl-C: a compiled loop stops with Interrupted. within 100 ms of the flag', async () => {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(`
+    const { workerData, parentPort } = require('worker_threads');
+    require('ts-node').register({ transpileOnly: true });
+    const { Engine } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'index.ts'))});
+    const engine = new Engine({ tier: 'js', write: () => {}, interrupt: workerData.flag });
+    parentPort.postMessage('started');
+    const o = engine.run('var i = 0;\\nwhile (true) { i = i + 1; }\\n', 'loop.mufi');
+    parentPort.postMessage(o.kind === 'runtime-error' ? o.error.report() : o.kind);
+  `, { eval: true, workerData: { flag } });
+  const messages: string[] = [];
+  let stopAt = 0;
+  const done = new Promise<number>((resolve) => {
+    worker.on('message', (m: string) => {
+      messages.push(m);
+      if (m === 'started') {
+        setTimeout(() => { stopAt = Date.now(); Atomics.store(flag, 0, 1); }, 300);
+      } else resolve(Date.now());
+    });
+  });
+  const end = await done;
+  await worker.terminate();
+  assert.ok(messages[1].startsWith('Interrupted.\n[line '), messages[1]);
+  assert.ok(end - stopAt < 100 + 50, `took ${end - stopAt} ms`); // 50 ms for the message to arrive on a loaded machine
+});
+
+test('--tier and --dump-js on the command line', () => {
+  const r = mufiz(['--tier=js', '--dump-js=sq', '-e', 'fun sq(x) { return x * x; }\nprint sq(7);']);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, '49\n');
+  assert.ok(r.stderr.includes('function mufi_sq(base, pc)'), r.stderr);
+  const bad = mufiz(['--tier=fast', '-e', 'print 1;']);
+  assert.is(bad.status, 64);
+  assert.ok(bad.stderr.includes("--tier: expected 'auto', 'interp' or 'js', got 'fast'"), bad.stderr);
+  const env = mufiz(['-e', 'print 2;'], { env: { MUFIZ_OPTIONS: '--tier=interp' } });
+  assert.is(env.stdout, '2\n');
+});
+
+test.run();
