@@ -1,4 +1,5 @@
-import { Allocator, Arena, Addr, HEAP_START, LIVE_MAGIC, blockSizeFor } from '../memory';
+import { Allocator, Arena, Addr, HEAP_START, LIVE_MAGIC, MARK_BIT, OLD_BIT, blockSizeFor } from '../memory';
+import { Tag, Slot, Entry } from './value';
 import { GcOptions, DEFAULT_GC_OPTIONS, CollectReason } from './options';
 import { OutOfMemoryError, HeapCorruptionError } from './errors';
 import { GcStats, CollectionRecord, formatTraceLine, formatTraceJson } from './gc-stats';
@@ -14,7 +15,8 @@ export interface GcHost {
   removeWeakReferences(gc: Collector): void;
 }
 
-const OBJ_TAG = 5; // Tag.OBJ; values are encoded by src/vm/value.ts, the collector only needs this one
+/** Header flags that send a store to the barrier's slow path: a black owner (incremental) or an old one (generational). */
+const BARRIER_FLAGS = MARK_BIT | OLD_BIT;
 
 /**
  * A precise, non-moving, stop-the-world mark-sweep collector (tri-colour with a gray stack).
@@ -145,6 +147,62 @@ export class Collector {
     }
   }
 
+  // --- the store seam: every store of a reference into a heap object comes through here ---
+
+  /**
+   * THE write barrier. Call it after storing reference `ref` (0 or an object address) into heap
+   * object `owner` (the payload address of the block that holds the field). Stores of
+   * non-references, and stores of 0 that clear a reference, need no barrier.
+   *
+   * Fast path: one header byte test. Outside a collection cycle no block is marked, and old
+   * blocks exist only in generational mode, so in stop-the-world mode the test is always false.
+   */
+  writeBarrier(owner: Addr, ref: Addr): void {
+    if ((this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, ref);
+  }
+
+  /**
+   * The backward form, for bulk copies of many references into `owner` at once (copyWithin of
+   * value slots or entries): the owner is traced again instead of each reference shaded.
+   */
+  writeBarrierBack(owner: Addr): void {
+    if ((this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierBackSlow(owner);
+  }
+
+  /** Stores a value into the 16-byte value slot at `slot` inside object `owner`. */
+  writeSlot(owner: Addr, slot: number, tag: number, payload: number): void {
+    this.u32[slot >>> 2] = tag;
+    this.f64[(slot + Slot.PAYLOAD) >>> 3] = payload;
+    if (tag === Tag.OBJ && (this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, payload);
+  }
+
+  /** Stores a value into the table entry at `e` (key unchanged) inside the entries block `owner`. */
+  writeEntryValue(owner: Addr, e: number, tag: number, payload: number): void {
+    this.u32[(e + Entry.TAG) >>> 2] = tag;
+    this.f64[(e + Entry.PAYLOAD) >>> 3] = payload;
+    if (tag === Tag.OBJ && (this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, payload);
+  }
+
+  /** Stores the key (a string address, or 0 for removed) of the table entry at `e` inside `owner`. */
+  writeEntryKey(owner: Addr, e: number, key: Addr): void {
+    this.u32[(e + Entry.KEY) >>> 2] = key;
+    if (key !== 0 && (this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, key);
+  }
+
+  /** Stores an object address (or 0) into the u32 reference field at byte address `field` of `owner`. */
+  writeRef(owner: Addr, field: number, ref: Addr): void {
+    this.u32[field >>> 2] = ref;
+    if (ref !== 0 && (this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, ref);
+  }
+
+  private barrierSlow(_owner: Addr, _ref: Addr): void {
+    // Stop-the-world mode never gets here (see writeBarrier); the modes add their work here.
+  }
+
+  private barrierBackSlow(_owner: Addr): void {
+    // As barrierSlow.
+  }
+
   // --- marking (called by the host's root marking and by trace functions) ---
 
   markObject(a: Addr): void {
@@ -163,12 +221,12 @@ export class Collector {
   }
 
   markValue(tag: number, payload: number): void {
-    if (tag === OBJ_TAG) this.markObject(payload);
+    if (tag === Tag.OBJ) this.markObject(payload);
   }
 
   /** Marks the value in a 16-byte heap slot. */
   markSlot(slot: number): void {
-    if (this.u32[slot >>> 2] === OBJ_TAG) this.markObject(this.f64[(slot + 8) >>> 3]);
+    if (this.u32[slot >>> 2] === Tag.OBJ) this.markObject(this.f64[(slot + 8) >>> 3]);
   }
 
   isMarked(a: Addr): boolean {

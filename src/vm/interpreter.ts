@@ -118,8 +118,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.SET_UPVALUE: {
           const upv = u32[(closure + L.CLOSURE_UPVALUES + u8[ip++] * 4) >>> 2];
           if (u32[(upv + L.UPV_CLOSED) >>> 2] !== 0) {
-            u32[(upv + L.UPV_SLOT) >>> 2] = tags[sp - 1];
-            f64[(upv + L.UPV_SLOT + 8) >>> 3] = vals[sp - 1];
+            rt.gc.writeSlot(upv, upv + L.UPV_SLOT, tags[sp - 1], vals[sp - 1]);
           } else {
             const s = u32[(upv + L.UPV_STACK_INDEX) >>> 2];
             tags[s] = tags[sp - 1];
@@ -464,7 +463,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             const upv = isLocal !== 0
               ? captureUpvalue(rt, base + index)
               : u32[(closure + L.CLOSURE_UPVALUES + index * 4) >>> 2];
-            u32[(c + L.CLOSURE_UPVALUES + i * 4) >>> 2] = upv;
+            rt.gc.writeRef(c, c + L.CLOSURE_UPVALUES + i * 4, upv);
           }
           break;
         }
@@ -505,8 +504,8 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (superTag !== Tag.OBJ || u8[superclass - 4] !== Kind.CLASS) throw new RuntimeError('Superclass must be a class.');
           const sub = vals[sp - 1] >>> 0;
           rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          tables.copyAll(superclass + L.CLASS_METHODS, sub + L.CLASS_METHODS);
-          u32[(sub + L.CLASS_INIT) >>> 2] = u32[(superclass + L.CLASS_INIT) >>> 2];
+          tables.copyAll(superclass + L.CLASS_METHODS, sub, sub + L.CLASS_METHODS);
+          rt.gc.writeRef(sub, sub + L.CLASS_INIT, u32[(superclass + L.CLASS_INIT) >>> 2]);
           sp--;
           break;
         }
@@ -516,8 +515,8 @@ export function execute(rt: Runtime, stopAt: number): void {
           const klass = vals[sp - 2] >>> 0;
           const method = vals[sp - 1];
           rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          tables.set(klass + L.CLASS_METHODS, name, Tag.OBJ, method);
-          if (name === rt.initString) u32[(klass + L.CLASS_INIT) >>> 2] = method;
+          tables.set(klass, klass + L.CLASS_METHODS, name, Tag.OBJ, method);
+          if (name === rt.initString) rt.gc.writeRef(klass, klass + L.CLASS_INIT, method);
           sp--;
           break;
         }
@@ -683,13 +682,11 @@ function getProperty(rt: Runtime, r: number, name: Addr): void {
 
 /** `receiver.name = value` with the receiver in slot r and the value in r + 1 (both rooted). */
 function setProperty(rt: Runtime, r: number, name: Addr): void {
-  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
+  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32;
   if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have fields.');
   const inst = vals[r] >>> 0;
   const index = rt.objects.fieldIndexForWrite(u32[(inst + L.INST_CLASS) >>> 2], name);
-  const slot = rt.objects.fieldSlotForWrite(inst, index);
-  u32[slot >>> 2] = tags[r + 1];
-  f64[(slot + 8) >>> 3] = vals[r + 1];
+  rt.objects.setField(inst, index, tags[r + 1], vals[r + 1]);
 }
 
 function captureUpvalue(rt: Runtime, stackIndex: number): Addr {
@@ -709,13 +706,12 @@ function captureUpvalue(rt: Runtime, stackIndex: number): Addr {
 
 /** Closes every open upvalue at or above stack slot `last`: the variable moves into the upvalue. */
 export function closeUpvalues(rt: Runtime, last: number): void {
-  const u32 = rt.u32, f64 = rt.f64;
+  const u32 = rt.u32;
   while (rt.openUpvalues !== 0) {
     const upv = rt.openUpvalues;
     const s = u32[(upv + L.UPV_STACK_INDEX) >>> 2];
     if (s < last) break;
-    u32[(upv + L.UPV_SLOT) >>> 2] = rt.stackTags[s];
-    f64[(upv + L.UPV_SLOT + 8) >>> 3] = rt.stackVals[s];
+    rt.gc.writeSlot(upv, upv + L.UPV_SLOT, rt.stackTags[s], rt.stackVals[s]);
     u32[(upv + L.UPV_CLOSED) >>> 2] = 1;
     rt.openUpvalues = u32[(upv + L.UPV_NEXT_OPEN) >>> 2];
   }
