@@ -11,7 +11,7 @@ import { L } from '../src/vm/layout';
  */
 
 function engine(mode: GcMode, gc: Record<string, unknown> = {}): Engine {
-  return new Engine({ write: () => undefined, allocator: { heapLimit: 64 * MIB }, gc: { mode, threshold: 64 * 1024, ...gc } });
+  return new Engine({ write: (s) => { lastOut += s; }, allocator: { heapLimit: 64 * MIB }, gc: { mode, threshold: 64 * 1024, ...gc } });
 }
 
 function globalObject(e: Engine, name: string): number {
@@ -20,6 +20,8 @@ function globalObject(e: Engine, name: string): number {
   assert.is(rt.globalTags[slot], Tag.OBJ, `${name} is an object`);
   return rt.globalVals[slot];
 }
+
+let lastOut = '';
 
 const HOLDER = 'class P { init(x) { self.x = x; } } var warm = P(0); var holder = P(nil); var junk = 0; var i = 0; while (i < 300) { junk = P(i); i = i + 1; }';
 
@@ -121,8 +123,9 @@ for (const mode of ['incremental', 'generational'] as GcMode[]) {
     // gc-stress=3: a step (or minor collection) before every third allocation; the error comes after k allocations.
     for (const k of [1, 5, 17, 40, 90, 200]) {
       const e = engine(mode, { verify: true, stress: 3 });
-      const o = e.run(`class P { init(x) { self.x = x; } } var keep = []; var i = 0; while (i < ${k}) { keep = [P(i), keep, "s" + str(i)]; i = i + 1; } print missing;`, 'err.mufi');
+      const o = e.run(`class P { init(x, y) { self.x = x; self.y = y; } } var keep = nil; var i = 0; while (i < ${k}) { keep = P(P(i, keep), "s" + str(i)); i = i + 1; } print i; print missing;`, 'err.mufi');
       assert.is(o.kind, 'runtime-error', `k=${k}`);
+      assert.match(o.kind === 'runtime-error' ? o.error.report() : '', /missing/, 'the error is the planned one, after the loop');
       gc(e).verifyHeap();
       assert.equal(e.vm.leakCheck(), [], `k=${k}: nothing leaked`);
       gc(e).verifyHeap();

@@ -293,9 +293,9 @@ test('freed payload is poisoned with 0xDE when safety is on', () => {
   a.free(small);
   a.free(large);
   const u8 = a.heap.u8;
-  // The first word of a free block's payload is its free-list link.
-  for (let i = 4; i < a.payloadSize(small); i++) assert.is(u8[small + i], 0xde, `small byte ${i}`);
-  for (let i = 4; i < 1500; i++) if (u8[large + i] !== 0xde) assert.unreachable(`large byte ${i} is ${u8[large + i]}`);
+  // The first two words of a free block's payload are its free-list links (next, previous).
+  for (let i = 8; i < a.payloadSize(small); i++) assert.is(u8[small + i], 0xde, `small byte ${i}`);
+  for (let i = 8; i < 1500; i++) if (u8[large + i] !== 0xde) assert.unreachable(`large byte ${i} is ${u8[large + i]}`);
   // Blocks freed by a sweep are poisoned too.
   const c = a.alloc(200, 1);
   const guard = a.alloc(16, 1);
@@ -303,7 +303,7 @@ test('freed payload is poisoned with 0xDE when safety is on', () => {
   a.forEachBlock((b, _s, kind) => { if (kind !== 0 && b + HEADER_BYTES !== c) a.setMarked(b + HEADER_BYTES); });
   a.sweep(null);
   assert.ok(a.isLiveBlockSlow(guard));
-  for (let i = 4; i < 200; i++) assert.is(u8[c + i], 0xde, `swept byte ${i}`);
+  for (let i = 8; i < 200; i++) assert.is(u8[c + i], 0xde, `swept byte ${i}`);
 });
 
 test('neverUnmap quarantines freed blocks: they are never reused', () => {

@@ -96,6 +96,9 @@ export class Collector {
   /** Generational: live bytes after the last major collection, and whether the next collection is major. */
   private oldBase = 0;
   private majorDue = false;
+  /** Generational: blocks allocated since the last collection (the young generation), for the minor sweep. */
+  private young = new Float64Array(1024);
+  private youngCount = 0;
   // The cycle under way (or the last one): what its record will say.
   private cycReason: CollectReason = 'threshold';
   private cycKind: CycleKind = 'full';
@@ -169,6 +172,7 @@ export class Collector {
       if (a === 0) throw new OutOfMemoryError(this.allocator.heap.size);
     }
     if (this.state !== GcState.PAUSE) this.colourNew(a);
+    else if (this.mode === Mode.GENERATIONAL) this.logYoung(a);
     return a;
   }
 
@@ -193,8 +197,8 @@ export class Collector {
    */
   collect(reason: CollectReason, requestBytes = 0): number {
     if (this.host === null || this.collecting) return 0;
-    if (this.state !== GcState.PAUSE) this.endCycleEarly();
-    return this.fullCycle(reason, requestBytes, this.mode === Mode.GENERATIONAL ? 'major' : 'full');
+    const early = this.state !== GcState.PAUSE ? this.endCycleEarly() : 0;
+    return early + this.fullCycle(reason, requestBytes, this.mode === Mode.GENERATIONAL ? 'major' : 'full');
   }
 
   /**
@@ -248,6 +252,7 @@ export class Collector {
         major ? MARK_BIT | GRAY_BIT | REMEMBERED_BIT : MARK_BIT | GRAY_BIT, major ? OLD_BIT : 0);
       const t2 = performance.now();
       if (major) {
+        this.youngCount = 0;
         this.rememberedCount = 0;
         this.oldBase = stats.currentBytes;
         this.majorDue = false;
@@ -362,21 +367,24 @@ export class Collector {
   }
 
   /** An explicit full collection during an incremental cycle: a sweep under way is finished; marking is abandoned. */
-  private endCycleEarly(): void {
+  private endCycleEarly(): number {
     const pending = this.state;
     this.collecting = true;
     try {
       if (pending === GcState.SWEEP) {
         const t0 = performance.now();
+        const before = this.allocator.stats.bytesFreed;
         this.sweepSome(Infinity);
+        const freed = this.allocator.stats.bytesFreed - before;
         this.pause(t0, performance.now() - t0, PauseKind.STEP);
         this.state = GcState.PAUSE;
         this.endCycle();
-      } else {
-        this.allocator.clearMarks(MARK_BIT | GRAY_BIT);
-        this.grayCount = 0;
-        this.state = GcState.PAUSE;
+        return freed;
       }
+      this.allocator.clearMarks(MARK_BIT | GRAY_BIT);
+      this.grayCount = 0;
+      this.state = GcState.PAUSE;
+      return 0;
     } finally {
       this.collecting = false;
     }
@@ -413,8 +421,8 @@ export class Collector {
       host.removeWeakReferences(this);
       const t1 = performance.now();
       const frees = stats.totalFrees;
-      // Keep old and marked blocks; every survivor is old from now on.
-      const freed = this.allocator.sweep(null, MARK_BIT | PIN_BIT | OLD_BIT, MARK_BIT | GRAY_BIT, OLD_BIT);
+      // Every young survivor is old from now on.
+      const freed = this.sweepYoung();
       this.skipBits = MARK_BIT;
       const t2 = performance.now();
       if (stats.currentBytes > this.oldBase * (1 + this.options.majorMul / 100)) this.majorDue = true;
@@ -429,6 +437,42 @@ export class Collector {
       this.skipBits = MARK_BIT;
       this.collecting = false;
     }
+  }
+
+  /** Generational: every block allocated since the last collection, so a minor sweep visits only the young. */
+  private logYoung(a: Addr): void {
+    if (this.youngCount === this.young.length) {
+      const bigger = new Float64Array(this.young.length * 2);
+      bigger.set(this.young);
+      this.young = bigger;
+    }
+    this.young[this.youngCount++] = a;
+  }
+
+  /**
+   * The minor sweep: only the blocks in the young log. Marked (or pinned) ones are promoted,
+   * the others freed onto the free lists (merging free neighbours waits for the next major
+   * sweep, which walks the heap). A log entry may be stale (a side buffer freed explicitly, its
+   * block free or reused): free blocks and old ones are skipped, and a reused block is young
+   * and logged again. Returns the bytes freed.
+   */
+  private sweepYoung(): number {
+    const u8 = this.u8, u16 = this.u16, u32 = this.u32, al = this.allocator;
+    let freed = 0;
+    for (let i = 0; i < this.youngCount; i++) {
+      const a = this.young[i];
+      if (u16[(a - 2) >>> 1] !== LIVE_MAGIC) continue;
+      const flags = u8[a - 3];
+      if ((flags & OLD_BIT) !== 0) continue;
+      if ((flags & (MARK_BIT | PIN_BIT)) !== 0) {
+        u8[a - 3] = (flags & ~(MARK_BIT | GRAY_BIT)) | OLD_BIT;
+      } else {
+        freed += u32[(a - 8) >>> 2];
+        al.free(a);
+      }
+    }
+    this.youngCount = 0;
+    return freed;
   }
 
   private remember(owner: Addr): void {
@@ -458,7 +502,7 @@ export class Collector {
   }
 
   private pause(t0: number, ms: number, kind: PauseKind): void {
-    this.stats.addPause((t0 - this.startTime) / 1000, ms, kind);
+    this.stats.addPause((t0 - this.startTime) / 1000, ms, kind, this.allocator.stats.currentBytes);
     this.cycSteps++;
     if (ms > this.cycMaxPause) this.cycMaxPause = ms;
   }

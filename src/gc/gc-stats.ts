@@ -55,6 +55,8 @@ export class GcStats {
   pauseAt = new Float64Array(256);
   pauseMs = new Float64Array(256);
   pauseKinds = new Uint8Array(256);
+  /** Live bytes when each pause ended. */
+  pauseHeap = new Float64Array(256);
 
   add(r: CollectionRecord): void {
     this.collections++;
@@ -63,13 +65,14 @@ export class GcStats {
     this.records.push(r);
   }
 
-  addPause(at: number, ms: number, kind: PauseKind): void {
+  addPause(at: number, ms: number, kind: PauseKind, heapBytes: number): void {
     if (this.pauseCount === this.pauseMs.length) {
       const n = this.pauseCount * 2;
-      const at2 = new Float64Array(n), ms2 = new Float64Array(n), k2 = new Uint8Array(n);
-      at2.set(this.pauseAt); ms2.set(this.pauseMs); k2.set(this.pauseKinds);
-      this.pauseAt = at2; this.pauseMs = ms2; this.pauseKinds = k2;
+      const at2 = new Float64Array(n), ms2 = new Float64Array(n), k2 = new Uint8Array(n), h2 = new Float64Array(n);
+      at2.set(this.pauseAt); ms2.set(this.pauseMs); k2.set(this.pauseKinds); h2.set(this.pauseHeap);
+      this.pauseAt = at2; this.pauseMs = ms2; this.pauseKinds = k2; this.pauseHeap = h2;
     }
+    this.pauseHeap[this.pauseCount] = heapBytes;
     this.pauseAt[this.pauseCount] = at;
     this.pauseMs[this.pauseCount] = ms;
     this.pauseKinds[this.pauseCount++] = kind;
