@@ -14,6 +14,12 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
+// `npm run bench -- --gc-modes`: the collector-mode comparison instead (scripts/gc-modes-bench.js).
+if (process.argv.includes('--gc-modes')) {
+  require('./gc-modes-bench.js');
+  return;
+}
+
 const root = path.join(__dirname, '..');
 const benchDir = path.join(root, '..', 'shared', 'bench');
 

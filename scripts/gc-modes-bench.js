@@ -22,6 +22,7 @@ const o = { only: ['gc_big_live', 'gc_churn', 'binary_trees'], modes: ['stw', 'i
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--') { o.flags = argv.slice(i + 1); break; }
+  if (argv[i] === '--gc-modes') continue; // as passed on by `npm run bench -- --gc-modes`
   if (argv[i] === '--only') o.only = argv[++i].split(',');
   else if (argv[i] === '--modes') o.modes = argv[++i].split(',');
   else { console.error(`gc-modes-bench: unknown option ${argv[i]}`); process.exit(2); }
