@@ -29,6 +29,12 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
+// `npm run bench -- --gc-modes`: the collector-mode comparison instead (scripts/gc-modes-bench.js).
+if (process.argv.includes('--gc-modes')) {
+  require('./gc-modes-bench.js');
+  return;
+}
+
 const root = path.join(__dirname, '..');
 // The worktrees of the team live one level deeper than /work/main; fall back to /work/shared.
 const benchDir = [path.join(root, '..', 'shared', 'bench'), '/work/shared/bench'].find((d) => fs.existsSync(d)) ?? path.join(root, '..', 'shared', 'bench');

@@ -20,7 +20,7 @@ while (i < 20000) {
 print i;
 `);
 
-const TRACE_LINE = /^gc (\d+) @\d+\.\d{3}s: mark \d+\.\d{2}ms sweep \d+\.\d{2}ms, \d+\.\d{2}->\d+\.\d{2} MiB \(next \d+\.\d{2} MiB\), (\d+) freed \/ (\d+) live, reason=(threshold|stress|explicit|limit|exit)$/;
+const TRACE_LINE = /^gc (\d+) @\d+\.\d{3}s: mark \d+\.\d{2}ms sweep \d+\.\d{2}ms, \d+\.\d{2}->\d+\.\d{2} MiB \(next \d+\.\d{2} MiB\), (\d+) freed \/ (\d+) live, reason=(threshold|stress|explicit|limit|exit)( kind=(incremental|minor|major) steps=\d+ max-pause=\d+\.\d{2}ms)?$/;
 
 function noInternals(stderr: string): void {
   assert.not.match(stderr, /^\s+at /m, 'no JS stack frames');
@@ -47,7 +47,7 @@ test('--gc-trace=json: the same records as JSON lines', () => {
   const json = mufiz(['--gc-trace=json', '--gc-threshold=128K', CHURN]).stderr.trim().split('\n').map((l) => JSON.parse(l));
   assert.is(json.length, text.length, 'the same collections (the program is deterministic)');
   json.forEach((j, i) => {
-    assert.equal(Object.keys(j), ['gc', 'at', 'markMs', 'sweepMs', 'before', 'after', 'next', 'freed', 'live', 'reason']);
+    assert.equal(Object.keys(j), ['gc', 'at', 'markMs', 'sweepMs', 'before', 'after', 'next', 'freed', 'live', 'reason', 'kind', 'steps', 'maxPauseMs', 'freedBytes']);
     assert.is(j.gc, i + 1);
     const m = TRACE_LINE.exec(text[i])!;
     assert.is(j.freed, Number(m[2]), 'freed objects agree with the text trace');
@@ -164,10 +164,29 @@ test('--help lists every memory flag and docs/memory.md documents each', () => {
   const help = mufiz(['--help']).stdout;
   const doc = require('fs').readFileSync(path.join(__dirname, '..', 'docs', 'memory.md'), 'utf8') as string;
   for (const flag of ['--gc-trace', '--gc-stats', '--mem-stats', '--mem-profile', '--leak-check', '--gc-threshold', '--gc-growth', '--heap-limit',
-    '--no-gc', '--gc-stress', '--heap-verify', '--track-sites', '--quarantine', '--no-safety', '--no-tracking', '--gc-report']) {
+    '--no-gc', '--gc-stress', '--heap-verify', '--track-sites', '--quarantine', '--no-safety', '--no-tracking', '--gc-report',
+    '--gc-mode', '--gc-step-size', '--gc-step-mul', '--gc-minor-mul', '--gc-major-mul']) {
     assert.match(help, flag, `--help mentions ${flag}`);
     assert.match(doc, '`' + flag, `docs/memory.md documents ${flag}`);
   }
+});
+
+test('--gc-mode: each mode runs the program and names itself in --gc-stats; a bad mode is a usage error', () => {
+  for (const mode of ['stw', 'incremental', 'generational']) {
+    const r = mufiz([`--gc-mode=${mode}`, '--gc-stats', '--gc-trace', '--gc-threshold=128K', CHURN]);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`^  mode: +${mode}$`, 'm'));
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('gc '));
+    assert.ok(lines.length >= 2, `${mode}: collections ran (${lines.length})`);
+    for (const l of lines) assert.match(l, TRACE_LINE);
+    if (mode === 'incremental') assert.match(r.stderr, / kind=incremental steps=\d+/);
+    if (mode === 'generational') assert.match(r.stderr, / kind=minor steps=1/);
+  }
+  const bad = mufiz(['--gc-mode=lazy', '-e', 'print 1;']);
+  assert.is(bad.status, 64);
+  assert.match(bad.stderr, /--gc-mode: expected one of stw, incremental, generational, got 'lazy'/);
+  const env = mufiz(['--gc-stats', '-e', 'print 1;'], { env: { MUFIZ_OPTIONS: '--gc-mode=generational --gc-minor-mul=50' } });
+  assert.match(env.stderr, /^  mode: +generational$/m, 'MUFIZ_OPTIONS sets the mode');
 });
 
 test.run();

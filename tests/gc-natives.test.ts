@@ -3,12 +3,13 @@ import * as assert from 'uvu/assert';
 import { Engine } from '../src/index';
 import { MIB } from '../src/memory';
 import { gcStatsEntries } from '../src/vm/natives/gc';
+import { gcStatsReport } from '../src/cli/reports';
 
 /** gc_collect() and mem_usage() return exact figures; gcStatsEntries (behind gc_stats()) matches the collector. */
 
-function run(src: string): { out: string; engine: Engine } {
+function run(src: string, gc: Record<string, unknown> = {}): { out: string; engine: Engine } {
   let out = '';
-  const engine = new Engine({ write: (s) => { out += s; }, allocator: { heapLimit: 32 * MIB } });
+  const engine = new Engine({ write: (s) => { out += s; }, allocator: { heapLimit: 32 * MIB }, gc });
   const o = engine.run(src, 't.mufi');
   assert.is(o.kind, 'ok', JSON.stringify(o));
   return { out, engine };
@@ -37,8 +38,8 @@ print before - mem_usage();
 test('gcStatsEntries: the keys of gc_stats() with the collector\'s and allocator\'s values', () => {
   const { engine } = run('var i = 0; while (i < 3) { gc_collect(); i = i + 1; }');
   const rt = engine.vm.runtime;
-  const entries = new Map(gcStatsEntries(rt));
-  assert.equal([...entries.keys()], ['collections', 'pause_total_ms', 'pause_max_ms', 'pause_p50_ms', 'pause_p99_ms', 'bytes_allocated',
+  const entries = new Map(gcStatsEntries(rt)) as Map<string, number>;
+  assert.equal([...entries.keys()], ['mode', 'collections', 'pauses', 'pause_total_ms', 'pause_max_ms', 'pause_p50_ms', 'pause_p90_ms', 'pause_p99_ms', 'bytes_allocated',
     'bytes_freed', 'live_bytes', 'live_objects', 'peak_bytes', 'objects_freed', 'total_allocations', 'next_gc_bytes', 'heap_limit_bytes']);
   assert.is(entries.get('collections'), 3);
   assert.is(entries.get('live_bytes'), rt.allocator.walkTotals().bytes);
@@ -55,6 +56,27 @@ test('gc_stats() bytes_freed is the figure --gc-stats prints: bytes freed by col
   const entries = new Map(gcStatsEntries(rt));
   assert.ok(rt.allocator.stats.bytesFreed > rt.gc.stats.bytesFreed, 'the runtime freed scratch memory itself');
   assert.is(entries.get('bytes_freed'), rt.gc.stats.bytesFreed);
+});
+
+test('gc_stats() and --gc-stats agree on every figure they share, and both name the mode', () => {
+  for (const mode of ['stw', 'incremental', 'generational']) {
+    const { engine } = run('class N { init(n, s) { self.n = n; self.s = s; } } var keep = nil; var i = 0; while (i < 3000) { keep = N(keep, "s" + str(i)); if (i % 7 == 0) keep = nil; i = i + 1; } gc_collect();', { mode, threshold: 16 * 1024 });
+    const rt = engine.vm.runtime;
+    const entries = new Map(gcStatsEntries(rt));
+    const text = gcStatsReport(engine);
+    assert.is(entries.get('mode'), mode);
+    assert.match(text, new RegExp(`mode: +${mode}\\n`));
+    const figure = (label: string) => Number((new RegExp(`${label}: +([\\d.]+)`).exec(text) as RegExpExecArray)[1]);
+    assert.is(figure('collections'), entries.get('collections'));
+    assert.is(figure('pauses'), entries.get('pauses'));
+    assert.is(figure('bytes freed'), entries.get('bytes_freed'), 'bytes freed');
+    assert.is(figure('objects freed'), entries.get('objects_freed'));
+    assert.is(figure('bytes allocated'), entries.get('bytes_allocated'));
+    for (const [label, key] of [['pause total', 'pause_total_ms'], ['pause p50', 'pause_p50_ms'], ['pause p90', 'pause_p90_ms'], ['pause p99', 'pause_p99_ms'], ['pause max', 'pause_max_ms']]) {
+      assert.is(figure(label), +(entries.get(key) as number).toFixed(3), label);
+    }
+    assert.ok((entries.get('bytes_freed') as number) > 0, `${mode}: collections freed bytes`);
+  }
 });
 
 test.run();

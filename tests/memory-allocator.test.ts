@@ -294,9 +294,9 @@ test('freed payload is poisoned with 0xDE when safety is on', () => {
   a.free(small);
   a.free(large);
   const u8 = a.heap.u8;
-  // The first word of a free block's payload is its free-list link.
-  for (let i = 4; i < a.payloadSize(small); i++) assert.is(u8[small + i], 0xde, `small byte ${i}`);
-  for (let i = 4; i < 1500; i++) if (u8[large + i] !== 0xde) assert.unreachable(`large byte ${i} is ${u8[large + i]}`);
+  // The first two words of a free block's payload are its free-list links (next, previous).
+  for (let i = 8; i < a.payloadSize(small); i++) assert.is(u8[small + i], 0xde, `small byte ${i}`);
+  for (let i = 8; i < 1500; i++) if (u8[large + i] !== 0xde) assert.unreachable(`large byte ${i} is ${u8[large + i]}`);
   // Blocks freed by a sweep are poisoned too.
   const c = a.alloc(200, 1);
   const guard = a.alloc(16, 1);
@@ -304,7 +304,7 @@ test('freed payload is poisoned with 0xDE when safety is on', () => {
   a.forEachBlock((b, _s, kind) => { if (kind !== 0 && b + HEADER_BYTES !== c) a.setMarked(b + HEADER_BYTES); });
   a.sweep(null);
   assert.ok(a.isLiveBlockSlow(guard));
-  for (let i = 4; i < 200; i++) assert.is(u8[c + i], 0xde, `swept byte ${i}`);
+  for (let i = 8; i < 200; i++) assert.is(u8[c + i], 0xde, `swept byte ${i}`);
 });
 
 test('neverUnmap quarantines freed blocks: they are never reused', () => {
@@ -467,6 +467,41 @@ test('getMemStats byKind, freeBytes and fragmentation agree with a heap walk', (
   a.sweep(null);
   check('after a sweep');
   assert.ok(SMALL_MAX >= 256);
+});
+
+test('resumable sweep: steps with allocation between them free exactly the unmarked blocks and keep the lists exact', () => {
+  for (const seed of [1, 2, 3]) {
+    const rnd = prng(seed);
+    const a = newAllocator();
+    const live: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      live.push(a.alloc(1 + Math.floor(rnd() * (rnd() < 0.1 ? 3000 : 200)), 1));
+      if (rnd() < 0.2) a.free(live.splice(Math.floor(rnd() * live.length), 1)[0]);
+    }
+    const keep = new Set<number>(), dead = new Set<number>();
+    for (const x of live) if (rnd() < 0.5) { a.setMarked(x); keep.add(x); } else dead.add(x);
+    const born: number[] = [];
+    a.beginSweep();
+    let steps = 0;
+    for (;;) {
+      steps++;
+      const done = a.sweepStep(2048);
+      assert.equal(a.verify(true), [], `seed ${seed} step ${steps}: the heap is sound between steps`);
+      if (done) break;
+      // The program allocates between steps; a block ahead of the sweep is marked, as the collector does.
+      for (let k = 0; k < 5; k++) {
+        const x = a.alloc(1 + Math.floor(rnd() * 300), 2);
+        if (x - 8 >= a.sweepCursor && x - 8 < a.sweepEnd) a.setMarked(x);
+        born.push(x);
+      }
+    }
+    assert.ok(steps > 10, `the sweep took several steps (${steps})`);
+    assert.equal(a.verify(), [], 'no mark is left after the sweep');
+    for (const x of keep) assert.ok(a.isLiveBlockSlow(x), `seed ${seed}: marked block ${x} survived`);
+    for (const x of born) assert.ok(a.isLiveBlockSlow(x), `seed ${seed}: block ${x} allocated during the sweep survived`);
+    for (const x of dead) if (!born.includes(x)) assert.not.ok(a.isLiveBlockSlow(x), `seed ${seed}: unmarked block ${x} was freed`);
+    assert.is(a.stats.currentAllocations, keep.size + born.length);
+  }
 });
 
 test.run();

@@ -15,7 +15,9 @@ export function createEngine(o: CliOptions, write: (text: string) => void, trace
       heapLimit: o.heapLimit, retainMetadata: o.trackSites, neverUnmap: o.quarantine,
       enableSafety: o.safety, enableTracking: o.tracking, enableLeakDetection: o.leakCheck,
     },
-    gc: { threshold: o.gcThreshold, growth: o.gcGrowth, stress: o.gcStress, verify: o.heapVerify, disabled: o.noGc, trace: o.gcTrace },
+    gc: {
+      mode: o.gcMode, stepSize: o.gcStepSize, stepMul: o.gcStepMul, minorMul: o.gcMinorMul, majorMul: o.gcMajorMul,
+      threshold: o.gcThreshold, growth: o.gcGrowth, stress: o.gcStress, verify: o.heapVerify, disabled: o.noGc, trace: o.gcTrace },
     maxFrames: o.maxFrames,
     sandbox: o.sandbox,
     write,

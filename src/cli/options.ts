@@ -1,4 +1,5 @@
 import { parseSize } from './sizes';
+import { GcMode, GC_MODES, DEFAULT_GC_OPTIONS } from '../gc/options';
 
 /** Everything the command line can set. */
 export interface CliOptions {
@@ -14,6 +15,12 @@ export interface CliOptions {
   gcThreshold: number;
   gcGrowth: number;
   gcStress: number;
+  /** --gc-mode and the knobs of the incremental and generational modes (see docs/memory.md). */
+  gcMode: GcMode;
+  gcStepSize: number;
+  gcStepMul: number;
+  gcMinorMul: number;
+  gcMajorMul: number;
   heapVerify: boolean;
   noGc: boolean;
   gcStats: boolean;
@@ -45,6 +52,8 @@ export const DEFAULTS: CliOptions = {
   file: null, eval: null, stdin: false, repl: false, links: [], args: [],
   help: false, version: false,
   heapLimit: 2048 * 1024 * 1024, gcThreshold: 1024 * 1024, gcGrowth: 2.0, gcStress: 0,
+  gcMode: DEFAULT_GC_OPTIONS.mode, gcStepSize: DEFAULT_GC_OPTIONS.stepSize, gcStepMul: DEFAULT_GC_OPTIONS.stepMul,
+  gcMinorMul: DEFAULT_GC_OPTIONS.minorMul, gcMajorMul: DEFAULT_GC_OPTIONS.majorMul,
   heapVerify: false, noGc: false, gcStats: false, gcTrace: null, memStats: false, memProfile: false, leakCheck: false,
   gcReport: null, trackSites: false, quarantine: false, safety: true, tracking: true,
   maxFrames: 10000, sandbox: false, dumpTokens: false, dumpAst: false, dumpBytecode: false,
@@ -110,8 +119,16 @@ export const FLAGS: Flag[] = [
     if (v === undefined || !/^\d+(\.\d+)?$/.test(v) || !(n > 1) || n > 100) throw new UsageError(`${f}: expected a number above 1 and at most 100, got '${v ?? ''}'`);
     o.gcGrowth = n;
   } },
-  { names: ['--gc-stress'], value: 'optional', placeholder: 'N', help: 'collect before every allocation (or every N-th)', apply: (o, v, f) => { o.gcStress = v === undefined ? 1 : positiveInt(f, v, MAX_STRESS); } },
+  { names: ['--gc-stress'], value: 'optional', placeholder: 'N', help: 'before every allocation (or every N-th): collect (stw), take a small step (incremental) or a minor collection (generational)', apply: (o, v, f) => { o.gcStress = v === undefined ? 1 : positiveInt(f, v, MAX_STRESS); } },
   { names: ['--heap-verify'], value: 'none', help: 'verify the whole heap after every collection', apply: (o) => { o.heapVerify = true; } },
+  { names: ['--gc-mode'], value: 'required', placeholder: 'MODE', help: `stw (one pause per collection), incremental (short steps paid for by allocation) or generational (default ${DEFAULT_GC_OPTIONS.mode})`, apply: (o, v, f) => {
+    if (!GC_MODES.includes(v as GcMode)) throw new UsageError(`${f}: expected one of ${GC_MODES.join(', ')}, got '${v ?? ''}'`);
+    o.gcMode = v as GcMode;
+  } },
+  { names: ['--gc-step-size'], value: 'required', placeholder: 'SIZE', help: `incremental: bytes allocated between two collector steps (default ${DEFAULT_GC_OPTIONS.stepSize / 1024}K; smaller: shorter, more frequent pauses)`, apply: (o, v, f) => { o.gcStepSize = size(f, v, 1024, 1024 * 1024 * 1024); } },
+  { names: ['--gc-step-mul'], value: 'required', placeholder: 'N', help: `incremental: a step traces N% of the bytes allocated since the last one (default ${DEFAULT_GC_OPTIONS.stepMul}; larger: shorter cycles, longer steps)`, apply: (o, v, f) => { o.gcStepMul = positiveInt(f, v, 100000); } },
+  { names: ['--gc-minor-mul'], value: 'required', placeholder: 'N', help: `generational: a minor collection when the heap grew by N% since the last collection (default ${DEFAULT_GC_OPTIONS.minorMul})`, apply: (o, v, f) => { o.gcMinorMul = positiveInt(f, v, 100000); } },
+  { names: ['--gc-major-mul'], value: 'required', placeholder: 'N', help: `generational: a major collection when the old generation grew by N% since the last major one (default ${DEFAULT_GC_OPTIONS.majorMul})`, apply: (o, v, f) => { o.gcMajorMul = positiveInt(f, v, 100000); } },
   { names: ['--no-gc'], value: 'none', help: 'never collect (the heap limit still applies)', apply: (o) => { o.noGc = true; } },
   { names: ['--gc-trace'], value: 'optional', placeholder: 'json', help: 'one line per collection on stderr (--gc-trace=json for JSON lines)', apply: (o, v, f) => {
     if (v !== undefined && v !== 'json' && v !== 'text') throw new UsageError(`${f}: expected 'json' or 'text', got '${v}'`);

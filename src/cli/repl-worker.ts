@@ -14,9 +14,9 @@ import { formatMiB } from './sizes';
 import { Reply, Request, WorkerSetup, InputState } from './repl-protocol';
 import { setLineSource } from '../vm/natives/io';
 import { RuntimeError } from '../vm/errors';
+import { Tag } from '../vm/value';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME } from './status';
 
-const TAG_EMPTY = 6; // Tag.EMPTY in src/vm/value.ts: the global slot is not defined
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -25,7 +25,7 @@ const out = new BufferedOutput(1, setup.unbuffered ? 0 : 1 << 16);
 function globals(engine: Engine | null): string[] {
   if (engine === null) return [];
   const rt = engine.vm.runtime;
-  return rt.globalNames.filter((_, slot) => rt.globalTags[slot] !== TAG_EMPTY);
+  return rt.globalNames.filter((_, slot) => rt.globalTags[slot] !== Tag.EMPTY);
 }
 
 let engine: Engine | null = null;

@@ -11,10 +11,13 @@ export function gcStatsReport(engine: Engine): string {
   const m = rt.allocator.stats;
   const lines = [
     'GC statistics:',
+    `  mode:             ${rt.gc.modeName}`,
     `  collections:      ${g.collections}`,
+    `  pauses:           ${g.pauseCount}`,
     `  pause total:      ${g.totalPauseMs.toFixed(3)} ms`,
-    `  pause mean:       ${(g.collections ? g.totalPauseMs / g.collections : 0).toFixed(3)} ms`,
+    `  pause mean:       ${(g.pauseCount ? g.totalPauseMs / g.pauseCount : 0).toFixed(3)} ms`,
     `  pause p50:        ${g.pausePercentile(50).toFixed(3)} ms`,
+    `  pause p90:        ${g.pausePercentile(90).toFixed(3)} ms`,
     `  pause p99:        ${g.pausePercentile(99).toFixed(3)} ms`,
     `  pause max:        ${g.maxPauseMs.toFixed(3)} ms`,
     `  bytes allocated:  ${m.bytesAllocated} (${formatMiB(m.bytesAllocated)})`,

@@ -1,7 +1,11 @@
-import { Allocator, Arena, Addr, HEAP_START, LIVE_MAGIC, blockSizeFor } from '../memory';
-import { GcOptions, DEFAULT_GC_OPTIONS, CollectReason } from './options';
+import {
+  Allocator, Arena, Addr, HEAP_START, LIVE_MAGIC, MARK_BIT, PIN_BIT, GRAY_BIT, OLD_BIT, REMEMBERED_BIT,
+  FREE_KIND, QUARANTINE_KIND, blockSizeFor,
+} from '../memory';
+import { Tag, Slot, Entry } from './value';
+import { GcOptions, DEFAULT_GC_OPTIONS, CollectReason, CycleKind } from './options';
 import { OutOfMemoryError, HeapCorruptionError } from './errors';
-import { GcStats, CollectionRecord, formatTraceLine, formatTraceJson } from './gc-stats';
+import { GcStats, CollectionRecord, PauseKind, formatTraceLine, formatTraceJson } from './gc-stats';
 
 /** Marks the children of one object by calling gc.markObject / gc.markValue on each reference. */
 export type TraceFn = (addr: Addr, gc: Collector) => void;
@@ -14,31 +18,64 @@ export interface GcHost {
   removeWeakReferences(gc: Collector): void;
 }
 
-const OBJ_TAG = 5; // Tag.OBJ; values are encoded by src/vm/value.ts, the collector only needs this one
+/** Header flags that send a store to the barrier's slow path: a black owner (incremental) or an old one (generational). */
+const BARRIER_FLAGS = MARK_BIT | OLD_BIT;
+
+/** The collector's state, as a value (Lua 5.4's lgc.c: GCSpause, GCSpropagate, GCSatomic, GCSswp*). */
+export const enum GcState {
+  /** No cycle under way: nothing is marked. */
+  PAUSE = 0,
+  /** Incremental: roots shaded, the gray stack is traced a little at each step. */
+  PROPAGATE = 1,
+  /** Roots again, the rest of the gray stack, the weak intern table: one pause (never seen by the program). */
+  ATOMIC = 2,
+  /** Incremental: the allocator's resumable sweep, a little at each step. */
+  SWEEP = 3,
+}
+export const GC_STATE_NAMES = ['pause', 'propagate', 'atomic', 'sweep'];
+
+const enum Mode { STW = 0, INCREMENTAL = 1, GENERATIONAL = 2 }
+
+/** Incremental stress steps do this much work (bytes traced or swept), so cycles pass through every state often. */
+const STRESS_STEP_WORK = 2048;
+/** Sweeping a byte costs far less than tracing one: a step sweeps this many times its marking budget. */
+const SWEEP_WORK_FACTOR = 8;
+/** What the verifier checks each reference against (see verifyHeap). */
+const enum Check { OFF = 0, LIVE = 1, MARKED = 2, OLD = 3 }
 
 /**
- * A precise, non-moving, stop-the-world mark-sweep collector (tri-colour with a gray stack).
+ * A precise, non-moving mark-sweep collector (tri-colour with a gray stack) with three modes:
  *
- * Colours: white = mark bit clear; gray = marked and on the gray stack (children not yet
- * traced); black = marked and traced. Invariant during marking: no black object points at a
- * white one, because an object's children are marked before it leaves the gray stack. Leaf
- * kinds (no trace function) turn black directly.
+ * - stw: every collection is one pause (markRoots → trace → weak table → sweep).
+ * - incremental: the same work cut into steps that allocation pays for (every `stepSize` bytes
+ *   allocated, `stepSize × stepMul / 100` bytes traced or swept), through the states of GcState.
+ *   Invariant while propagating: no black object points at a white one. Objects made during a
+ *   cycle are born black (marked); the write barrier shades a white object stored into a black
+ *   one (Dijkstra's forward barrier; bulk copies re-gray their owner). The VM stack, globals
+ *   and temporary roots are not barriered: ATOMIC marks them again, as Lua does.
+ * - generational (non-moving, as Lua 5.4's): a block that survives a collection gets OLD_BIT.
+ *   Minor collections mark only young blocks, from the roots and the remembered set (old blocks
+ *   that the barrier saw receive a young reference), and promote the survivors. A major (full)
+ *   collection runs when the old generation has grown by `majorMul` % since the last one.
  *
- * Phases of `collect`: markRoots → traceReferences → removeWeakReferences (the intern table)
- * → sweep (back into the allocator, which coalesces free blocks) → new threshold.
- *
- * Every allocation of an object goes through `allocate`, the only place a collection starts.
+ * Colours: white = mark bit clear; gray = MARK_BIT and GRAY_BIT (on the gray stack); black =
+ * MARK_BIT alone. Every allocation of an object goes through `allocate`, the only place a
+ * collection or a step starts.
  */
 export class Collector {
   readonly allocator: Allocator;
   readonly options: GcOptions;
   readonly stats = new GcStats();
-  /** Collect before an allocation that would take live bytes past this. */
+  /** Collect (or start a cycle) before an allocation that would take live bytes past this. */
   nextGC: number;
+  /** Where the collector is in its cycle. */
+  state: GcState = GcState.PAUSE;
   /** Where --gc-trace lines go. */
   traceSink: (line: string) => void = (line) => process.stderr.write(line + '\n');
 
+  private readonly mode: Mode;
   private readonly u8: Uint8Array;
+  private readonly u16: Uint16Array;
   private readonly u32: Uint32Array;
   private readonly f64: Float64Array;
   private readonly traceTable: (TraceFn | null)[] = new Array(256).fill(null);
@@ -49,15 +86,43 @@ export class Collector {
   private allocCount = 0;
   private readonly startTime = performance.now();
   private collecting = false;
+  /** markObject returns at once for blocks with one of these bits: MARK_BIT, and OLD_BIT during a minor collection. */
+  private skipBits = MARK_BIT;
+  /** Incremental: bytes allocated since the last step. */
+  private debt = 0;
+  /** Generational: old blocks the barrier saw receive a young reference (each has REMEMBERED_BIT). */
+  private remembered = new Float64Array(256);
+  private rememberedCount = 0;
+  /** Generational: live bytes after the last major collection, and whether the next collection is major. */
+  private oldBase = 0;
+  private majorDue = false;
+  /** Generational: blocks allocated since the last collection (the young generation), for the minor sweep. */
+  private young = new Float64Array(1024);
+  private youngCount = 0;
+  // The cycle under way (or the last one): what its record will say.
+  private cycReason: CollectReason = 'threshold';
+  private cycKind: CycleKind = 'full';
+  private cycAt = 0;
+  private cycRequest = 0;
+  private cycBytesBefore = 0;
+  private cycMarkMs = 0;
+  private cycSweepMs = 0;
+  private cycSteps = 0;
+  private cycMaxPause = 0;
+  private cycFreedBytes = 0;
+  private cycFreedObjects = 0;
   /** In verify mode markObject checks references instead of marking; this names the owner. */
   private verifyOwner = 0;
+  private verifyCheck: Check = Check.OFF;
   private verifyProblems: string[] | null = null;
 
   constructor(allocator: Allocator, options: Partial<GcOptions> = {}) {
     this.allocator = allocator;
     this.options = { ...DEFAULT_GC_OPTIONS, ...options };
+    this.mode = this.options.mode === 'incremental' ? Mode.INCREMENTAL : this.options.mode === 'generational' ? Mode.GENERATIONAL : Mode.STW;
     this.nextGC = this.options.threshold;
     this.u8 = allocator.heap.u8;
+    this.u16 = allocator.heap.u16;
     this.u32 = allocator.heap.u32;
     this.f64 = allocator.heap.f64;
   }
@@ -79,8 +144,9 @@ export class Collector {
   }
 
   /**
-   * The allocation funnel: may collect first (stress mode, or the threshold), and collects once
-   * more before giving up with OutOfMemoryError when the heap limit is reached.
+   * The allocation funnel: may collect or take a collector step first (stress mode, the
+   * threshold, the incremental debt), and collects fully once more before giving up with
+   * OutOfMemoryError when the heap limit is reached.
    */
   allocate(bytes: number, kind: number): Addr {
     const o = this.options;
@@ -88,10 +154,15 @@ export class Collector {
       if (o.stress > 0) {
         if (++this.allocCount >= o.stress) {
           this.allocCount = 0;
-          this.collect('stress', bytes);
+          this.stressCollect(bytes);
         }
+      } else if (this.mode === Mode.INCREMENTAL && this.state !== GcState.PAUSE) {
+        this.debt += blockSizeFor(bytes);
+        if (this.debt >= o.stepSize) this.step('threshold', bytes, this.stepWork());
       } else if (this.allocator.stats.currentBytes + blockSizeFor(bytes) > this.nextGC) {
-        this.collect('threshold', bytes);
+        if (this.mode === Mode.STW) this.collect('threshold', bytes);
+        else if (this.mode === Mode.INCREMENTAL) this.step('threshold', bytes, this.stepWork());
+        else this.generational('threshold', bytes);
       }
     }
     let a = this.allocator.alloc(bytes, kind);
@@ -100,6 +171,8 @@ export class Collector {
       a = this.allocator.alloc(bytes, kind);
       if (a === 0) throw new OutOfMemoryError(this.allocator.heap.size);
     }
+    if (this.state !== GcState.PAUSE) this.colourNew(a);
+    else if (this.mode === Mode.GENERATIONAL) this.logYoung(a);
     return a;
   }
 
@@ -111,37 +184,415 @@ export class Collector {
     return new Arena(this.allocator, kind, (bytes, k) => this.allocate(bytes, k));
   }
 
-  /** Runs a full collection (`requestBytes`: the allocation that asked for it). Returns bytes freed. */
+  /** The mode's name, for reports. */
+  get modeName(): string {
+    return this.options.mode;
+  }
+
+  /**
+   * A full collection now (`requestBytes`: the allocation that asked for it); returns the bytes
+   * it freed. An incremental cycle under way is finished (sweeping) or abandoned (marking: the
+   * marks are cleared, so what became garbage since it began is freed too); in generational
+   * mode a full collection is a major one.
+   */
   collect(reason: CollectReason, requestBytes = 0): number {
     if (this.host === null || this.collecting) return 0;
+    const early = this.state !== GcState.PAUSE ? this.endCycleEarly() : 0;
+    return early + this.fullCycle(reason, requestBytes, this.mode === Mode.GENERATIONAL ? 'major' : 'full');
+  }
+
+  /**
+   * The collector's smallest unit of work, now: an incremental step (of `work` bytes), a minor
+   * (or due major) collection, or a full stw collection. For tests and tools that drive the
+   * collector through its states.
+   */
+  runStep(work = this.stepWork()): void {
+    if (this.mode === Mode.INCREMENTAL) this.step('explicit', 0, work);
+    else if (this.mode === Mode.GENERATIONAL) this.generational('explicit', 0);
+    else this.collect('explicit');
+  }
+
+  private stressCollect(bytes: number): void {
+    if (this.mode === Mode.INCREMENTAL) this.step('stress', bytes, STRESS_STEP_WORK);
+    else if (this.mode === Mode.GENERATIONAL) this.generational('stress', bytes);
+    else this.collect('stress', bytes);
+  }
+
+  private stepWork(): number {
+    return Math.max(1024, (this.options.stepSize * this.options.stepMul) / 100);
+  }
+
+  /** A block allocated during a cycle: born black while marking; while sweeping, marked only if the sweep has yet to reach it. */
+  private colourNew(a: Addr): void {
+    if (this.state !== GcState.SWEEP) {
+      this.u8[a - 3] |= MARK_BIT;
+    } else {
+      const b = a - 8, al = this.allocator;
+      if (b >= al.sweepCursor && b < al.sweepEnd) this.u8[a - 3] |= MARK_BIT;
+    }
+  }
+
+  // --- one stop-the-world cycle ---
+
+  private fullCycle(reason: CollectReason, requestBytes: number, kind: CycleKind): number {
+    const host = this.host as GcHost;
     this.collecting = true;
     try {
+      if (this.options.verify && this.mode === Mode.GENERATIONAL) this.verifyHeap();
       const stats = this.allocator.stats;
-      const bytesBefore = stats.currentBytes;
-      const objectsBefore = stats.currentAllocations;
+      this.beginCycle(reason, requestBytes, kind);
       const t0 = performance.now();
-      this.host.markRoots(this);
+      host.markRoots(this);
       this.traceReferences();
-      this.host.removeWeakReferences(this);
+      host.removeWeakReferences(this);
       const t1 = performance.now();
-      this.allocator.sweep(null);
+      const frees = stats.totalFrees;
+      const major = kind === 'major';
+      const freed = this.allocator.sweep(null, MARK_BIT | PIN_BIT,
+        major ? MARK_BIT | GRAY_BIT | REMEMBERED_BIT : MARK_BIT | GRAY_BIT, major ? OLD_BIT : 0);
       const t2 = performance.now();
-      const live = stats.currentBytes;
-      this.nextGC = Math.max(this.options.threshold, live * this.options.growth);
-      const record: CollectionRecord = {
-        index: this.stats.collections + 1, reason, requestBytes, at: (t2 - this.startTime) / 1000,
-        markMs: t1 - t0, sweepMs: t2 - t1, bytesBefore, bytesAfter: live,
-        nextThreshold: this.nextGC, objectsFreed: objectsBefore - stats.currentAllocations,
-        objectsLive: stats.currentAllocations,
-      };
-      this.stats.add(record);
-      if (this.options.trace !== null) {
-        this.traceSink(this.options.trace === 'json' ? formatTraceJson(record) : formatTraceLine(record));
+      if (major) {
+        this.youngCount = 0;
+        this.rememberedCount = 0;
+        this.oldBase = stats.currentBytes;
+        this.majorDue = false;
       }
+      this.cycMarkMs = t1 - t0;
+      this.cycSweepMs = t2 - t1;
+      this.cycFreedBytes = freed;
+      this.cycFreedObjects = stats.totalFrees - frees;
+      this.pause(t0, t2 - t0, major ? PauseKind.MAJOR : PauseKind.FULL);
+      this.endCycle();
       if (this.options.verify) this.verifyHeap();
-      return bytesBefore - live;
+      return freed;
     } finally {
       this.collecting = false;
+    }
+  }
+
+  // --- incremental ---
+
+  /**
+   * One incremental step: about `work` bytes of tracing (or SWEEP_WORK_FACTOR times as much
+   * sweeping), moving through the states as each one runs out of work, as lgc.c's singlestep.
+   * The atomic state ends its step, so its pause stands alone in the reports.
+   */
+  private step(reason: CollectReason, requestBytes: number, work: number): void {
+    if (this.host === null || this.collecting) return;
+    const host = this.host;
+    this.collecting = true;
+    try {
+      if (this.options.verify) this.verifyHeap();
+      this.debt = 0;
+      const t0 = performance.now();
+      let kind = PauseKind.STEP;
+      let budget = work;
+      while (budget > 0) {
+        switch (this.state) {
+          case GcState.PAUSE:
+            this.beginCycle(reason, requestBytes, 'incremental');
+            host.markRoots(this);
+            this.state = GcState.PROPAGATE;
+            break;
+          case GcState.PROPAGATE: {
+            const t = performance.now();
+            budget -= this.propagate(budget);
+            this.cycMarkMs += performance.now() - t;
+            if (this.grayCount === 0) this.state = GcState.ATOMIC;
+            break;
+          }
+          case GcState.ATOMIC: {
+            const t = performance.now();
+            host.markRoots(this);
+            this.traceReferences();
+            host.removeWeakReferences(this);
+            this.allocator.beginSweep();
+            this.cycMarkMs += performance.now() - t;
+            this.state = GcState.SWEEP;
+            kind = PauseKind.ATOMIC;
+            budget = 0;
+            break;
+          }
+          case GcState.SWEEP: {
+            this.sweepSome(budget * SWEEP_WORK_FACTOR);
+            budget = 0;
+            break;
+          }
+        }
+      }
+      const t1 = performance.now();
+      this.pause(t0, t1 - t0, kind);
+      if (this.state === GcState.SWEEP && this.allocator.sweepCursor === 0) {
+        this.state = GcState.PAUSE;
+        this.endCycle();
+      }
+      if (this.options.verify) this.verifyHeap();
+    } finally {
+      this.collecting = false;
+    }
+  }
+
+  /** Sweeps about `budget` bytes of blocks (everything left when Infinity). */
+  private sweepSome(budget: number): void {
+    const stats = this.allocator.stats;
+    const t = performance.now();
+    const bytes = stats.bytesFreed, frees = stats.totalFrees;
+    this.allocator.sweepStep(budget);
+    this.cycFreedBytes += stats.bytesFreed - bytes;
+    this.cycFreedObjects += stats.totalFrees - frees;
+    this.cycSweepMs += performance.now() - t;
+  }
+
+  /** Traces gray objects until about `budget` bytes were traced or none is left; returns the bytes traced. */
+  private propagate(budget: number): number {
+    const u8 = this.u8, u32 = this.u32, table = this.traceTable;
+    let done = 0;
+    while (this.grayCount > 0 && done < budget) {
+      const a = this.gray[--this.grayCount];
+      if (!this.isGrayBlock(a)) continue;
+      u8[a - 3] &= ~GRAY_BIT;
+      (table[u8[a - 4]] as TraceFn)(a, this);
+      done += u32[(a - 8) >>> 2];
+    }
+    return done;
+  }
+
+  /**
+   * Is the block at `a` still gray? The runtime frees side buffers explicitly (a grown
+   * vector's or table's old block) and a freed block can be on the gray stack: its magic then
+   * says free, or, reused, its GRAY_BIT is clear (a new block is born black).
+   */
+  private isGrayBlock(a: Addr): boolean {
+    return this.u16[(a - 2) >>> 1] === LIVE_MAGIC && (this.u8[a - 3] & GRAY_BIT) !== 0;
+  }
+
+  /** An explicit full collection during an incremental cycle: a sweep under way is finished; marking is abandoned. */
+  private endCycleEarly(): number {
+    const pending = this.state;
+    this.collecting = true;
+    try {
+      if (pending === GcState.SWEEP) {
+        const t0 = performance.now();
+        const before = this.allocator.stats.bytesFreed;
+        this.sweepSome(Infinity);
+        const freed = this.allocator.stats.bytesFreed - before;
+        this.pause(t0, performance.now() - t0, PauseKind.STEP);
+        this.state = GcState.PAUSE;
+        this.endCycle();
+        return freed;
+      }
+      this.allocator.clearMarks(MARK_BIT | GRAY_BIT);
+      this.grayCount = 0;
+      this.state = GcState.PAUSE;
+      return 0;
+    } finally {
+      this.collecting = false;
+    }
+  }
+
+  // --- generational ---
+
+  /**
+   * A minor collection (or a major one when due): marks the young blocks reachable from the
+   * roots and the remembered set, frees the other young blocks and promotes the survivors.
+   */
+  private generational(reason: CollectReason, requestBytes: number): void {
+    if (this.host === null || this.collecting) return;
+    if (this.majorDue) { this.fullCycle(reason, requestBytes, 'major'); return; }
+    const host = this.host;
+    this.collecting = true;
+    try {
+      if (this.options.verify) this.verifyHeap();
+      const stats = this.allocator.stats;
+      this.beginCycle(reason, requestBytes, 'minor');
+      const t0 = performance.now();
+      this.skipBits = MARK_BIT | OLD_BIT;
+      host.markRoots(this);
+      const u8 = this.u8, table = this.traceTable;
+      for (let i = 0; i < this.rememberedCount; i++) {
+        const a = this.remembered[i];
+        // A remembered block freed since (a side buffer) is skipped: its magic says free or, reused, it is young.
+        if (this.u16[(a - 2) >>> 1] !== LIVE_MAGIC || (u8[a - 3] & REMEMBERED_BIT) === 0) continue;
+        u8[a - 3] &= ~REMEMBERED_BIT;
+        (table[u8[a - 4]] as TraceFn)(a, this);
+      }
+      this.rememberedCount = 0;
+      this.traceReferences();
+      host.removeWeakReferences(this);
+      const t1 = performance.now();
+      const frees = stats.totalFrees;
+      // Every young survivor is old from now on.
+      const freed = this.sweepYoung();
+      this.skipBits = MARK_BIT;
+      const t2 = performance.now();
+      if (stats.currentBytes > this.oldBase * (1 + this.options.majorMul / 100)) this.majorDue = true;
+      this.cycMarkMs = t1 - t0;
+      this.cycSweepMs = t2 - t1;
+      this.cycFreedBytes = freed;
+      this.cycFreedObjects = stats.totalFrees - frees;
+      this.pause(t0, t2 - t0, PauseKind.MINOR);
+      this.endCycle();
+      if (this.options.verify) this.verifyHeap();
+    } finally {
+      this.skipBits = MARK_BIT;
+      this.collecting = false;
+    }
+  }
+
+  /** Generational: every block allocated since the last collection, so a minor sweep visits only the young. */
+  private logYoung(a: Addr): void {
+    if (this.youngCount === this.young.length) {
+      const bigger = new Float64Array(this.young.length * 2);
+      bigger.set(this.young);
+      this.young = bigger;
+    }
+    this.young[this.youngCount++] = a;
+  }
+
+  /**
+   * The minor sweep: only the blocks in the young log. Marked (or pinned) ones are promoted,
+   * the others freed onto the free lists (merging free neighbours waits for the next major
+   * sweep, which walks the heap). A log entry may be stale (a side buffer freed explicitly, its
+   * block free or reused): free blocks and old ones are skipped, and a reused block is young
+   * and logged again. Returns the bytes freed.
+   */
+  private sweepYoung(): number {
+    const u8 = this.u8, u16 = this.u16, u32 = this.u32, al = this.allocator;
+    let freed = 0;
+    for (let i = 0; i < this.youngCount; i++) {
+      const a = this.young[i];
+      if (u16[(a - 2) >>> 1] !== LIVE_MAGIC) continue;
+      const flags = u8[a - 3];
+      if ((flags & OLD_BIT) !== 0) continue;
+      if ((flags & (MARK_BIT | PIN_BIT)) !== 0) {
+        u8[a - 3] = (flags & ~(MARK_BIT | GRAY_BIT)) | OLD_BIT;
+      } else {
+        freed += u32[(a - 8) >>> 2];
+        al.free(a);
+      }
+    }
+    this.youngCount = 0;
+    return freed;
+  }
+
+  private remember(owner: Addr): void {
+    this.u8[owner - 3] |= REMEMBERED_BIT;
+    if (this.rememberedCount === this.remembered.length) {
+      const bigger = new Float64Array(this.remembered.length * 2);
+      bigger.set(this.remembered);
+      this.remembered = bigger;
+    }
+    this.remembered[this.rememberedCount++] = owner;
+  }
+
+  // --- cycle records ---
+
+  private beginCycle(reason: CollectReason, requestBytes: number, kind: CycleKind): void {
+    this.cycReason = reason;
+    this.cycKind = kind;
+    this.cycRequest = requestBytes;
+    this.cycAt = this.elapsedSeconds();
+    this.cycBytesBefore = this.allocator.stats.currentBytes;
+    this.cycMarkMs = 0;
+    this.cycSweepMs = 0;
+    this.cycSteps = 0;
+    this.cycMaxPause = 0;
+    this.cycFreedBytes = 0;
+    this.cycFreedObjects = 0;
+  }
+
+  private pause(t0: number, ms: number, kind: PauseKind): void {
+    this.stats.addPause((t0 - this.startTime) / 1000, ms, kind, this.allocator.stats.currentBytes);
+    this.cycSteps++;
+    if (ms > this.cycMaxPause) this.cycMaxPause = ms;
+  }
+
+  private endCycle(): void {
+    const stats = this.allocator.stats;
+    const live = stats.currentBytes;
+    const o = this.options;
+    this.nextGC = this.mode === Mode.GENERATIONAL
+      ? Math.max(o.threshold, live * (1 + o.minorMul / 100))
+      : Math.max(o.threshold, live * o.growth);
+    const record: CollectionRecord = {
+      index: this.stats.collections + 1, reason: this.cycReason, kind: this.cycKind, requestBytes: this.cycRequest,
+      at: this.cycAt, endAt: this.elapsedSeconds(), markMs: this.cycMarkMs, sweepMs: this.cycSweepMs,
+      steps: this.cycSteps, maxPauseMs: this.cycMaxPause, bytesBefore: this.cycBytesBefore, bytesAfter: live,
+      bytesFreed: this.cycFreedBytes, nextThreshold: this.nextGC, objectsFreed: this.cycFreedObjects,
+      objectsLive: stats.currentAllocations,
+    };
+    this.stats.add(record);
+    if (o.trace !== null) this.traceSink(o.trace === 'json' ? formatTraceJson(record) : formatTraceLine(record));
+  }
+
+  // --- the store seam: every store of a reference into a heap object comes through here ---
+
+  /**
+   * THE write barrier. Call it after storing reference `ref` (0 or an object address) into heap
+   * object `owner` (the payload address of the block that holds the field). Stores of
+   * non-references, and stores of 0 that clear a reference, need no barrier.
+   *
+   * Fast path: one header byte test. Outside a collection cycle no block is marked, and old
+   * blocks exist only in generational mode, so in stop-the-world mode the test is always false.
+   */
+  writeBarrier(owner: Addr, ref: Addr): void {
+    if ((this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, ref);
+  }
+
+  /**
+   * The backward form, for bulk copies of many references into `owner` at once (copyWithin of
+   * value slots or entries): the owner is traced again instead of each reference shaded.
+   */
+  writeBarrierBack(owner: Addr): void {
+    if ((this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierBackSlow(owner);
+  }
+
+  /** Stores a value into the 16-byte value slot at `slot` inside object `owner`. */
+  writeSlot(owner: Addr, slot: number, tag: number, payload: number): void {
+    this.u32[slot >>> 2] = tag;
+    this.f64[(slot + Slot.PAYLOAD) >>> 3] = payload;
+    if (tag === Tag.OBJ && (this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, payload);
+  }
+
+  /** Stores a value into the table entry at `e` (key unchanged) inside the entries block `owner`. */
+  writeEntryValue(owner: Addr, e: number, tag: number, payload: number): void {
+    this.u32[(e + Entry.TAG) >>> 2] = tag;
+    this.f64[(e + Entry.PAYLOAD) >>> 3] = payload;
+    if (tag === Tag.OBJ && (this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, payload);
+  }
+
+  /** Stores the key (a string address, or 0 for removed) of the table entry at `e` inside `owner`. */
+  writeEntryKey(owner: Addr, e: number, key: Addr): void {
+    this.u32[(e + Entry.KEY) >>> 2] = key;
+    if (key !== 0 && (this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, key);
+  }
+
+  /** Stores an object address (or 0) into the u32 reference field at byte address `field` of `owner`. */
+  writeRef(owner: Addr, field: number, ref: Addr): void {
+    this.u32[field >>> 2] = ref;
+    if (ref !== 0 && (this.u8[owner - 3] & BARRIER_FLAGS) !== 0) this.barrierSlow(owner, ref);
+  }
+
+  /** The owner is marked or old. Stop-the-world mode never gets here (see writeBarrier). */
+  private barrierSlow(owner: Addr, ref: Addr): void {
+    const u8 = this.u8;
+    if (this.mode === Mode.INCREMENTAL) {
+      // A black owner must not point at a white object: shade the object (a gray owner will be traced anyway).
+      if (this.state === GcState.PROPAGATE && (u8[owner - 3] & GRAY_BIT) === 0 && (u8[ref - 3] & MARK_BIT) === 0) this.markObject(ref);
+    } else if (this.mode === Mode.GENERATIONAL) {
+      if ((u8[owner - 3] & (OLD_BIT | REMEMBERED_BIT)) === OLD_BIT && (u8[ref - 3] & OLD_BIT) === 0) this.remember(owner);
+    }
+  }
+
+  private barrierBackSlow(owner: Addr): void {
+    const u8 = this.u8;
+    if (this.mode === Mode.INCREMENTAL) {
+      if (this.state === GcState.PROPAGATE && (u8[owner - 3] & GRAY_BIT) === 0 && this.traceTable[u8[owner - 4]] !== null) {
+        u8[owner - 3] |= GRAY_BIT;
+        this.pushGray(owner);
+      }
+    } else if (this.mode === Mode.GENERATIONAL) {
+      if ((u8[owner - 3] & (OLD_BIT | REMEMBERED_BIT)) === OLD_BIT) this.remember(owner);
     }
   }
 
@@ -151,9 +602,13 @@ export class Collector {
     if (a === 0) return;
     if (this.verifyProblems !== null) { this.checkReference(a); return; }
     const u8 = this.u8;
-    if ((u8[a - 3] & 1) !== 0) return;
-    u8[a - 3] |= 1;
-    if (this.traceTable[u8[a - 4]] === null) return; // a leaf: black at once
+    if ((u8[a - 3] & this.skipBits) !== 0) return;
+    if (this.traceTable[u8[a - 4]] === null) { u8[a - 3] |= MARK_BIT; return; } // a leaf: black at once
+    u8[a - 3] |= MARK_BIT | GRAY_BIT;
+    this.pushGray(a);
+  }
+
+  private pushGray(a: Addr): void {
     if (this.grayCount === this.gray.length) {
       const bigger = new Float64Array(this.gray.length * 2);
       bigger.set(this.gray);
@@ -163,22 +618,25 @@ export class Collector {
   }
 
   markValue(tag: number, payload: number): void {
-    if (tag === OBJ_TAG) this.markObject(payload);
+    if (tag === Tag.OBJ) this.markObject(payload);
   }
 
   /** Marks the value in a 16-byte heap slot. */
   markSlot(slot: number): void {
-    if (this.u32[slot >>> 2] === OBJ_TAG) this.markObject(this.f64[(slot + 8) >>> 3]);
+    if (this.u32[slot >>> 2] === Tag.OBJ) this.markObject(this.f64[(slot + Slot.PAYLOAD) >>> 3]);
   }
 
+  /** Will the block survive this collection? (Old blocks do, in a minor one.) For weak tables. */
   isMarked(a: Addr): boolean {
-    return (this.u8[a - 3] & 1) !== 0;
+    return (this.u8[a - 3] & this.skipBits) !== 0;
   }
 
   private traceReferences(): void {
     const u8 = this.u8, table = this.traceTable;
     while (this.grayCount > 0) {
       const a = this.gray[--this.grayCount];
+      if (!this.isGrayBlock(a)) continue;
+      u8[a - 3] &= ~GRAY_BIT;
       (table[u8[a - 4]] as TraceFn)(a, this);
     }
   }
@@ -186,23 +644,38 @@ export class Collector {
   // --- verification ---
 
   /**
-   * Checks the heap after a collection: the allocator's structure and counters, and that every
-   * reference from every live block points at a live block of a registered kind.
+   * Checks the heap: the allocator's structure and counters, that every reference from every
+   * live block points at a live block of a registered kind, and the mode's invariant:
+   * incremental, while propagating: no black object points at a white one; generational: no
+   * old object outside the remembered set points at a young one. Between collections in stw
+   * mode and after every collection or step in verify mode. Throws HeapCorruptionError.
    */
   verifyHeap(): void {
-    const problems = this.allocator.verify();
+    const marking = this.state === GcState.PROPAGATE || this.state === GcState.ATOMIC;
+    const sweeping = this.state === GcState.SWEEP;
+    const problems = this.allocator.verify(marking || sweeping);
     this.verifyProblems = problems;
     try {
       const u8 = this.u8, u32 = this.u32, table = this.traceTable;
+      const cursor = this.allocator.sweepCursor;
       for (let b = HEAP_START; b < this.allocator.top; b += u32[b >>> 2]) {
         const kind = u8[b + 4];
+        if (kind === FREE_KIND || kind === QUARANTINE_KIND) continue;
         const trace = table[kind];
         if (trace === null || this.validKinds[kind] === 0) continue;
+        const flags = u8[b + 5];
+        // While sweeping, an unmarked block the sweep has not reached is garbage: its references may be dangling.
+        if (sweeping && b >= cursor && (flags & (MARK_BIT | PIN_BIT)) === 0) continue;
+        let check = Check.LIVE;
+        if (marking && (flags & (MARK_BIT | GRAY_BIT)) === MARK_BIT) check = Check.MARKED;
+        else if (this.mode === Mode.GENERATIONAL && (flags & (OLD_BIT | REMEMBERED_BIT)) === OLD_BIT) check = Check.OLD;
         this.verifyOwner = b + 8;
+        this.verifyCheck = check;
         trace(b + 8, this);
       }
     } finally {
       this.verifyProblems = null;
+      this.verifyCheck = Check.OFF;
     }
     if (problems.length > 0) throw new HeapCorruptionError(problems);
   }
@@ -220,9 +693,13 @@ export class Collector {
       problems.push(`${ownerKind} at ${owner} refers to ${a}, which is not a live block (freed or interior)`);
       return;
     }
+    const kind = this.allocator.kindNames[this.u8[a - 4]];
     if (this.validKinds[this.u8[a - 4]] === 0) {
       problems.push(`${ownerKind} at ${owner} refers to ${a} of unknown kind ${this.u8[a - 4]}`);
+    } else if (this.verifyCheck === Check.MARKED && (this.u8[a - 3] & MARK_BIT) === 0) {
+      problems.push(`black ${ownerKind} at ${owner} points at white ${kind} at ${a} (a store missed the write barrier)`);
+    } else if (this.verifyCheck === Check.OLD && (this.u8[a - 3] & OLD_BIT) === 0) {
+      problems.push(`old ${ownerKind} at ${owner} points at young ${kind} at ${a} outside the remembered set (a store missed the write barrier)`);
     }
   }
 }
-

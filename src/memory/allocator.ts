@@ -9,6 +9,8 @@ import { MemStats, MemStatsSnapshot, SizeClassRow, LeakRow, HeapWalk, formatMemS
 import { SiteTable } from './sites';
 
 const POISON = 0xde;
+/** Byte offset, in a free block, of the back link of its free list (the forward link is at HEADER_BYTES). */
+const PREV_LINK = HEADER_BYTES + 4;
 /**
  * A block size used to judge fragmentation: free blocks smaller than this cannot serve a typical
  * request (an instance with a few fields, a short string), so they count as fragmented.
@@ -80,7 +82,9 @@ export class Allocator {
       const cls = size >>> 3;
       b = this.smallHeads[cls];
       if (b !== 0) {
-        this.smallHeads[cls] = this.u32[(b + HEADER_BYTES) >>> 2];
+        const next = this.u32[(b + HEADER_BYTES) >>> 2];
+        this.smallHeads[cls] = next;
+        if (next !== 0) this.u32[(next + PREV_LINK) >>> 2] = 0;
       } else {
         b = this.carve(size);
         if (b === 0) return 0;
@@ -170,11 +174,15 @@ export class Allocator {
   }
 
   /**
-   * Frees every live block whose mark bit is clear and clears the marks of the survivors,
+   * Frees every live block with none of `keepBits` (by default: not marked, not pinned) and sets
+   * the survivors' flags to (flags & ~clearBits) | setBits (by default: clears the mark),
    * coalescing adjacent free blocks and rebuilding the free lists. Calls `onFree(addr, kind,
    * bytes)` for each block freed, before its memory is reused. Returns the number of bytes freed.
    */
-  sweep(onFree: ((addr: Addr, kind: number, bytes: number) => void) | null): number {
+  sweep(
+    onFree: ((addr: Addr, kind: number, bytes: number) => void) | null,
+    keepBits = MARK_BIT | PIN_BIT, clearBits = MARK_BIT, setBits = 0,
+  ): number {
     const u8 = this.u8, u32 = this.u32;
     this.smallHeads.fill(0);
     this.largeHead = 0;
@@ -189,8 +197,8 @@ export class Allocator {
         if (runStart === 0) runStart = b;
       } else if (kind === QUARANTINE_KIND) {
         if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
-      } else if ((u8[b + 5] & (MARK_BIT | PIN_BIT)) !== 0) {
-        u8[b + 5] &= ~MARK_BIT;
+      } else if ((u8[b + 5] & keepBits) !== 0) {
+        u8[b + 5] = (u8[b + 5] & ~clearBits) | setBits;
         if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
       } else {
         if (onFree !== null) onFree(b + HEADER_BYTES, kind, size);
@@ -211,6 +219,79 @@ export class Allocator {
     }
     if (runStart !== 0) this.top = runStart; // the last run touches the top: give it back
     return freed;
+  }
+
+  // --- the resumable sweep (incremental collection) ---
+
+  /** Next block the resumable sweep looks at; 0 when no sweep is under way. */
+  sweepCursor = 0;
+  /** End of the resumable sweep: the top when it began (blocks above are newer than the marks). */
+  sweepEnd = 0;
+
+  /** Starts a resumable sweep of every block below the current top. */
+  beginSweep(): void {
+    this.sweepCursor = HEAP_START;
+    this.sweepEnd = this.top;
+  }
+
+  /**
+   * Sweeps on from `sweepCursor` until about `budget` bytes of blocks were looked at: frees
+   * unmarked blocks, clears the marks of the others, merges each run of free blocks into one
+   * (unlinking the free blocks it absorbs, so the lists stay exact) and returns true when the
+   * sweep reached its end. The program runs between steps and may allocate: a block handed out
+   * ahead of the cursor must be marked by the caller (it is new, not garbage), one behind it not.
+   * Returns with every free list complete, so allocation works between steps.
+   */
+  sweepStep(budget: number): boolean {
+    const u8 = this.u8, u32 = this.u32;
+    let b = this.sweepCursor;
+    const end = this.sweepEnd;
+    const stop = b + budget;
+    let runStart = 0;
+    while (b < end && (b < stop || runStart !== 0)) {
+      const size = u32[b >>> 2];
+      const kind = u8[b + 4];
+      if (kind === FREE_KIND) {
+        this.unlinkFree(b, size);
+        if (runStart === 0) runStart = b;
+      } else if (kind === QUARANTINE_KIND) {
+        if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
+      } else if ((u8[b + 5] & (MARK_BIT | PIN_BIT)) !== 0) {
+        u8[b + 5] &= ~MARK_BIT;
+        if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
+      } else {
+        this.recordFree(size, kind);
+        if (this.quarantine) {
+          this.quarantineBlock(b, size, kind);
+          if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
+        } else {
+          if (this.safety) u8.fill(POISON, b + HEADER_BYTES, b + size);
+          u8[b + 4] = FREE_KIND;
+          u8[b + 5] = kind;
+          this.u16[(b + 6) >>> 1] = FREE_MAGIC;
+          if (runStart === 0) runStart = b;
+        }
+      }
+      b += size;
+    }
+    if (runStart !== 0) {
+      if (b === this.top) this.top = runStart; // nothing was allocated above: give the run back
+      else this.pushFree(runStart, b - runStart);
+    }
+    this.sweepCursor = b;
+    if (b < end) return false;
+    this.sweepCursor = 0;
+    this.sweepEnd = 0;
+    return true;
+  }
+
+  /** Clears every mark (and the collector's other per-cycle bits, `bits`) without freeing: an abandoned cycle. */
+  clearMarks(bits: number): void {
+    const u8 = this.u8, u32 = this.u32;
+    for (let b = HEAP_START; b < this.top; b += u32[b >>> 2]) {
+      const kind = u8[b + 4];
+      if (kind !== FREE_KIND && kind !== QUARANTINE_KIND) u8[b + 5] &= ~bits;
+    }
   }
 
   /** Visits every block from the start of the heap to the top. */
@@ -259,7 +340,7 @@ export class Allocator {
    * every free-list entry is a free block, and the counters equal a heap walk.
    * Returns a list of problems (empty when the heap is sound).
    */
-  verify(): string[] {
+  verify(marksAllowed = false): string[] {
     const problems: string[] = [];
     const u8 = this.u8, u32 = this.u32, u16 = this.u16;
     let b = HEAP_START, live = 0, liveBytes = 0, freeBlocks = 0;
@@ -275,7 +356,7 @@ export class Allocator {
         if (kind === FREE_KIND) freeBlocks++;
       } else {
         if (magic !== LIVE_MAGIC) problems.push(`live block at ${b} has magic ${magic.toString(16)}`);
-        if ((u8[b + 5] & MARK_BIT) !== 0) problems.push(`live block at ${b} is still marked`);
+        if (!marksAllowed && (u8[b + 5] & MARK_BIT) !== 0) problems.push(`live block at ${b} is still marked`);
         live++;
         liveBytes += size;
       }
@@ -284,8 +365,10 @@ export class Allocator {
     let listed = 0;
     const seen = new Set<number>();
     const checkList = (head: number, small: boolean, cls: number) => {
-      for (let f = head; f !== 0; f = u32[(f + HEADER_BYTES) >>> 2]) {
+      let prev = 0;
+      for (let f = head; f !== 0; prev = f, f = u32[(f + HEADER_BYTES) >>> 2]) {
         if (seen.has(f)) { problems.push(`free list loops at ${f}`); return; }
+        if (u32[(f + PREV_LINK) >>> 2] !== prev) problems.push(`free block at ${f} has back link ${u32[(f + PREV_LINK) >>> 2]}, not ${prev}`);
         seen.add(f);
         listed++;
         if (u8[f + 4] !== FREE_KIND) problems.push(`free list holds a non-free block at ${f}`);
@@ -395,6 +478,8 @@ export class Allocator {
   deinit(): LeakRow[] {
     const leaks = this.config.enableLeakDetection ? this.checkForLeaks() : [];
     this.top = HEAP_START;
+    this.sweepCursor = 0;
+    this.sweepEnd = 0;
     this.smallHeads.fill(0);
     this.largeHead = 0;
     this.stats.reset();
@@ -506,20 +591,38 @@ export class Allocator {
     this.u16[(b + 6) >>> 1] = FREE_MAGIC;
   }
 
-  /** Byte 5 (the former kind) is left as it is: the callers that know it set it. */
+  /**
+   * Byte 5 (the former kind) is left as it is: the callers that know it set it. The lists are
+   * doubly linked (next at +8, previous at +12 of the block) so the resumable sweep can take a
+   * free block out of the middle of its list when it merges it with a neighbour.
+   */
   private pushFree(b: number, size: number): void {
-    this.u32[b >>> 2] = size;
+    const u32 = this.u32;
+    u32[b >>> 2] = size;
     this.u8[b + 4] = FREE_KIND;
     this.u16[(b + 6) >>> 1] = FREE_MAGIC;
-    const link = (b + HEADER_BYTES) >>> 2;
+    let head: number;
     if (size <= SMALL_MAX) {
       const cls = size >>> 3;
-      this.u32[link] = this.smallHeads[cls];
+      head = this.smallHeads[cls];
       this.smallHeads[cls] = b;
     } else {
-      this.u32[link] = this.largeHead;
+      head = this.largeHead;
       this.largeHead = b;
     }
+    u32[(b + HEADER_BYTES) >>> 2] = head;
+    u32[(b + PREV_LINK) >>> 2] = 0;
+    if (head !== 0) u32[(head + PREV_LINK) >>> 2] = b;
+  }
+
+  /** Takes free block b (of `size` bytes) off its list. */
+  private unlinkFree(b: number, size: number): void {
+    const u32 = this.u32;
+    const next = u32[(b + HEADER_BYTES) >>> 2], prev = u32[(b + PREV_LINK) >>> 2];
+    if (prev !== 0) u32[(prev + HEADER_BYTES) >>> 2] = next;
+    else if (size <= SMALL_MAX) this.smallHeads[size >>> 3] = next;
+    else this.largeHead = next;
+    if (next !== 0) u32[(next + PREV_LINK) >>> 2] = prev;
   }
 
   /** A small block when its size class is empty: the tail of a large free block, else fresh memory. */
@@ -534,7 +637,7 @@ export class Allocator {
         const b = head + rest;
         u32[b >>> 2] = size;
         if (rest <= SMALL_MAX) {
-          this.largeHead = u32[(head + HEADER_BYTES) >>> 2];
+          this.unlinkFree(head, headSize);
           this.pushFree(head, rest);
         } else {
           u32[head >>> 2] = rest;
@@ -547,18 +650,16 @@ export class Allocator {
 
   private allocLarge(size: number): number {
     const u32 = this.u32;
-    let prev = 0;
-    for (let f = this.largeHead; f !== 0; prev = f, f = u32[(f + HEADER_BYTES) >>> 2]) {
+    for (let f = this.largeHead; f !== 0; f = u32[(f + HEADER_BYTES) >>> 2]) {
       const fSize = u32[f >>> 2];
       if (fSize < size) continue;
       const rest = fSize - size;
-      const next = u32[(f + HEADER_BYTES) >>> 2];
       if (rest >= MIN_BLOCK) {
         // Take the tail; the head stays where it is, or moves to a size class if it got small.
         const b = f + rest;
         u32[b >>> 2] = size;
         if (rest <= SMALL_MAX) {
-          if (prev === 0) this.largeHead = next; else u32[(prev + HEADER_BYTES) >>> 2] = next;
+          this.unlinkFree(f, fSize);
           this.pushFree(f, rest);
         } else {
           u32[f >>> 2] = rest;
@@ -566,7 +667,7 @@ export class Allocator {
         return b;
       }
       // Too little left to split: hand out the whole block.
-      if (prev === 0) this.largeHead = next; else u32[(prev + HEADER_BYTES) >>> 2] = next;
+      this.unlinkFree(f, fSize);
       return f;
     }
     return this.bump(size);

@@ -5,7 +5,8 @@
  *   +0  u32  block size in bytes (header included; a multiple of 8, at least 16)
  *   +4  u8   kind (FREE_KIND for a free block, QUARANTINE_KIND for a quarantined one)
  *   +5  u8   live block: flags (MARK_BIT: reached by the current collection; PIN_BIT: kept by
- *            every sweep, for arena buffers that no object references);
+ *            every sweep, for arena buffers that no object references; GRAY_BIT: on the gray
+ *            stack; OLD_BIT and REMEMBERED_BIT: generational ages, see src/gc);
  *            free or quarantined block: the kind it had while live (for safety reports)
  *   +6  u16  magic: LIVE_MAGIC on allocated blocks, FREE_MAGIC otherwise (catches invalid frees)
  *   +8  payload; for a free block the first u32 is the next-free link
@@ -25,6 +26,25 @@ export const QUARANTINE_KIND = 255;
 export const MARK_BIT = 1;
 /** A pinned block survives sweeps without being marked (arena buffers, held by the host). */
 export const PIN_BIT = 2;
+/** Marked and waiting on the collector's gray stack (children not traced yet). */
+export const GRAY_BIT = 4;
+/** Generational mode: the block survived a collection (it is old); see src/gc/collector.ts. */
+export const OLD_BIT = 8;
+/** Generational mode: an old block that a barrier put on the remembered set. */
+export const REMEMBERED_BIT = 16;
+
+/** Header accessors by payload address `a` (small, so V8 inlines them at every use). */
+export function blockKind(u8: Uint8Array, a: number): number {
+  return u8[a - 4];
+}
+
+export function blockFlags(u8: Uint8Array, a: number): number {
+  return u8[a - 3];
+}
+
+export function blockSize(u32: Uint32Array, a: number): number {
+  return u32[(a - 8) >>> 2];
+}
 
 export const LIVE_MAGIC = 0xb10c;
 export const FREE_MAGIC = 0xf4ee;

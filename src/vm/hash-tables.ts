@@ -76,13 +76,12 @@ export class HashTables extends HeapStore {
       if (u32[(h + L.HT_USED) >>> 2] === u32[(h + L.HT_ENTRY_CAPACITY) >>> 2]) this.makeRoom(h);
       const n = u32[(h + L.HT_USED) >>> 2];
       e = this.entryAt(h, n);
-      u32[e >>> 2] = key;
+      this.gc.writeEntryKey(u32[(h + L.HT_ENTRIES) >>> 2], e, key);
       u32[this.indexSlot(h, key) >>> 2] = n + 1;
       u32[(h + L.HT_USED) >>> 2] = n + 1;
       u32[(h + L.HT_LIVE) >>> 2]++;
     }
-    this.u32[(e + 4) >>> 2] = tag;
-    this.f64[(e + 8) >>> 3] = payload;
+    this.gc.writeEntryValue(this.u32[(h + L.HT_ENTRIES) >>> 2], e, tag, payload);
   }
 
   /** Removes key; true when it was present. */
@@ -150,14 +149,14 @@ export class HashTables extends HeapStore {
     this.u8.fill(0, fresh, fresh + payloadBytes(u32, fresh));
     const old = u32[(h + L.HT_ENTRIES) >>> 2];
     if (old !== 0) this.compactInto(h, fresh);
-    u32[(h + L.HT_ENTRIES) >>> 2] = fresh;
+    this.gc.writeRef(h, h + L.HT_ENTRIES, fresh);
     u32[(h + L.HT_ENTRY_CAPACITY) >>> 2] = newCap;
     if (old !== 0) this.gc.allocator.free(old);
     // The new entries block is reachable from h (rooted) while the index is allocated.
     const indexCap = newCap * 2;
     const index = this.gc.allocate(indexCap * 4, Kind.BYTES);
     const oldIndex = u32[(h + L.HT_INDEX) >>> 2];
-    u32[(h + L.HT_INDEX) >>> 2] = index;
+    this.gc.writeRef(h, h + L.HT_INDEX, index);
     u32[(h + L.HT_INDEX_CAPACITY) >>> 2] = indexCap;
     if (oldIndex !== 0) this.gc.allocator.free(oldIndex);
     this.rebuildIndex(h);
@@ -180,6 +179,7 @@ export class HashTables extends HeapStore {
       n++;
     }
     if (dest === src) this.u8.fill(0, src + n * L.TABLE_ENTRY_SIZE, src + used * L.TABLE_ENTRY_SIZE);
+    this.gc.writeBarrierBack(dest); // entries copied without one barrier each
     if (n !== used) u32[(h + L.HT_COMPACTIONS) >>> 2]++;
     u32[(h + L.HT_USED) >>> 2] = n;
   }

@@ -92,8 +92,7 @@ export function indexSet(rt: Runtime, i: number): void {
     case Kind.LINKED_LIST: {
       const k = position(rt, i + 1, rt.lists.count(obj), 'Index');
       const node = rt.lists.nodeAt(obj, k);
-      rt.u32[(node + L.NODE_VALUE) >>> 2] = vt;
-      rt.f64[(node + L.NODE_VALUE + 8) >>> 3] = v;
+      rt.gc.writeSlot(node, node + L.NODE_VALUE, vt, v);
       break;
     }
     case Kind.MATRIX_ROW: {

@@ -123,8 +123,7 @@ export function execute(rt: Runtime, stopAt: number): void {
         case Op.SET_UPVALUE: {
           const upv = u32[(closure + L.CLOSURE_UPVALUES + u8[ip++] * 4) >>> 2];
           if (u32[(upv + L.UPV_CLOSED) >>> 2] !== 0) {
-            u32[(upv + L.UPV_SLOT) >>> 2] = tags[sp - 1];
-            f64[(upv + L.UPV_SLOT + 8) >>> 3] = vals[sp - 1];
+            rt.gc.writeSlot(upv, upv + L.UPV_SLOT, tags[sp - 1], vals[sp - 1]);
           } else {
             const s = u32[(upv + L.UPV_STACK_INDEX) >>> 2];
             tags[s] = tags[sp - 1];
@@ -170,8 +169,8 @@ export function execute(rt: Runtime, stopAt: number): void {
           const entry = cacheEntry(u8, u32, fn, ip + 2);
           const slot = cachedFieldSlot(u8, u32, tags[sp - 2], vals[sp - 2], entry);
           if (slot !== 0) {
-            // The one raw field store of the loop (a write barrier would go here).
-            storeField(u32, f64, slot, tags[sp - 1], vals[sp - 1]);
+            // The inline-cache hit: the store still goes through the write barrier.
+            objects.storeFieldSlot(vals[sp - 2] >>> 0, slot, tags[sp - 1], vals[sp - 1]);
           } else {
             const name = constantObject(u8, f64, constants, ip);
             rt.sp = sp; frameIp[rt.frameCount - 1] = ip + 4;
@@ -497,7 +496,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             const upv = isLocal !== 0
               ? captureUpvalue(rt, base + index)
               : u32[(closure + L.CLOSURE_UPVALUES + index * 4) >>> 2];
-            u32[(c + L.CLOSURE_UPVALUES + i * 4) >>> 2] = upv;
+            rt.gc.writeRef(c, c + L.CLOSURE_UPVALUES + i * 4, upv);
           }
           break;
         }
@@ -538,8 +537,8 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (superTag !== Tag.OBJ || u8[superclass - 4] !== Kind.CLASS) throw new RuntimeError('Superclass must be a class.');
           const sub = vals[sp - 1] >>> 0;
           rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          tables.copyAll(superclass + L.CLASS_METHODS, sub + L.CLASS_METHODS);
-          u32[(sub + L.CLASS_INIT) >>> 2] = u32[(superclass + L.CLASS_INIT) >>> 2];
+          tables.copyAll(superclass + L.CLASS_METHODS, sub, sub + L.CLASS_METHODS);
+          rt.gc.writeRef(sub, sub + L.CLASS_INIT, u32[(superclass + L.CLASS_INIT) >>> 2]);
           sp--;
           break;
         }
@@ -549,8 +548,8 @@ export function execute(rt: Runtime, stopAt: number): void {
           const klass = vals[sp - 2] >>> 0;
           const method = vals[sp - 1];
           rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          tables.set(klass + L.CLASS_METHODS, name, Tag.OBJ, method);
-          if (name === rt.initString) u32[(klass + L.CLASS_INIT) >>> 2] = method;
+          tables.set(klass, klass + L.CLASS_METHODS, name, Tag.OBJ, method);
+          if (name === rt.initString) rt.gc.writeRef(klass, klass + L.CLASS_INIT, method);
           sp--;
           break;
         }
@@ -729,12 +728,6 @@ function fillCache(u32: Uint32Array, entry: Addr, klass: Addr, data: number): vo
   u32[(entry + L.IC_DATA) >>> 2] = data;
 }
 
-/** Stores a value into an instance's field slot (the store a write barrier would watch). */
-function storeField(u32: Uint32Array, f64: Float64Array, slot: number, tag: number, val: number): void {
-  u32[slot >>> 2] = tag;
-  f64[(slot + 8) >>> 3] = val;
-}
-
 /**
  * `receiver.name` with the receiver in stack slot r: a field first, then a method bound to the
  * receiver. The result replaces the receiver. rt.sp must cover slot r (the bound method allocates).
@@ -768,13 +761,12 @@ export function getProperty(rt: Runtime, r: number, name: Addr, entry: Addr): vo
  * The field's index is remembered in the cache `entry`.
  */
 export function setProperty(rt: Runtime, r: number, name: Addr, entry: Addr): void {
-  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
+  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32;
   if (tags[r] !== Tag.OBJ || u8[vals[r] - 4] !== Kind.INSTANCE) throw new RuntimeError('Only instances have fields.');
   const inst = vals[r] >>> 0;
   const klass = u32[(inst + L.INST_CLASS) >>> 2];
   const index = rt.objects.fieldIndexForWrite(klass, name);
-  const slot = rt.objects.fieldSlotForWrite(inst, index);
-  storeField(u32, f64, slot, tags[r + 1], vals[r + 1]);
+  rt.objects.setField(inst, index, tags[r + 1], vals[r + 1]);
   fillCache(u32, entry, klass, index); // after fieldIndexForWrite: it may have renewed the class id
 }
 
@@ -864,13 +856,12 @@ export function captureUpvalue(rt: Runtime, stackIndex: number): Addr {
 
 /** Closes every open upvalue at or above stack slot `last`: the variable moves into the upvalue. */
 export function closeUpvalues(rt: Runtime, last: number): void {
-  const u32 = rt.u32, f64 = rt.f64;
+  const u32 = rt.u32;
   while (rt.openUpvalues !== 0) {
     const upv = rt.openUpvalues;
     const s = u32[(upv + L.UPV_STACK_INDEX) >>> 2];
     if (s < last) break;
-    u32[(upv + L.UPV_SLOT) >>> 2] = rt.stackTags[s];
-    f64[(upv + L.UPV_SLOT + 8) >>> 3] = rt.stackVals[s];
+    rt.gc.writeSlot(upv, upv + L.UPV_SLOT, rt.stackTags[s], rt.stackVals[s]);
     u32[(upv + L.UPV_CLOSED) >>> 2] = 1;
     rt.openUpvalues = u32[(upv + L.UPV_NEXT_OPEN) >>> 2];
   }

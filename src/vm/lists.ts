@@ -63,16 +63,15 @@ export class Lists extends HeapStore {
   /** Inserts a value before `at` (0 = at the end). */
   insertBefore(l: Addr, at: Addr, tag: number, payload: number): void {
     const node = this.gc.allocate(L.NODE_SIZE, Kind.LIST_NODE);
-    const u32 = this.u32;
-    u32[(node + L.NODE_VALUE) >>> 2] = tag;
-    this.f64[(node + L.NODE_VALUE + 8) >>> 3] = payload;
+    const u32 = this.u32, gc = this.gc;
+    gc.writeSlot(node, node + L.NODE_VALUE, tag, payload);
     const prev = at === 0 ? this.tail(l) : u32[(at + L.NODE_PREV) >>> 2];
-    u32[(node + L.NODE_NEXT) >>> 2] = at;
-    u32[(node + L.NODE_PREV) >>> 2] = prev;
-    if (prev === 0) u32[(l + L.LIST_HEAD) >>> 2] = node;
-    else u32[(prev + L.NODE_NEXT) >>> 2] = node;
-    if (at === 0) u32[(l + L.LIST_TAIL) >>> 2] = node;
-    else u32[(at + L.NODE_PREV) >>> 2] = node;
+    gc.writeRef(node, node + L.NODE_NEXT, at);
+    gc.writeRef(node, node + L.NODE_PREV, prev);
+    if (prev === 0) gc.writeRef(l, l + L.LIST_HEAD, node);
+    else gc.writeRef(prev, prev + L.NODE_NEXT, node);
+    if (at === 0) gc.writeRef(l, l + L.LIST_TAIL, node);
+    else gc.writeRef(at, at + L.NODE_PREV, node);
     u32[(l + L.LIST_COUNT) >>> 2]++;
   }
 
@@ -81,10 +80,11 @@ export class Lists extends HeapStore {
     const u32 = this.u32;
     const prev = u32[(node + L.NODE_PREV) >>> 2];
     const next = u32[(node + L.NODE_NEXT) >>> 2];
-    if (prev === 0) u32[(l + L.LIST_HEAD) >>> 2] = next;
-    else u32[(prev + L.NODE_NEXT) >>> 2] = next;
-    if (next === 0) u32[(l + L.LIST_TAIL) >>> 2] = prev;
-    else u32[(next + L.NODE_PREV) >>> 2] = prev;
+    const gc = this.gc;
+    if (prev === 0) gc.writeRef(l, l + L.LIST_HEAD, next);
+    else gc.writeRef(prev, prev + L.NODE_NEXT, next);
+    if (next === 0) gc.writeRef(l, l + L.LIST_TAIL, prev);
+    else gc.writeRef(next, next + L.NODE_PREV, prev);
     u32[(node + L.NODE_PREV) >>> 2] = 0;
     u32[(node + L.NODE_NEXT) >>> 2] = 0;
     u32[(l + L.LIST_COUNT) >>> 2]--;
@@ -105,8 +105,7 @@ export class Lists extends HeapStore {
   rewrite(l: Addr, tags: ArrayLike<number>, payloads: ArrayLike<number>): void {
     let i = 0;
     for (let node = this.head(l); node !== 0; node = this.next(node), i++) {
-      this.u32[(node + L.NODE_VALUE) >>> 2] = tags[i];
-      this.f64[(node + L.NODE_VALUE + 8) >>> 3] = payloads[i];
+      this.gc.writeSlot(node, node + L.NODE_VALUE, tags[i], payloads[i]);
     }
   }
 }

@@ -19,11 +19,11 @@ export function loadPrototype(rt: Runtime, proto: Prototype): Addr {
     u32[(fn + L.FN_UPVALUES) >>> 2] = proto.upvalueCount;
     u32[(fn + L.FN_MAX_SLOTS) >>> 2] = proto.maxSlots;
     u32[(fn + L.FN_KIND) >>> 2] = proto.kind;
-    if (proto.name !== '') u32[(fn + L.FN_NAME) >>> 2] = rt.strings.fromJs(proto.name);
+    if (proto.name !== '') rt.gc.writeRef(fn, fn + L.FN_NAME, rt.strings.fromJs(proto.name));
 
     const code = rt.objects.bytes(Math.max(1, proto.code.length));
     rt.u8.set(proto.code, code);
-    u32[(fn + L.FN_CODE) >>> 2] = code;
+    rt.gc.writeRef(fn, fn + L.FN_CODE, code);
     u32[(fn + L.FN_CODE_LEN) >>> 2] = proto.code.length;
 
     // Inline caches start empty (class id 0 is never a class's).
@@ -33,15 +33,15 @@ export function loadPrototype(rt: Runtime, proto: Prototype): Addr {
 
     const lines = rt.objects.bytes(Math.max(4, proto.lines.length * 4));
     rt.i32.set(proto.lines, lines >>> 2);
-    u32[(fn + L.FN_LINES) >>> 2] = lines;
+    rt.gc.writeRef(fn, fn + L.FN_LINES, lines);
 
     const count = proto.constants.length;
     const constants = rt.objects.valueArray(Math.max(1, count));
-    u32[(fn + L.FN_CONSTANTS) >>> 2] = constants;
+    rt.gc.writeRef(fn, fn + L.FN_CONSTANTS, constants);
     u32[(fn + L.FN_CONSTANT_COUNT) >>> 2] = count;
     for (let i = 0; i < count; i++) {
       // Loading a constant may allocate; the array is reachable from `fn`, a temporary root.
-      loadConstant(rt, proto.constants[i], constants + i * L.VALUE_SLOT);
+      loadConstant(rt, constants, proto.constants[i], constants + i * L.VALUE_SLOT);
     }
     resolveGlobals(rt, proto, code);
     return fn;
@@ -50,7 +50,7 @@ export function loadPrototype(rt: Runtime, proto: Prototype): Addr {
   }
 }
 
-function loadConstant(rt: Runtime, c: Constant, slot: number): void {
+function loadConstant(rt: Runtime, owner: Addr, c: Constant, slot: number): void {
   let tag: number, payload: number;
   switch (c.kind) {
     case 'int': tag = Tag.INT; payload = c.value; break;
@@ -58,8 +58,7 @@ function loadConstant(rt: Runtime, c: Constant, slot: number): void {
     case 'string': tag = Tag.OBJ; payload = rt.strings.fromJs(c.value); break;
     case 'function': tag = Tag.OBJ; payload = loadPrototype(rt, c.proto); break;
   }
-  rt.u32[slot >>> 2] = tag;
-  rt.f64[(slot + 8) >>> 3] = payload;
+  rt.gc.writeSlot(owner, slot, tag, payload);
 }
 
 /** Rewrites each global opcode's operand from a name-constant index to a global slot. */

@@ -51,7 +51,7 @@ export class Objects {
     const n = this.u32[(fn + L.FN_UPVALUES) >>> 2];
     const a = this.gc.allocate(L.CLOSURE_UPVALUES + n * 4, Kind.CLOSURE);
     const u32 = this.u32;
-    u32[(a + L.CLOSURE_FN) >>> 2] = fn;
+    this.gc.writeRef(a, a + L.CLOSURE_FN, fn);
     u32[(a + L.CLOSURE_UPVALUE_COUNT) >>> 2] = n;
     for (let i = 0; i < n; i++) u32[(a + L.CLOSURE_UPVALUES + i * 4) >>> 2] = 0;
     return a;
@@ -61,7 +61,7 @@ export class Objects {
     const a = this.gc.allocate(L.UPV_SIZE, Kind.UPVALUE);
     const u32 = this.u32;
     u32[(a + L.UPV_STACK_INDEX) >>> 2] = stackIndex;
-    u32[(a + L.UPV_NEXT_OPEN) >>> 2] = next;
+    this.gc.writeRef(a, a + L.UPV_NEXT_OPEN, next);
     u32[(a + L.UPV_CLOSED) >>> 2] = 0;
     u32[(a + L.UPV_SLOT) >>> 2] = Tag.NIL;
     return a;
@@ -70,14 +70,14 @@ export class Objects {
   native(id: number, name: Addr): Addr {
     const a = this.gc.allocate(L.NATIVE_SIZE, Kind.NATIVE);
     this.u32[(a + L.NATIVE_ID) >>> 2] = id;
-    this.u32[(a + L.NATIVE_NAME) >>> 2] = name;
+    this.gc.writeRef(a, a + L.NATIVE_NAME, name);
     return a;
   }
 
   classObject(name: Addr): Addr {
     const a = this.gc.allocate(L.CLASS_SIZE, Kind.CLASS);
     this.u8.fill(0, a, a + L.CLASS_SIZE);
-    this.u32[(a + L.CLASS_NAME) >>> 2] = name;
+    this.gc.writeRef(a, a + L.CLASS_NAME, name);
     this.u32[(a + L.CLASS_ID) >>> 2] = this.freshClassId();
     this.tables.init(a + L.CLASS_METHODS);
     this.tables.init(a + L.CLASS_FIELDS);
@@ -89,19 +89,18 @@ export class Objects {
     const inline = this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2];
     const a = this.gc.allocate(L.INST_SLOTS + inline * L.VALUE_SLOT, Kind.INSTANCE);
     const u32 = this.u32;
-    u32[(a + L.INST_CLASS) >>> 2] = klass;
     u32[(a + L.INST_INLINE) >>> 2] = inline;
     u32[(a + L.INST_OVERFLOW) >>> 2] = 0;
     u32[(a + L.INST_OVERFLOW_CAP) >>> 2] = 0;
     this.clearSlots(a + L.INST_SLOTS, inline);
+    this.gc.writeRef(a, a + L.INST_CLASS, klass);
     return a;
   }
 
   boundMethod(receiverTag: number, receiver: number, method: Addr): Addr {
     const a = this.gc.allocate(L.BOUND_SIZE, Kind.BOUND_METHOD);
-    this.u32[(a + L.BOUND_RECEIVER) >>> 2] = receiverTag;
-    this.f64[(a + L.BOUND_RECEIVER + 8) >>> 3] = receiver;
-    this.u32[(a + L.BOUND_METHOD) >>> 2] = method;
+    this.gc.writeSlot(a, a + L.BOUND_RECEIVER, receiverTag, receiver);
+    this.gc.writeRef(a, a + L.BOUND_METHOD, method);
     return a;
   }
 
@@ -122,13 +121,35 @@ export class Objects {
       arr = u32[(inst + L.INST_OVERFLOW) >>> 2]; // unchanged by a collection (non-moving), reread for clarity
       if (arr !== 0) {
         this.u8.copyWithin(fresh, arr, arr + cap * L.VALUE_SLOT);
+        this.gc.writeBarrierBack(fresh);
         this.gc.allocator.free(arr);
       }
-      u32[(inst + L.INST_OVERFLOW) >>> 2] = fresh;
+      this.gc.writeRef(inst, inst + L.INST_OVERFLOW, fresh);
       u32[(inst + L.INST_OVERFLOW_CAP) >>> 2] = newCap;
       arr = fresh;
     }
     return arr + over * L.VALUE_SLOT;
+  }
+
+  /**
+   * Stores field `index` of an instance (growing the overflow array if needed: may allocate, the
+   * instance and an object value must be rooted). The store goes through the write barrier with
+   * the block that holds the slot (the instance, or its overflow array) as owner.
+   */
+  setField(inst: Addr, index: number, tag: number, payload: number): void {
+    const slot = this.fieldSlotForWrite(inst, index);
+    const owner = index < this.u32[(inst + L.INST_INLINE) >>> 2] ? inst : this.u32[(inst + L.INST_OVERFLOW) >>> 2];
+    this.gc.writeSlot(owner, slot, tag, payload);
+  }
+
+  /**
+   * Stores into a field slot already found (by an inline cache) of instance `inst`: the slot is
+   * inline in the instance or in its overflow array, and the barrier needs the block that holds it.
+   */
+  storeFieldSlot(inst: Addr, slot: number, tag: number, payload: number): void {
+    const inline = this.u32[(inst + L.INST_INLINE) >>> 2];
+    const inInstance = slot >= inst && slot < inst + L.INST_SLOTS + inline * L.VALUE_SLOT;
+    this.gc.writeSlot(inInstance ? inst : this.u32[(inst + L.INST_OVERFLOW) >>> 2], slot, tag, payload);
   }
 
   /** The slot address of field `index`, or 0 when the instance has no room for it (absent). */
@@ -147,7 +168,7 @@ export class Objects {
     const e = this.tables.find(header, name);
     if (e !== 0) return this.tables.entryPayload(e) >>> 0;
     const index = this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2];
-    this.tables.set(header, name, Tag.INT, index);
+    this.tables.set(klass, header, name, Tag.INT, index);
     this.u32[(klass + L.CLASS_FIELD_COUNT) >>> 2] = index + 1;
     // A field now shadows the method of that name in `a.name(...)`: inline caches that
     // remember the method for this class must miss from now on, so the class gets a new id.
@@ -176,10 +197,8 @@ export class Objects {
   /** A pair; both values must be rooted by the caller if they are objects. */
   pair(kTag: number, k: number, vTag: number, v: number): Addr {
     const a = this.gc.allocate(L.PAIR_SIZE, Kind.PAIR);
-    this.u32[(a + L.PAIR_KEY) >>> 2] = kTag;
-    this.f64[(a + L.PAIR_KEY + 8) >>> 3] = k;
-    this.u32[(a + L.PAIR_VALUE) >>> 2] = vTag;
-    this.f64[(a + L.PAIR_VALUE + 8) >>> 3] = v;
+    this.gc.writeSlot(a, a + L.PAIR_KEY, kTag, k);
+    this.gc.writeSlot(a, a + L.PAIR_VALUE, vTag, v);
     return a;
   }
 
@@ -202,7 +221,7 @@ export class Objects {
   /** A view of row `row` of `matrix` (the matrix must be rooted). */
   matrixRow(matrix: Addr, row: number): Addr {
     const a = this.gc.allocate(L.ROW_SIZE, Kind.MATRIX_ROW);
-    this.u32[(a + L.ROW_MATRIX) >>> 2] = matrix;
+    this.gc.writeRef(a, a + L.ROW_MATRIX, matrix);
     this.u32[(a + L.ROW_INDEX) >>> 2] = row;
     return a;
   }

@@ -56,32 +56,31 @@ export class NameTables {
 
   /**
    * Sets key to (tag, payload). May allocate: the owner (whose header this is), the key and an
-   * object value must be reachable from a root. Note: `header` is an address inside the owner,
-   * which does not move.
+   * object value must be reachable from a root. Note: `header` is an address inside `owner`
+   * (the object, for the write barrier), which does not move.
    */
-  set(header: number, key: Addr, tag: number, payload: number): void {
+  set(owner: Addr, header: number, key: Addr, tag: number, payload: number): void {
     let e = this.find(header, key);
+    const u32 = this.u32;
     if (e === 0) {
-      const u32 = this.u32;
       const count = u32[(header + L.TABLE_COUNT) >>> 2];
-      if ((count + 1) * 4 > u32[(header + L.TABLE_CAPACITY) >>> 2] * 3) this.grow(header);
+      if ((count + 1) * 4 > u32[(header + L.TABLE_CAPACITY) >>> 2] * 3) this.grow(owner, header);
       e = this.emptyEntryFor(header, key);
-      u32[e >>> 2] = key;
+      this.gc.writeEntryKey(u32[(header + L.TABLE_ENTRIES) >>> 2], e, key);
       u32[(header + L.TABLE_COUNT) >>> 2] = count + 1;
     }
-    this.u32[(e + 4) >>> 2] = tag;
-    this.f64[(e + 8) >>> 3] = payload;
+    this.gc.writeEntryValue(u32[(header + L.TABLE_ENTRIES) >>> 2], e, tag, payload);
   }
 
   /** Copies every entry of `from` into `to` (inheritance copies methods down). */
-  copyAll(from: number, to: number): void {
+  copyAll(from: number, toOwner: Addr, to: number): void {
     const u32 = this.u32;
     const cap = u32[(from + L.TABLE_CAPACITY) >>> 2];
     for (let i = 0; i < cap; i++) {
       // Re-read entries each time: set() may grow `to` (never `from`, which is another object).
       const e = u32[(from + L.TABLE_ENTRIES) >>> 2] + i * L.TABLE_ENTRY_SIZE;
       const key = u32[e >>> 2];
-      if (key !== 0) this.set(to, key, u32[(e + 4) >>> 2], this.f64[(e + 8) >>> 3]);
+      if (key !== 0) this.set(toOwner, to, key, u32[(e + 4) >>> 2], this.f64[(e + 8) >>> 3]);
     }
   }
 
@@ -101,14 +100,14 @@ export class NameTables {
     }
   }
 
-  private grow(header: number): void {
+  private grow(owner: Addr, header: number): void {
     const u32 = this.u32;
     const oldCap = u32[(header + L.TABLE_CAPACITY) >>> 2];
     const oldEntries = u32[(header + L.TABLE_ENTRIES) >>> 2];
     const cap = oldCap === 0 ? 8 : oldCap * 2;
     const fresh = this.gc.allocate(cap * L.TABLE_ENTRY_SIZE, Kind.TABLE_ENTRIES);
     this.u8.fill(0, fresh, fresh + cap * L.TABLE_ENTRY_SIZE);
-    u32[(header + L.TABLE_ENTRIES) >>> 2] = fresh;
+    this.gc.writeRef(owner, header + L.TABLE_ENTRIES, fresh);
     u32[(header + L.TABLE_CAPACITY) >>> 2] = cap;
     for (let i = 0; i < oldCap; i++) {
       const e = oldEntries + i * L.TABLE_ENTRY_SIZE;
@@ -119,6 +118,7 @@ export class NameTables {
       u32[(ne + 4) >>> 2] = u32[(e + 4) >>> 2];
       this.f64[(ne + 8) >>> 3] = this.f64[(e + 8) >>> 3];
     }
+    this.gc.writeBarrierBack(fresh); // every entry copied at once
     if (oldEntries !== 0) this.gc.allocator.free(oldEntries);
   }
 }

@@ -34,7 +34,7 @@ export class Vectors extends HeapStore {
     } finally {
       this.roots.popRoot(); // also when the heap is full: a stale root would keep v forever
     }
-    u32[(v + L.VEC_DATA) >>> 2] = data;
+    this.gc.writeRef(v, v + L.VEC_DATA, data);
     u32[(v + L.VEC_CAPACITY) >>> 2] = cap;
     return v;
   }
@@ -78,7 +78,7 @@ export class Vectors extends HeapStore {
     const old = this.data(v);
     const n = this.count(v);
     this.f64.copyWithin(fresh >>> 3, old >>> 3, (old >>> 3) + n);
-    this.u32[(v + L.VEC_DATA) >>> 2] = fresh;
+    this.gc.writeRef(v, v + L.VEC_DATA, fresh);
     this.u32[(v + L.VEC_CAPACITY) >>> 2] = newCap;
     this.gc.allocator.free(old);
   }

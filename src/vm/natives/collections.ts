@@ -631,8 +631,7 @@ function sortList(rt: Runtime, l: number): void {
     }
     k = 0;
     for (let node = rt.lists.head(l); node !== 0; node = rt.lists.next(node), k++) {
-      u32[(node + L.NODE_VALUE) >>> 2] = u32[(src + k * L.VALUE_SLOT) >>> 2];
-      f64[(node + L.NODE_VALUE + 8) >>> 3] = f64[(src + k * L.VALUE_SLOT + 8) >>> 3];
+      rt.gc.writeSlot(node, node + L.NODE_VALUE, u32[(src + k * L.VALUE_SLOT) >>> 2], f64[(src + k * L.VALUE_SLOT + 8) >>> 3]);
     }
   } finally {
     arena.release();

@@ -37,17 +37,19 @@ export const gcNatives: NativeModule = [
 /**
  * The entries of gc_stats(), in a fixed order. Counts are whole numbers; `*_ms` are doubles.
  */
-export function gcStatsEntries(rt: Runtime): Array<[string, number]> {
+export function gcStatsEntries(rt: Runtime): Array<[string, number | string]> {
   const g = rt.gc.stats, m = rt.allocator.stats;
   return [
+    ['mode', rt.gc.modeName],
     ['collections', g.collections],
+    ['pauses', g.pauseCount],
     ['pause_total_ms', g.totalPauseMs],
     ['pause_max_ms', g.maxPauseMs],
     ['pause_p50_ms', g.pausePercentile(50)],
+    ['pause_p90_ms', g.pausePercentile(90)],
     ['pause_p99_ms', g.pausePercentile(99)],
     ['bytes_allocated', m.bytesAllocated],
-    // Freed by collections, the number --gc-stats prints (the runtime's own frees of scratch
-    // buffers are not collections' work).
+    // What collections gave back, as --gc-stats says (the runtime's own frees of old buffers are not counted).
     ['bytes_freed', g.bytesFreed],
     ['live_bytes', m.currentBytes],
     ['live_objects', m.currentAllocations],

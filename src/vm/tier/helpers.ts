@@ -195,7 +195,7 @@ export function makeHelpers(rt: Runtime) {
       const isLocal = u8[ip++];
       const index = u8[ip++];
       const upv = isLocal !== 0 ? captureUpvalue(rt, base + index) : u32[(enclosing + L.CLOSURE_UPVALUES + index * 4) >>> 2];
-      u32[(c + L.CLOSURE_UPVALUES + i * 4) >>> 2] = upv; // initialising the new closure, as the interpreter does
+      rt.gc.writeRef(c, c + L.CLOSURE_UPVALUES + i * 4, upv); // as the interpreter does
     }
   }
 
@@ -212,8 +212,8 @@ export function makeHelpers(rt: Runtime) {
     if (tags[i] !== Tag.OBJ || u8[superclass - 4] !== Kind.CLASS) throw new RuntimeError('Superclass must be a class.');
     const sub = vals[i + 1] >>> 0;
     rt.sp = i + 2;
-    tables.copyAll(superclass + L.CLASS_METHODS, sub + L.CLASS_METHODS);
-    u32[(sub + L.CLASS_INIT) >>> 2] = u32[(superclass + L.CLASS_INIT) >>> 2];
+    tables.copyAll(superclass + L.CLASS_METHODS, sub, sub + L.CLASS_METHODS);
+    rt.gc.writeRef(sub, sub + L.CLASS_INIT, u32[(superclass + L.CLASS_INIT) >>> 2]);
   }
 
   /** METHOD: class in slot i, closure in i + 1. */
@@ -221,8 +221,8 @@ export function makeHelpers(rt: Runtime) {
     const klass = vals[i] >>> 0;
     const m = vals[i + 1];
     rt.sp = i + 2;
-    tables.set(klass + L.CLASS_METHODS, name, Tag.OBJ, m);
-    if (name === rt.initString) u32[(klass + L.CLASS_INIT) >>> 2] = m;
+    tables.set(klass, klass + L.CLASS_METHODS, name, Tag.OBJ, m);
+    if (name === rt.initString) rt.gc.writeRef(klass, klass + L.CLASS_INIT, m);
   }
 
   function print(i: number): void {
