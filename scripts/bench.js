@@ -135,6 +135,10 @@ function main() {
     `; peak RSS: ${TIME ? '/usr/bin/time %M, largest of the runs' : 'not measured (no /usr/bin/time)'}; load average ${os.loadavg()[0].toFixed(1)}`);
   const header = ['benchmark', 'config', 'mufiz s', 'lua5.4 s', 'node s', 'mufiz/lua', 'mufiz/node', 'cpu mufiz/lua', 'RSS MiB', 'checksum'];
   const rows = [];
+  // Rows print as each benchmark finishes (a full run takes long); widths fit typical values.
+  const widths = header.map((h, i) => Math.max(h.length, i === 0 ? 15 : i === 1 ? 7 : 8));
+  const fmt = (r) => r.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(fmt(header));
   const ratios = Object.fromEntries(configs.map((c) => [c, new Map()]));
   const cpuRatios = Object.fromEntries(configs.map((c) => [c, new Map()]));
   let allOk = true;
@@ -176,12 +180,9 @@ function main() {
       if (s.ok && cr !== null) cpuRatios[c].set(name, cr);
       rows.push([name, c, mu.toFixed(3), lu ? lu.toFixed(3) : '-', no.toFixed(3), lu ? (mu / lu).toFixed(2) : '-', (mu / no).toFixed(2),
         cr !== null ? cr.toFixed(2) : '-', s.rss.length ? (Math.max(...s.rss) / 1024).toFixed(0) : '-', s.ok ? 'ok' : 'MISMATCH']);
+      console.log(fmt(rows[rows.length - 1]));
     }
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r) => r.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(fmt(header));
-  for (const r of rows) console.log(fmt(r));
   for (const c of configs) {
     for (const [what, map] of [['wall', ratios[c]], ['cpu', cpuRatios[c]]]) {
       const all = [...map.values()];
