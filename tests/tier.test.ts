@@ -119,7 +119,7 @@ async function interruptLatency(tier: Tier): Promise<{ message: string; ms: numb
     const { Engine } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'index.ts'))});
     const engine = new Engine({ tier: workerData.tier, write: () => {}, interrupt: workerData.flag });
     parentPort.postMessage('started');
-    const o = engine.run('var i = 0;\nwhile (true) { i = i + 1; }\n', 'loop.mufi');
+    const o = engine.run('var i = 0;\\nwhile (true) { i = i + 1; }\\n', 'loop.mufi');
     parentPort.postMessage(o.kind === 'runtime-error' ? o.error.report() : o.kind);
   `, { eval: true, workerData: { flag, tier } });
   let setAt = 0;
