@@ -3,8 +3,9 @@
 /**
  * `npm run bench`: runs ../shared/bench's MufiZ programs with our CLI, the same workloads in
  * JavaScript (node) and, when installed, in Lua (lua5.4), all in this one invocation, and prints
- * the medians of whole-process wall time, the ratios MufiZ / lua5.4 and MufiZ / node, and the
- * peak RSS of each MufiZ run. The runs of one benchmark are interleaved (every configuration,
+ * the medians of whole-process wall time, the ratios MufiZ / lua5.4 and MufiZ / node, the ratio
+ * of CPU time (user + system) MufiZ / lua5.4, which a machine shared with other work disturbs
+ * less than wall time, and the peak RSS of each MufiZ run. The runs of one benchmark are interleaved (every configuration,
  * then Lua, then node, N times) so a noisy machine slows all of them alike: compare ratios.
  * A MufiZ result counts only when its checksum block equals the JS version's.
  *
@@ -83,18 +84,25 @@ function which(cmd) {
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const rssFile = path.join(os.tmpdir(), `mufiz-bench-rss-${process.pid}`);
 
-/** Runs a command; `rss` is its peak resident set in KiB when /usr/bin/time is there (else null). */
-function timeRun(cmd, args, measureRss = false) {
+/**
+ * Runs a command: wall seconds, and when /usr/bin/time is there its peak resident set in KiB
+ * (`rss`) and user + system CPU seconds (`cpu`), else null.
+ */
+function timeRun(cmd, args) {
   const t0 = process.hrtime.bigint();
-  const r = measureRss && TIME
-    ? spawnSync(TIME, ['-f', '%M', '-o', rssFile, cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
+  const r = TIME
+    ? spawnSync(TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
     : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  let rss = null;
-  if (measureRss && TIME) {
-    try { rss = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()); } catch { rss = null; }
+  let rss = null, cpu = null;
+  if (TIME) {
+    try {
+      const [m, u, sy] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+      rss = m;
+      cpu = u + sy;
+    } catch { /* the command did not start */ }
   }
-  return { seconds, stdout: r.stdout || '', stderr: r.stderr || '', status: r.status, rss };
+  return { seconds, stdout: r.stdout || '', stderr: r.stderr || '', status: r.status, rss, cpu };
 }
 
 /** The lines between `checksum` and `elapsed`, numbers compared by value (Lua prints 1.0). */
@@ -172,22 +180,28 @@ function run(o) {
     .filter((n) => (o.only ? o.only.has(n) : true));
   console.log(`runs per program: ${o.runs} (median of whole-process wall time); node ${process.version}; lua5.4: ${lua ?? 'not installed (apt-get install lua5.4) — ratios to Lua omitted'}` +
     `; peak RSS: ${TIME ? '/usr/bin/time %M, largest of the runs' : 'not measured (no /usr/bin/time)'}; load average ${os.loadavg()[0].toFixed(1)}`);
-  const header = ['benchmark', 'config', 'mufiz s', 'lua5.4 s', 'node s', 'mufiz/lua', 'mufiz/node', 'RSS MiB', 'checksum'];
+  const header = ['benchmark', 'config', 'mufiz s', 'lua5.4 s', 'node s', 'mufiz/lua', 'mufiz/node', 'cpu mufiz/lua', 'RSS MiB', 'checksum'];
   const rows = [];
+  // Rows print as each benchmark finishes (a full run takes long); widths fit typical values.
+  const widths = header.map((h, i) => Math.max(h.length, i === 0 ? 15 : i === 1 ? 7 : 8));
+  const fmt = (r) => r.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(fmt(header));
   const ratios = Object.fromEntries(configs.map((c) => [c, new Map()]));
+  const cpuRatios = Object.fromEntries(configs.map((c) => [c, new Map()]));
   let allOk = true;
   for (const name of names) {
     const file = path.join(benchDir, 'mufi', name + '.mufi');
     const js = timeRun(process.execPath, [path.join(benchDir, 'js', name + '.js')]);
     const want = checksum(js.stdout);
-    const times = { lua: [], node: [js.seconds] };
-    const per = Object.fromEntries(configs.map((c) => [c, { t: [], rss: [], ok: true }]));
+    const times = { lua: [], luaCpu: [], node: [js.seconds] };
+    const per = Object.fromEntries(configs.map((c) => [c, { t: [], cpu: [], rss: [], ok: true }]));
     for (let i = 0; i < o.runs; i++) {
       for (const c of configs) {
         const s = per[c];
         if (!s.ok) continue;
-        const m = timeRun(process.execPath, [BINS[c] ?? mufizBin, ...CONFIGS[c], ...o.flags, file], true);
+        const m = timeRun(process.execPath, [BINS[c] ?? mufizBin, ...CONFIGS[c], ...o.flags, file]);
         s.t.push(m.seconds);
+        if (m.cpu !== null) s.cpu.push(m.cpu);
         if (m.rss !== null) s.rss.push(m.rss);
         const got = checksum(m.stdout);
         if (m.status !== 0 || got === null || JSON.stringify(got) !== JSON.stringify(want)) {
@@ -195,7 +209,11 @@ function run(o) {
           process.stderr.write(`${name} [${c}]: checksum mismatch or failure (exit ${m.status})\n${m.stderr.slice(0, 2000)}\n`);
         }
       }
-      if (lua) times.lua.push(timeRun(lua, [path.join(benchDir, 'lua', name + '.lua')]).seconds);
+      if (lua) {
+        const l = timeRun(lua, [path.join(benchDir, 'lua', name + '.lua')]);
+        times.lua.push(l.seconds);
+        if (l.cpu !== null) times.luaCpu.push(l.cpu);
+      }
       if (i > 0) times.node.push(timeRun(process.execPath, [path.join(benchDir, 'js', name + '.js')]).seconds);
     }
     const lu = lua && times.lua.length ? median(times.lua) : null, no = median(times.node);
@@ -204,20 +222,22 @@ function run(o) {
       allOk = allOk && s.ok;
       const mu = median(s.t);
       if (s.ok && lu) ratios[c].set(name, mu / lu);
+      const lc = times.luaCpu.length ? Math.max(0.01, median(times.luaCpu)) : null;
+      const cr = lc !== null && s.cpu.length ? median(s.cpu) / lc : null;
+      if (s.ok && cr !== null) cpuRatios[c].set(name, cr);
       rows.push([name, c, mu.toFixed(3), lu ? lu.toFixed(3) : '-', no.toFixed(3), lu ? (mu / lu).toFixed(2) : '-', (mu / no).toFixed(2),
-        s.rss.length ? (Math.max(...s.rss) / 1024).toFixed(0) : '-', s.ok ? 'ok' : 'MISMATCH']);
+        cr !== null ? cr.toFixed(2) : '-', s.rss.length ? (Math.max(...s.rss) / 1024).toFixed(0) : '-', s.ok ? 'ok' : 'MISMATCH']);
+      console.log(fmt(rows[rows.length - 1]));
     }
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r) => r.map((c, i) => (i <= 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(fmt(header));
-  for (const r of rows) console.log(fmt(r));
   for (const c of configs) {
-    const all = [...ratios[c].values()];
-    if (all.length === 0) continue;
-    const clox = CLOX_SET.filter((n) => ratios[c].has(n)).map((n) => ratios[c].get(n));
-    const cloxText = clox.length === CLOX_SET.length ? `; over the ${clox.length} clox-style ones: ${geomean(clox).toFixed(2)}x` : '';
-    console.log(`geometric mean mufiz[${c}]/lua5.4 over ${all.length} benchmarks: ${geomean(all).toFixed(2)}x${cloxText}`);
+    for (const [what, map] of [['wall', ratios[c]], ['cpu', cpuRatios[c]]]) {
+      const all = [...map.values()];
+      if (all.length === 0) continue;
+      const clox = CLOX_SET.filter((n) => map.has(n)).map((n) => map.get(n));
+      const cloxText = clox.length === CLOX_SET.length ? `; over the ${clox.length} clox-style ones: ${geomean(clox).toFixed(2)}x` : '';
+      console.log(`geometric mean mufiz[${c}]/lua5.4 (${what} time) over ${all.length} benchmarks: ${geomean(all).toFixed(2)}x${cloxText}`);
+    }
   }
   try { fs.unlinkSync(rssFile); } catch { /* never written */ }
   process.exitCode = allOk ? 0 : 1;

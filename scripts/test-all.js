@@ -105,7 +105,7 @@ async function runInProcessSuites(sets, only) {
       const cases = sets[setName];
       const name = `${setName} [${mode.label}]`;
       if (!wanted(name, only)) continue;
-      if (cases === null) { say(`${name}: skipped (../shared/conformance not found next to this checkout)`); continue; }
+      if (cases === null) { skipSuite(name); continue; }
       const suite = new Suite(name, cases.length);
       const key = `${mode.label}/${setName}`;
       const results = new Array(cases.length);
@@ -151,6 +151,12 @@ async function check({ suite, c, i, mode, setName, run }, resultsOf) {
   else suite.fail(`FAIL ${c.name} [${mode.label}] (${reasons.join('; ')})`);
 }
 
+/** A suite that cannot run here (no ../shared): said, and counted as one skipped test. */
+function skipSuite(name) {
+  totals.skipped++;
+  say(`${name}: skipped (../shared/conformance not found next to this checkout)`);
+}
+
 function wanted(name, only) {
   return only === null || name.includes(only);
 }
@@ -177,7 +183,7 @@ async function main() {
   parts.push(runInProcessSuites(sets, only));
   const cliName = 'corpus [bin/mufiz.js]';
   if (wanted(cliName, only)) {
-    if (sets.corpus === null) say(`${cliName}: skipped (../shared/conformance not found next to this checkout)`);
+    if (sets.corpus === null) skipSuite(cliName);
     else {
       parts.push((async () => {
         const suite = new Suite(cliName, sets.corpus.length);

@@ -27,8 +27,18 @@ function options() {
   return compilerOptions;
 }
 
+/** What else decides the output: tsconfig.json and the compiler's version (read without loading it). */
+let salt = null;
+function saltOf() {
+  if (salt === null) {
+    const read = (p) => { try { return fs.readFileSync(p, 'utf8'); } catch { return ''; } };
+    salt = read(path.join(root, 'tsconfig.json')) + '\0' + read(require.resolve('typescript/package.json'));
+  }
+  return salt;
+}
+
 function cacheFile(filename, source) {
-  const hash = crypto.createHash('sha256').update(filename).update('\0').update(source).digest('hex').slice(0, 32);
+  const hash = crypto.createHash('sha256').update(saltOf()).update('\0').update(filename).update('\0').update(source).digest('hex').slice(0, 32);
   return path.join(cacheDir, hash + '.js');
 }
 

@@ -701,15 +701,19 @@ function cacheEntry(u8: Uint8Array, u32: Uint32Array, fn: Addr, at: number): Add
 
 /**
  * Cache probe for a field store: the address of the slot the entry names when the value is an
- * instance of the cached class with room for that field inline; 0 otherwise (a miss).
+ * instance of the cached class with room for that field; 0 otherwise (a miss).
  */
 function cachedFieldSlot(u8: Uint8Array, u32: Uint32Array, tag: number, val: number, entry: Addr): number {
   if (tag !== Tag.OBJ || u8[val - 4] !== Kind.INSTANCE) return 0;
   const inst = val >>> 0;
   if (u32[(u32[(inst + L.INST_CLASS) >>> 2] + L.CLASS_ID) >>> 2] !== u32[(entry + L.IC_CLASS_ID) >>> 2]) return 0;
   const index = u32[(entry + L.IC_DATA) >>> 2];
-  if (index >= u32[(inst + L.INST_INLINE) >>> 2]) return 0;
-  return inst + L.INST_SLOTS + index * L.VALUE_SLOT;
+  const inline = u32[(inst + L.INST_INLINE) >>> 2];
+  if (index < inline) return inst + L.INST_SLOTS + index * L.VALUE_SLOT;
+  // Fields the class learnt after this instance was made live in its overflow array.
+  const over = index - inline;
+  if (over >= u32[(inst + L.INST_OVERFLOW_CAP) >>> 2]) return 0;
+  return u32[(inst + L.INST_OVERFLOW) >>> 2] + over * L.VALUE_SLOT;
 }
 
 /** Cache probe for a field read: as cachedFieldSlot, and the field must be set (not EMPTY). */

@@ -137,7 +137,7 @@ export const vectorMathNatives: NativeModule = [
       expectArgCount('angle', argc, 2);
       const [a, b] = twoVectors(rt, args, 'angle', true);
       const na = Math.sqrt(dot(a, a)), nb = Math.sqrt(dot(b, b));
-      if (na === 0 || nb === 0) throw new RuntimeError('angle() is undefined for a zero vector.');
+      if (na === 0 || nb === 0) throw new RuntimeError('angle() expects two non-zero vectors.');
       returnDouble(rt, Math.acos(Math.min(1, Math.max(-1, dot(a, b) / (na * nb)))));
     },
   },
