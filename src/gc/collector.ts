@@ -152,6 +152,7 @@ export class Collector {
     const o = this.options;
     if (!o.disabled && !this.collecting) {
       if (o.stress > 0) {
+        if (this.state !== GcState.PAUSE) this.debt += blockSizeFor(bytes);
         if (++this.allocCount >= o.stress) {
           this.allocCount = 0;
           this.stressCollect(bytes);
@@ -213,7 +214,8 @@ export class Collector {
   }
 
   private stressCollect(bytes: number): void {
-    if (this.mode === Mode.INCREMENTAL) this.step('stress', bytes, STRESS_STEP_WORK);
+    // A small step, but never less than the allocation since the last one pays for: the cycle must end.
+    if (this.mode === Mode.INCREMENTAL) this.step('stress', bytes, Math.max(STRESS_STEP_WORK, (this.debt * this.options.stepMul) / 100));
     else if (this.mode === Mode.GENERATIONAL) this.generational('stress', bytes);
     else this.collect('stress', bytes);
   }
