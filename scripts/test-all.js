@@ -39,9 +39,28 @@ const path = require('path');
  */
 const MODES = [
   { label: 'plain', flags: [], suites: ['golden', 'guide', 'corpus'], timeout: 60 },
+  // The two execution tiers must not change what a program does (issue 9): the same stdout,
+  // stderr and exit status as the default (auto) tier, case by case.
+  { label: 'interp', flags: ['--tier=interp'], suites: ['golden', 'guide', 'corpus'], timeout: 60, sameAs: 'plain' },
+  { label: 'js', flags: ['--tier=js'], suites: ['golden', 'guide', 'corpus'], timeout: 60, sameAs: 'plain' },
   { label: 'stress', flags: ['--gc-stress', '--heap-verify'], suites: ['golden', 'guide', 'corpus'], timeout: 600 },
+  { label: 'js stress', flags: ['--tier=js', '--gc-stress', '--heap-verify'], suites: ['golden', 'guide', 'corpus'], timeout: 600 },
+  // The collector modes (issue 13), each verified after every step or minor collection; the
+  // stress period is chosen so that every state is stepped through often in each case.
+  { label: 'incremental', flags: ['--gc-mode=incremental', '--gc-stress=3', '--heap-verify'], suites: ['golden', 'guide', 'corpus'], timeout: 600 },
+  { label: 'generational', flags: ['--gc-mode=generational', '--gc-stress=5', '--heap-verify'], suites: ['golden', 'guide', 'corpus'], timeout: 600 },
   { label: 'leak-check', flags: ['--leak-check'], suites: ['golden', 'corpus'], timeout: 60 },
-  // e.g. { label: 'interp', flags: ['--tier=interp'], suites: ['golden', 'corpus'], timeout: 60, sameAs: 'plain' },
+  { label: 'leak-check incremental', flags: ['--gc-mode=incremental', '--leak-check'], suites: ['golden', 'corpus'], timeout: 60 },
+  { label: 'leak-check generational', flags: ['--gc-mode=generational', '--leak-check'], suites: ['golden', 'corpus'], timeout: 60 },
+];
+
+/**
+ * Tools that are test programs of their own, each ending with `N passed, M failed[, K skipped]`:
+ * a short, seeded run of each fuzzer (the long runs are on demand: see their --help).
+ */
+const TOOLS = [
+  { name: 'fuzz (programs and mutants, plain and stressed)', args: ['scripts/fuzz.js', '--count', '200', '--seed', '1', '--quiet'], timeout: 900 },
+  { name: 'fuzz-tiers (interp and js tiers compared)', args: ['scripts/fuzz-tiers.js', '--count', '50', '--seed', '1'], timeout: 900 },
 ];
 
 /** The corpus through bin/mufiz.js (run.sh): flags and per-case timeout (scaled by load). */
@@ -65,6 +84,7 @@ const { CasePool } = require('./cases/pool');
 const { Suite, say, summary, totals } = require('./cases/report');
 const { runUnitTests } = require('./cases/unit');
 const { runCorpusCli } = require('./cases/cli-corpus');
+const { runTool } = require('./cases/tools');
 
 function checkModes() {
   const seen = new Set();
@@ -191,6 +211,14 @@ async function main() {
         suite.end();
       })());
     }
+  }
+  for (const tool of TOOLS) {
+    if (!wanted(tool.name, only)) continue;
+    parts.push((async () => {
+      const suite = new Suite(tool.name, 0, 'programs');
+      await runTool(root, tool.args, tool.timeout, suite);
+      suite.end();
+    })());
   }
   await Promise.all(parts);
 
