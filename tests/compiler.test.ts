@@ -338,8 +338,8 @@ test('maxSlots bounds locals and temporaries', () => {
   assert.is(f.maxSlots, 7); // slot 0, a, b, then a + b * (a - b) needs 4 temporaries
 });
 
-test('replEcho prints top-level expression statements', () => {
-  assert.equal(ops(script('1 + 2;', true)), ['CONSTANT', 'CONSTANT', 'ADD', 'PRINT', 'NIL', 'RETURN']);
+test('replEcho echoes top-level expression statements (ECHO quotes strings, unlike PRINT)', () => {
+  assert.equal(ops(script('1 + 2;', true)), ['CONSTANT', 'CONSTANT', 'ADD', 'ECHO', 'NIL', 'RETURN']);
   assert.equal(ops(script('{ 1; }', true)), ['CONSTANT', 'POP', 'NIL', 'RETURN']);
 });
 
