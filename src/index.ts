@@ -7,11 +7,18 @@
  *                         one ArrayBuffer heap (src/memory), reclaimed by the
  *                         mark-sweep collector (src/gc).
  *
- * The CLI (src/cli) and the tests use only what is exported here.
+ * An embedder gives one object: its Host (write, flush, readLine, trace, collected, now,
+ * interrupt: src/vm/host.ts) and the engine's settings (allocator, gc, maxFrames, sandbox).
+ * The CLI, the REPL's worker and the browser playground use only what is exported here; the
+ * tests may also look inside (`engine.vm`). docs/embedding.md shows it in one page.
  */
-import { compile, formatDiagnostic } from './compiler';
+import { compile, formatDiagnostic, tokenize, parse, disassemble } from './compiler';
 import { Diagnostic } from './compiler/prototype';
-import { VM, VMOptions, MufiRuntimeError, ExitRequest } from './vm';
+import { VM, VMOptions, MufiRuntimeError, ExitRequest, RuntimeError } from './vm';
+import { Tag } from './vm/value';
+import { Host } from './vm/host';
+import { CollectionRecord, GcStats, GcOptions, OutOfMemoryError, HeapCorruptionError, formatTraceLine, formatTraceJson } from './gc';
+import { AllocatorConfig, MemStatsSnapshot, LeakRow, HeapSafetyError, formatMemStats, MIB, DEFAULT_HEAP_LIMIT } from './memory';
 
 export type RunOutcome =
   | { kind: 'ok' }
@@ -19,10 +26,32 @@ export type RunOutcome =
   | { kind: 'runtime-error'; error: MufiRuntimeError }
   | { kind: 'exit'; status: number };
 
+/** The host and the settings (every field optional). */
+export type EngineOptions = Partial<VMOptions>;
+
+/** The heap's counters now: cheap, for live views. */
+export interface HeapNow {
+  /** Bytes in live blocks, and how many. */
+  liveBytes: number;
+  liveBlocks: number;
+  peakBytes: number;
+  /** Bytes ever allocated. */
+  allocatedBytes: number;
+  /** The collector runs before an allocation that would take liveBytes past this. */
+  nextThreshold: number;
+  /** The heap's size (the reserved ArrayBuffer). */
+  heapLimit: number;
+  /** Seconds since the engine was created (the time base of CollectionRecord.at). */
+  at: number;
+  /** Whether live bytes by kind are counted (the allocator's enableTracking). */
+  tracking: boolean;
+}
+
 export class Engine {
+  /** The VM itself: for tests and tools that look inside; embedders need only the methods below. */
   readonly vm: VM;
 
-  constructor(options: Partial<VMOptions> = {}) {
+  constructor(options: EngineOptions = {}) {
     this.vm = new VM(options);
   }
 
@@ -39,6 +68,64 @@ export class Engine {
       throw e;
     }
   }
+
+  /** A full collection now; returns the bytes freed. */
+  collect(): number {
+    return this.vm.collect();
+  }
+
+  /** --leak-check: releases every root, collects, returns what is still allocated. The engine is unusable afterwards. */
+  leakCheck(): LeakRow[] {
+    return this.vm.leakCheck();
+  }
+
+  heapNow(): HeapNow {
+    const rt = this.vm.runtime, s = rt.allocator.stats;
+    return {
+      liveBytes: s.currentBytes, liveBlocks: s.currentAllocations, peakBytes: s.peakBytes,
+      allocatedBytes: s.bytesAllocated, nextThreshold: rt.gc.nextGC, heapLimit: rt.allocator.heap.size,
+      at: rt.gc.elapsedSeconds(), tracking: rt.allocator.config.enableTracking,
+    };
+  }
+
+  /** The collector's totals and every collection's record. */
+  gcStats(): Readonly<GcStats> {
+    return this.vm.runtime.gc.stats;
+  }
+
+  /** The allocator's full statistics (walks the free lists: not for every frame of a live view). */
+  memStats(): MemStatsSnapshot {
+    return this.vm.runtime.allocator.getMemStats();
+  }
+
+  /** Live objects by kind (empty without tracking). */
+  liveByKind(): { kind: string; count: number; bytes: number }[] {
+    const a = this.vm.runtime.allocator, s = a.stats, rows = [];
+    for (let k = 1; k < 255; k++) {
+      const count = s.liveCountByKind[k];
+      if (count > 0) rows.push({ kind: a.kindNames[k] ?? `kind ${k}`, count, bytes: s.liveBytesByKind[k] });
+    }
+    return rows;
+  }
+
+  /** --mem-profile: the top allocation sites, or null when sites are not recorded (allocator.retainMetadata). */
+  topSites(by: 'bytes' | 'count', limit: number): { site: string; count: number; bytes: number }[] | null {
+    const table = this.vm.runtime.allocator.siteTable;
+    return table === null ? null : table.top(by, limit);
+  }
+
+  /** The names of the globals defined so far (the REPL completes them). */
+  globalNames(): string[] {
+    const rt = this.vm.runtime;
+    return rt.globalNames.filter((_, slot) => rt.globalTags[slot] !== Tag.EMPTY);
+  }
 }
 
-export { compile, formatDiagnostic, Diagnostic, VM, VMOptions, MufiRuntimeError, ExitRequest };
+export {
+  compile, tokenize, parse, disassemble, formatDiagnostic, Diagnostic, VM, VMOptions, Host, MufiRuntimeError, ExitRequest,
+  /** Thrown by a host callback (readLine) to stop the program with a runtime error at the current line. */
+  RuntimeError,
+  CollectionRecord, GcStats, GcOptions, OutOfMemoryError, HeapCorruptionError, HeapSafetyError, formatTraceLine, formatTraceJson,
+  AllocatorConfig, MemStatsSnapshot, LeakRow, formatMemStats, MIB, DEFAULT_HEAP_LIMIT,
+};
+export { gcStatsReport } from './gc-summary';

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'fs';
-import { Engine } from '../index';
-import { CollectionRecord } from '../gc';
+import { Engine, CollectionRecord } from '../index';
 
 /**
  * --gc-report=FILE.html: one self-contained page (inline SVG and a few lines of script, nothing
@@ -23,13 +22,13 @@ export interface GcReportData {
 
 /** Writes the report; returns null, or a sentence saying why the file could not be written. */
 export function writeGcReport(file: string, engine: Engine, program: string): string | null {
-  const rt = engine.vm.runtime;
-  const g = rt.gc.stats;
+  const g = engine.gcStats();
+  const h = engine.heapNow();
   const html = gcReportHtml({
-    title: program, records: g.records, endAt: rt.gc.elapsedSeconds(),
-    endBytes: rt.allocator.stats.currentBytes, peakBytes: rt.allocator.stats.peakBytes,
-    heapLimit: rt.allocator.heap.size, totalPauseMs: g.totalPauseMs,
-    liveByKind: rt.allocator.getMemStats().byKind.filter((k) => k.count > 0),
+    title: program, records: g.records, endAt: h.at,
+    endBytes: h.liveBytes, peakBytes: h.peakBytes,
+    heapLimit: h.heapLimit, totalPauseMs: g.totalPauseMs,
+    liveByKind: engine.memStats().byKind.filter((k) => k.count > 0),
   });
   try {
     writeFileSync(file, html);

@@ -1,11 +1,12 @@
 import { readFileSync } from 'fs';
 import { Engine, formatDiagnostic } from '../index';
-import { tokenize, parse, compile, disassemble } from '../compiler';
+import { tokenize, parse, compile, disassemble } from '../index';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
 import { gcStatsReport, memStatsReport, memProfileReport, leakReport } from './reports';
 import { writeGcReport } from './gc-report';
 import { createEngine, describeOutcome, internalError } from './engine';
+import { readStdinLine } from './stdin';
 import { wantColor } from './color';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
 
@@ -60,7 +61,7 @@ export function runProgram(o: CliOptions, source: string, file: string): number 
   const out = new BufferedOutput(1);
   let engine: Engine;
   try {
-    engine = createEngine(o, out.write, (line) => { out.flush(); stderr(line); });
+    engine = createEngine(o, { write: out.write, flush: () => out.flush(), readLine: readStdinLine, trace: (line) => { out.flush(); stderr(line); } });
   } catch (e) {
     stderr(`mufiz: cannot create the heap: ${(e as Error).message}`);
     return EXIT_RUNTIME;
@@ -97,7 +98,7 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
   }
   if (o.leakCheck) {
     try {
-      const leaks = engine.vm.leakCheck();
+      const leaks = engine.leakCheck();
       if (leaks.length > 0) {
         parts.push(leakReport(leaks, o.trackSites));
         failed = true;

@@ -35,8 +35,10 @@ export class Collector {
   readonly stats = new GcStats();
   /** Collect before an allocation that would take live bytes past this. */
   nextGC: number;
-  /** Where --gc-trace lines go. */
-  traceSink: (line: string) => void = (line) => process.stderr.write(line + '\n');
+  /** Where --gc-trace lines go (the embedder's host sets it; without one they are dropped). */
+  traceSink: (line: string) => void = () => undefined;
+  /** Told of every collection, after it (the host's live heap view); null: nobody listens. */
+  observer: ((record: CollectionRecord) => void) | null = null;
 
   private readonly u8: Uint8Array;
   private readonly u32: Uint32Array;
@@ -138,6 +140,7 @@ export class Collector {
       if (this.options.trace !== null) {
         this.traceSink(this.options.trace === 'json' ? formatTraceJson(record) : formatTraceLine(record));
       }
+      if (this.observer !== null) this.observer(record);
       if (this.options.verify) this.verifyHeap();
       return bytesBefore - live;
     } finally {

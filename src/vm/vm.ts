@@ -10,15 +10,21 @@ import { allNatives } from './natives';
 import { L } from './layout';
 import { installSiteProvider } from './alloc-sites';
 import { LeakRow } from '../memory';
+import { Host, completeHost } from './host';
 
-export interface VMOptions {
+/**
+ * The engine's settings and its host in one object: write, flush, readLine, trace, collected,
+ * now and interrupt as in Host (all optional: output is dropped without `write`), and
+ */
+export interface VMOptions extends Host {
+  /** heap limit, safety checks, allocation sites… (src/memory/config.ts) */
   allocator: Partial<AllocatorConfig>;
+  /** threshold, growth, stress, verify, trace… (src/gc/options.ts) */
   gc: Partial<GcOptions>;
+  /** Call depth limit: then `Stack overflow.` */
   maxFrames: number;
+  /** Leave out the natives that reach files, the network or stdin (--sandbox; always in a browser). */
   sandbox: boolean;
-  write: (text: string) => void;
-  /** See RuntimeOptions.interrupt. */
-  interrupt?: Int32Array;
 }
 
 export const DEFAULT_MAX_FRAMES = 10000;
@@ -32,10 +38,12 @@ export class VM {
       allocator: options.allocator ?? {},
       gc: options.gc ?? {},
       maxFrames: options.maxFrames ?? DEFAULT_MAX_FRAMES,
-      write: options.write ?? ((text) => process.stdout.write(text)),
+      host: completeHost(options),
       natives: allNatives({ sandbox: options.sandbox ?? false }),
-      interrupt: options.interrupt,
     });
+    const gc = this.runtime.gc;
+    if (options.trace !== undefined) gc.traceSink = options.trace.bind(options);
+    if (options.collected !== undefined) gc.observer = options.collected.bind(options);
     installSiteProvider(this.runtime, () => this.file);
   }
 

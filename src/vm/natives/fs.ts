@@ -1,7 +1,7 @@
-import * as fs from 'fs';
 import { NativeModule, NativeDef } from './native';
 import { Tag } from '../value';
 import { expectArgCount, stringArg } from './args';
+import { nodeFs } from './node';
 
 /**
  * fs: upstream's filesystem module. Paths are relative to the working directory. A failure
@@ -30,10 +30,10 @@ function boolResult(name: string, arity: number, op: (path: string, args: string
 
 export const fsNatives: NativeModule = [
   // Creates the file, or empties an existing one.
-  boolResult('create_file', 1, (path) => fs.writeFileSync(path, '')),
+  boolResult('create_file', 1, (path) => nodeFs().writeFileSync(path, '')),
   // Replaces the file's contents, creating it if needed (upstream: existing files only, and
   // without truncating, so a shorter text left the old tail behind).
-  boolResult('write_file', 2, (path, a) => fs.writeFileSync(path, a[1])),
+  boolResult('write_file', 2, (path, a) => nodeFs().writeFileSync(path, a[1])),
   {
     // The whole file as a string (no size cap; upstream: 1 MiB), or nil when it cannot be read.
     name: 'read_file',
@@ -43,7 +43,7 @@ export const fsNatives: NativeModule = [
       const path = stringArg(rt, 'read_file', args);
       let text: string;
       try {
-        text = fs.readFileSync(path, 'utf8');
+        text = nodeFs().readFileSync(path, 'utf8');
       } catch {
         rt.resultTag = Tag.NIL;
         return;
@@ -51,9 +51,9 @@ export const fsNatives: NativeModule = [
       rt.returnString(text);
     },
   },
-  boolResult('delete_file', 1, (path) => fs.unlinkSync(path)),
+  boolResult('delete_file', 1, (path) => nodeFs().unlinkSync(path)),
   // One level; false when it already exists.
-  boolResult('create_dir', 1, (path) => fs.mkdirSync(path)),
+  boolResult('create_dir', 1, (path) => nodeFs().mkdirSync(path)),
   // Only an empty directory.
-  boolResult('delete_dir', 1, (path) => fs.rmdirSync(path)),
+  boolResult('delete_dir', 1, (path) => nodeFs().rmdirSync(path)),
 ];

@@ -44,7 +44,7 @@ export const timeNatives: NativeModule = [
     name: 'clock',
     fn(rt, _args, argc) {
       expectArgCount('clock', argc, 0);
-      returnDouble(rt, performance.now() / 1000);
+      returnDouble(rt, rt.host.now() / 1000);
     },
   },
 ];

@@ -1,0 +1,54 @@
+import type { CollectionRecord } from '../gc';
+
+/**
+ * Everything the engine needs from whoever embeds it: the CLI, the REPL's worker thread and the
+ * browser playground's worker each give one. The engine core reaches no process, file or
+ * thread API of its own; what it cannot get here it does without (no `readLine`: input() is a
+ * runtime error; no flag: a program cannot be interrupted).
+ */
+export interface Host {
+  /** Program output (print, input's prompt). May buffer: see flush. */
+  write(text: string): void;
+  /** Makes buffered output visible; called before the VM blocks (input, sleep). */
+  flush?(): void;
+  /**
+   * The next line for input(), without its line break, or null at end of input. It may block
+   * (a blocking read, or Atomics.wait for another thread's answer).
+   */
+  readLine?(): string | null;
+  /** One --gc-trace line (no newline), when the collector's `trace` option is on. */
+  trace?(line: string): void;
+  /** Called after every collection with its record: for live views of the heap. */
+  collected?(record: CollectionRecord): void;
+  /** Milliseconds on a monotonic clock (clock() and sleep); performance.now when absent. */
+  now?(): number;
+  /**
+   * Interrupt flag, normally over a SharedArrayBuffer so another thread can raise it: when
+   * element 0 is non-zero at a backward jump, a call or a blocking wait, the program stops with
+   * the runtime error `Interrupted.` and the flag is cleared.
+   */
+  interrupt?: Int32Array;
+}
+
+/** A Host with every optional part filled in (what the runtime keeps). */
+export interface FullHost {
+  write(text: string): void;
+  flush(): void;
+  readLine: (() => string | null) | null;
+  now(): number;
+  interrupt: Int32Array;
+}
+
+export function completeHost(host: Partial<Host>): FullHost {
+  const write = host.write !== undefined ? host.write.bind(host) : (): void => undefined;
+  const flush = host.flush;
+  const readLine = host.readLine;
+  const now = host.now;
+  return {
+    write,
+    flush: flush !== undefined ? () => flush.call(host) : () => undefined,
+    readLine: readLine !== undefined ? () => readLine.call(host) : null,
+    now: now !== undefined ? () => now.call(host) : () => performance.now(),
+    interrupt: host.interrupt ?? new Int32Array(1),
+  };
+}
