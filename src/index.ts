@@ -122,10 +122,11 @@ export class Engine {
 }
 
 export {
-  compile, tokenize, parse, disassemble, formatDiagnostic, Diagnostic, VM, VMOptions, Host, MufiRuntimeError, ExitRequest,
+  compile, tokenize, parse, disassemble, formatDiagnostic, VM, MufiRuntimeError, ExitRequest,
   /** Thrown by a host callback (readLine) to stop the program with a runtime error at the current line. */
   RuntimeError,
-  CollectionRecord, GcStats, GcOptions, OutOfMemoryError, HeapCorruptionError, HeapSafetyError, formatTraceLine, formatTraceJson,
-  AllocatorConfig, MemStatsSnapshot, LeakRow, formatMemStats, MIB, DEFAULT_HEAP_LIMIT,
+  GcStats, OutOfMemoryError, HeapCorruptionError, HeapSafetyError, formatTraceLine, formatTraceJson,
+  formatMemStats, MIB, DEFAULT_HEAP_LIMIT,
 };
+export type { Diagnostic, VMOptions, Host, CollectionRecord, GcOptions, AllocatorConfig, MemStatsSnapshot, LeakRow };
 export { gcStatsReport } from './gc-summary';

@@ -1,0 +1,46 @@
+// The playground's own build (not part of `npm run build`, which compiles src/ with tsc).
+// `npm run playground` serves it; `npm run build:playground` writes playground/dist/.
+import { defineConfig } from 'vite';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Cross-origin isolation: with these two headers the page gets SharedArrayBuffer, so Stop raises
+ * the engine's interrupt flag instead of terminating the worker. Any static host that sends them
+ * gives the same; without them the page still works (Stop then restarts the worker).
+ */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** The engine must not need Node in a browser: importing a Node module is a build error, not a stub. */
+const noNodeModules = {
+  name: 'mufiz-no-node-modules',
+  enforce: 'pre',
+  resolveId(id, importer) {
+    const bare = id.startsWith('node:') ? id.slice(5) : id;
+    if (builtinModules.includes(bare)) {
+      throw new Error(`${importer} imports the Node module '${id}', which a browser does not have`);
+    }
+    return null;
+  },
+};
+
+export default defineConfig({
+  root: here,
+  base: './',
+  plugins: [noNodeModules],
+  server: { headers: isolation, host: '127.0.0.1' },
+  preview: { headers: isolation, host: '127.0.0.1' },
+  worker: { format: 'es' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+  },
+  logLevel: 'warn',
+});
