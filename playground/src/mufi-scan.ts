@@ -1,7 +1,7 @@
 /**
  * MufiZ highlighting as a line-by-line scanner in CodeMirror's StreamParser shape (token(stream,
  * state) with state carried across lines), without importing CodeMirror, so the editors test
- * can run it in Node against the TextMate grammar (editors/mufi.tmLanguage.json).
+ * can run it in Node against the TextMate grammar (editors/vscode-mufiz/syntaxes/mufi.tmLanguage.json).
  *
  * Token classes, the vocabulary both highlighters share (TextMate scope in brackets):
  *   comment [comment.*]  string [string.*]  escape [constant.character.escape]
