@@ -5,6 +5,7 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Cross-origin isolation: with these two headers the page gets SharedArrayBuffer, so Stop raises
@@ -33,7 +34,8 @@ export default defineConfig({
   root: here,
   base: './',
   plugins: [noNodeModules],
-  server: { headers: isolation, host: '127.0.0.1' },
+  // The page imports the engine (src/) and the guide (docs/) from the repository above it.
+  server: { headers: isolation, host: '127.0.0.1', fs: { allow: [repo] } },
   preview: { headers: isolation, host: '127.0.0.1' },
   worker: { format: 'es' },
   build: {

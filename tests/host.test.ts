@@ -62,6 +62,16 @@ test('trace gets --gc-trace lines only when gc.trace is on; collected gets every
   assert.is(traced.length, before);
 });
 
+test('the host hears of every collection, those while the natives are registered included', () => {
+  let traced = 0, seen = 0;
+  const { e } = engine({ gc: { stress: 1, trace: 'json' }, trace: () => { traced++; }, collected: () => { seen++; } });
+  assert.is(e.run('var s = str(1) + "x";', 's.mufi').kind, 'ok');
+  const n = e.gcStats().collections;
+  assert.ok(n > 100);
+  assert.is(seen, n);
+  assert.is(traced, n);
+});
+
 test('clock() reads the host\'s clock', () => {
   const { e, out } = engine({ now: () => 42500 });
   assert.is(e.run('print clock();', 'c.mufi').kind, 'ok');

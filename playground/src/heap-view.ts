@@ -17,6 +17,9 @@ export class HeapView {
   private kinds: HeapUpdate['kinds'] = [];
   private heapLimit = 0;
   private pending = false;
+  /** Counted before the records are thinned. */
+  private collections = 0;
+  private totalPause = 0;
 
   constructor(
     private readonly chart: HTMLCanvasElement,
@@ -31,16 +34,28 @@ export class HeapView {
     this.samples = [];
     this.records = [];
     this.kinds = [];
+    this.collections = 0;
+    this.totalPause = 0;
     this.schedule();
   }
 
   update(u: HeapUpdate): void {
     for (const s of u.samples) this.samples.push(s);
     if (this.samples.length > MAX_SAMPLES) this.samples = this.samples.filter((_, i) => i % 2 === 0 || i === this.samples.length - 1);
-    for (const r of u.records) this.records.push(r);
+    for (const r of u.records) {
+      this.records.push(r);
+      this.collections++;
+      this.totalPause += r.markMs + r.sweepMs;
+    }
+    // Under --gc-stress there may be a collection per allocation: keep the longest pauses.
+    if (this.records.length > MAX_SAMPLES) this.records = this.records.filter((r, i) => i % 2 === 0 || r.markMs + r.sweepMs > this.maxPause() / 4);
     this.kinds = u.kinds;
     this.heapLimit = u.heapLimit;
     this.schedule();
+  }
+
+  private maxPause(): number {
+    return this.records.reduce((m, r) => Math.max(m, r.markMs + r.sweepMs), 0);
   }
 
   private schedule(): void {
@@ -53,8 +68,8 @@ export class HeapView {
     this.drawChart();
     this.drawPauses();
     this.drawKinds();
-    const n = this.records.length;
-    const total = this.records.reduce((t, r) => t + r.markMs + r.sweepMs, 0);
+    const n = this.collections;
+    const total = this.totalPause;
     const last = this.samples[this.samples.length - 1];
     this.caption.textContent = last === undefined ? 'No run yet.'
       : `${(last.live / MIB).toFixed(2)} MiB in use, next collection at ${(last.next / MIB).toFixed(2)} MiB; ` +

@@ -23,6 +23,8 @@ let samples: HeapSample[] = [];
 let records: CollectionRecord[] = [];
 let lastPost = 0;
 let engine: Engine | null = null;
+/** The threshold before the latest collection (the chart's step line). */
+let threshold = 0;
 
 function flushOut(): void {
   if (outSize === 0 && out.length === 0) return;
@@ -78,8 +80,9 @@ function run(req: RunRequest): void {
       flush: flushOut,
       collected: (r) => {
         records.push(r);
-        samples.push({ at: r.at, live: r.bytesBefore, next: r.bytesBefore });
+        samples.push({ at: r.at, live: r.bytesBefore, next: threshold });
         samples.push({ at: r.at, live: r.bytesAfter, next: r.nextThreshold });
+        threshold = r.nextThreshold;
         maybePost();
       },
       interrupt: req.interrupt ?? undefined,
@@ -91,6 +94,7 @@ function run(req: RunRequest): void {
     post({ type: 'done', outcome: 'internal-error', errorText: `mufiz: cannot create the heap: ${(e as Error).message}`, marks: [], summary: '', ms: 0 });
     return;
   }
+  threshold = engine.heapNow().nextThreshold;
   flushHeap();
   try {
     const r = engine.run(req.source, file);

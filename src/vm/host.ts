@@ -35,6 +35,8 @@ export interface FullHost {
   write(text: string): void;
   flush(): void;
   readLine: (() => string | null) | null;
+  trace: ((line: string) => void) | null;
+  collected: ((record: CollectionRecord) => void) | null;
   now(): number;
   interrupt: Int32Array;
 }
@@ -44,10 +46,13 @@ export function completeHost(host: Partial<Host>): FullHost {
   const flush = host.flush;
   const readLine = host.readLine;
   const now = host.now;
+  const { trace, collected } = host;
   return {
     write,
     flush: flush !== undefined ? () => flush.call(host) : () => undefined,
     readLine: readLine !== undefined ? () => readLine.call(host) : null,
+    trace: trace !== undefined ? trace.bind(host) : null,
+    collected: collected !== undefined ? collected.bind(host) : null,
     now: now !== undefined ? () => now.call(host) : () => performance.now(),
     interrupt: host.interrupt ?? new Int32Array(1),
   };

@@ -99,6 +99,9 @@ export class Runtime implements GcHost {
   constructor(options: RuntimeOptions) {
     this.allocator = new Allocator(options.allocator);
     this.gc = new Collector(this.allocator, options.gc);
+    // Before anything allocates: registering the natives may already collect (--gc-stress).
+    if (options.host.trace !== null) this.gc.traceSink = options.host.trace;
+    this.gc.observer = options.host.collected;
     const heap = this.allocator.heap;
     this.u8 = heap.u8;
     this.u32 = heap.u32;

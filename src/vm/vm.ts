@@ -41,9 +41,6 @@ export class VM {
       host: completeHost(options),
       natives: allNatives({ sandbox: options.sandbox ?? false }),
     });
-    const gc = this.runtime.gc;
-    if (options.trace !== undefined) gc.traceSink = options.trace.bind(options);
-    if (options.collected !== undefined) gc.observer = options.collected.bind(options);
     installSiteProvider(this.runtime, () => this.file);
   }
 
