@@ -9,11 +9,9 @@ export class BufferedOutput {
   private chunks: string[] = [];
   private size = 0;
 
-  constructor(private readonly fd: number, private readonly limit = 1 << 16) {
-    // Natives that block (input's prompt, sleep) flush through the write function they are
-    // given: see FlushableWrite in src/vm/natives/host.ts.
-    Object.assign(this.write, { flush: () => this.flush() });
-  }
+  // Natives that block (input's prompt, sleep) call the host's flush: createEngine's callers
+  // pass this one (see src/vm/host.ts).
+  constructor(private readonly fd: number, private readonly limit = 1 << 16) {}
 
   write = (text: string): void => {
     this.chunks.push(text);
