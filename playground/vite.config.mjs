@@ -44,5 +44,4 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
   },
-  logLevel: 'warn',
 });
