@@ -69,6 +69,7 @@ function run(req: RunRequest): void {
   const t0 = performance.now();
   const file = 'main.mufi';
   let outcome: WorkerMessage & { type: 'done' };
+  engine = null; // collections while it starts are posted once it exists, not with the last run's heap
   try {
     engine = new Engine({
       write: (text) => {
