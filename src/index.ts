@@ -7,29 +7,59 @@
  *                         one ArrayBuffer heap (src/memory), reclaimed by the
  *                         mark-sweep collector (src/gc).
  *
- * The CLI (src/cli) and the tests use only what is exported here.
+ * An embedder gives one object: its Host (write, flush, readLine, trace, collected, now,
+ * interrupt: src/vm/host.ts) and the engine's settings (allocator, gc, maxFrames, sandbox).
+ * The CLI, the REPL's worker and the browser playground use only what is exported here; the
+ * tests may also look inside (`engine.vm`). docs/embedding.md shows it in one page.
  */
-import type { CompileOptions } from './compiler';
+// The compiler itself is NOT imported here (see loadCompiler): only its types and the parts
+// that need no parser (diagnostics text, the disassembler).
+import type { CompileOptions, TokenInfo, ParseResult } from './compiler';
 import { formatDiagnostic, formatDiagnostics } from './compiler/diagnostics';
-import { CompileResult, Diagnostic, Prototype } from './compiler/prototype';
-import { VM, VMOptions, MufiRuntimeError, ExitRequest } from './vm';
+import { disassemble } from './compiler/disassembler';
+import type { CompileResult, Diagnostic, Prototype } from './compiler/prototype';
+import { VM, type VMOptions, MufiRuntimeError, ExitRequest, RuntimeError } from './vm';
+import { Tag } from './vm/value';
+import type { Host } from './vm/host';
+import { type CollectionRecord, GcStats, type GcOptions, OutOfMemoryError, HeapCorruptionError, formatTraceLine, formatTraceJson } from './gc';
+import { type AllocatorConfig, type MemStatsSnapshot, type LeakRow, HeapSafetyError, formatMemStats, MIB, DEFAULT_HEAP_LIMIT } from './memory';
 
-let compilerModule: typeof import('./compiler') | null = null;
+type CompilerModule = typeof import('./compiler');
+let compilerModule: CompilerModule | null = null;
 
 /**
  * The compiler, loaded on first use: it pulls in chevrotain and builds the parser (most of a
  * cold start), which running an already-compiled (cached) program never needs. The one place
- * that loads it; everything else calls compile() below or this.
+ * that loads it; everything else calls compile() below or this. Under Node it is required on
+ * demand; a bundle without `require` (the browser playground) hands it over with useCompiler().
  */
-export function loadCompiler(): typeof import('./compiler') {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  if (compilerModule === null) compilerModule = require('./compiler') as typeof import('./compiler');
+export function loadCompiler(): CompilerModule {
+  if (compilerModule === null) {
+    if (typeof require !== 'function') throw new Error('the compiler is not loaded: call useCompiler(await import(\'./compiler\')) first');
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    compilerModule = require('./compiler') as CompilerModule;
+  }
   return compilerModule;
+}
+
+/** Gives the engine its compiler module where it cannot be required lazily (an ES module bundle). */
+export function useCompiler(module: CompilerModule): void {
+  compilerModule = module;
 }
 
 /** Compiles a MufiZ source file into the script prototype, or reports every error found. */
 export function compile(source: string, file: string, options: CompileOptions = {}): CompileResult {
   return loadCompiler().compile(source, file, options);
+}
+
+/** The source's tokens (--dump-tokens, editors). */
+export function tokenize(source: string): TokenInfo[] {
+  return loadCompiler().tokenize(source);
+}
+
+/** The source's syntax tree, or its errors (--dump-ast). */
+export function parse(source: string, file: string): ParseResult {
+  return loadCompiler().parse(source, file);
 }
 
 export type RunOutcome =
@@ -38,10 +68,32 @@ export type RunOutcome =
   | { kind: 'runtime-error'; error: MufiRuntimeError }
   | { kind: 'exit'; status: number };
 
+/** The host and the settings (every field optional). */
+export type EngineOptions = Partial<VMOptions>;
+
+/** The heap's counters now: cheap, for live views. */
+export interface HeapNow {
+  /** Bytes in live blocks, and how many. */
+  liveBytes: number;
+  liveBlocks: number;
+  peakBytes: number;
+  /** Bytes ever allocated. */
+  allocatedBytes: number;
+  /** The collector runs before an allocation that would take liveBytes past this. */
+  nextThreshold: number;
+  /** The heap's size (the reserved ArrayBuffer). */
+  heapLimit: number;
+  /** Seconds since the engine was created (the time base of CollectionRecord.at). */
+  at: number;
+  /** Whether live bytes by kind are counted (the allocator's enableTracking). */
+  tracking: boolean;
+}
+
 export class Engine {
+  /** The VM itself: for tests and tools that look inside; embedders need only the methods below. */
   readonly vm: VM;
 
-  constructor(options: Partial<VMOptions> = {}) {
+  constructor(options: EngineOptions = {}) {
     this.vm = new VM(options);
   }
 
@@ -63,6 +115,73 @@ export class Engine {
       throw e;
     }
   }
+
+  /** A full collection now; returns the bytes freed. */
+  collect(): number {
+    return this.vm.collect();
+  }
+
+  /** --leak-check: releases every root, collects, returns what is still allocated. The engine is unusable afterwards. */
+  leakCheck(): LeakRow[] {
+    return this.vm.leakCheck();
+  }
+
+  heapNow(): HeapNow {
+    const rt = this.vm.runtime, s = rt.allocator.stats;
+    return {
+      liveBytes: s.currentBytes, liveBlocks: s.currentAllocations, peakBytes: s.peakBytes,
+      allocatedBytes: s.bytesAllocated, nextThreshold: rt.gc.nextGC, heapLimit: rt.allocator.heap.size,
+      at: rt.gc.elapsedSeconds(), tracking: rt.allocator.config.enableTracking,
+    };
+  }
+
+  /** The collector's settings (mode, threshold, growth…) with the defaults filled in. */
+  gcOptions(): Readonly<GcOptions> {
+    return this.vm.runtime.gc.options;
+  }
+
+  /** The collector's totals and every collection's record. */
+  gcStats(): Readonly<GcStats> {
+    return this.vm.runtime.gc.stats;
+  }
+
+  /** The allocator's full statistics (walks the free lists: not for every frame of a live view). */
+  memStats(): MemStatsSnapshot {
+    return this.vm.runtime.allocator.getMemStats();
+  }
+
+  /** Live objects by kind (empty without tracking). */
+  liveByKind(): { kind: string; count: number; bytes: number }[] {
+    const a = this.vm.runtime.allocator, s = a.stats, rows = [];
+    for (let k = 1; k < 255; k++) {
+      const count = s.liveCountByKind[k];
+      if (count > 0) rows.push({ kind: a.kindNames[k] ?? `kind ${k}`, count, bytes: s.liveBytesByKind[k] });
+    }
+    return rows;
+  }
+
+  /** --mem-profile: the top allocation sites, or null when sites are not recorded (allocator.retainMetadata). */
+  topSites(by: 'bytes' | 'count', limit: number): { site: string; count: number; bytes: number }[] | null {
+    const table = this.vm.runtime.allocator.siteTable;
+    return table === null ? null : table.top(by, limit);
+  }
+
+  /** The names of the globals defined so far (the REPL completes them). */
+  globalNames(): string[] {
+    const rt = this.vm.runtime;
+    return rt.globalNames.filter((_, slot) => rt.globalTags[slot] !== Tag.EMPTY);
+  }
 }
 
-export { formatDiagnostic, formatDiagnostics, CompileResult, Diagnostic, Prototype, VM, VMOptions, MufiRuntimeError, ExitRequest };
+export {
+  disassemble, formatDiagnostic, formatDiagnostics, VM, MufiRuntimeError, ExitRequest,
+  /** Thrown by a host callback (readLine) to stop the program with a runtime error at the current line. */
+  RuntimeError,
+  GcStats, OutOfMemoryError, HeapCorruptionError, HeapSafetyError, formatTraceLine, formatTraceJson,
+  formatMemStats, MIB, DEFAULT_HEAP_LIMIT,
+};
+export type {
+  CompileOptions, CompileResult, Diagnostic, Prototype, TokenInfo, ParseResult,
+  VMOptions, Host, CollectionRecord, GcOptions, AllocatorConfig, MemStatsSnapshot, LeakRow,
+};
+export { gcStatsReport } from './gc-summary';

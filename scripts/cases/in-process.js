@@ -13,7 +13,6 @@ const path = require('path');
 const dist = path.join(__dirname, '..', '..', 'dist');
 const { parseCommandLine, UsageError } = require(path.join(dist, 'cli', 'options.js'));
 const { readProgram, runProgram } = require(path.join(dist, 'cli', 'run.js'));
-const { setLineSource } = require(path.join(dist, 'vm', 'natives', 'io.js'));
 const { EXIT_USAGE } = require(path.join(dist, 'cli', 'status.js'));
 
 /** Empty stdin: input() reads end of input. */
@@ -30,7 +29,7 @@ function runInProcess(flags, file, source, interrupt) {
     stdout: (text) => { out.push(Buffer.from(text, 'utf8')); },
     stderr: (text) => { err.push(Buffer.from(text, 'utf8')); },
     interrupt,
-    setup: (engine) => setLineSource(engine.vm.runtime, noInput),
+    readLine: noInput,
   };
   const done = (status) => ({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), status });
   let o;

@@ -1,16 +1,15 @@
-import { Engine, RunOutcome, formatDiagnostics } from '../index';
-import { HeapSafetyError } from '../memory';
-import { HeapCorruptionError } from '../gc';
+import { Engine, Host, RunOutcome, formatDiagnostics, HeapSafetyError, HeapCorruptionError } from '../index';
 import { CliOptions } from './options';
 import { setProgramArgs } from '../vm/natives/process';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME } from './status';
 
 /**
- * An Engine configured from the command line (memory and GC flags, call depth, sandbox).
- * Used by `mufiz FILE` and by the REPL's worker alike. `trace` receives --gc-trace lines.
+ * An Engine configured from the command line (memory and GC flags, call depth, sandbox) for a
+ * host: `mufiz FILE`'s (stdout, fd 0) or the REPL worker's.
  */
-export function createEngine(o: CliOptions, write: (text: string) => void, trace: (line: string) => void, interrupt?: Int32Array): Engine {
+export function createEngine(o: CliOptions, host: Host): Engine {
   const engine = new Engine({
+    ...host,
     allocator: {
       heapLimit: o.heapLimit, retainMetadata: o.trackSites, neverUnmap: o.quarantine,
       enableSafety: o.safety, enableTracking: o.tracking, enableLeakDetection: o.leakCheck,
@@ -20,12 +19,9 @@ export function createEngine(o: CliOptions, write: (text: string) => void, trace
       threshold: o.gcThreshold, growth: o.gcGrowth, stress: o.gcStress, verify: o.heapVerify, disabled: o.noGc, trace: o.gcTrace },
     maxFrames: o.maxFrames,
     sandbox: o.sandbox,
-    write,
-    interrupt,
     tier: o.tier,
     dumpJs: o.dumpJs,
   });
-  engine.vm.runtime.gc.traceSink = trace;
   setProgramArgs(engine.vm.runtime, o.args);
   return engine;
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'fs';
-import { Engine } from '../index';
-import { CollectionRecord, GcOptions, PAUSE_KIND_NAMES } from '../gc';
+import { Engine, CollectionRecord, GcOptions } from '../index';
+import { PAUSE_KIND_NAMES } from '../gc';
 
 /**
  * --gc-report=FILE.html: one self-contained page (inline SVG, no script, nothing fetched) for
@@ -34,16 +34,16 @@ export interface GcReportData {
 
 /** Writes the report; returns null, or a sentence saying why the file could not be written. */
 export function writeGcReport(file: string, engine: Engine, program: string): string | null {
-  const rt = engine.vm.runtime;
-  const g = rt.gc.stats;
+  const g = engine.gcStats();
+  const h = engine.heapNow();
   const html = gcReportHtml({
-    title: program, options: rt.gc.options, heapLimit: rt.allocator.heap.size, records: g.records,
+    title: program, options: engine.gcOptions(), heapLimit: h.heapLimit, records: g.records,
     pauseAt: g.pauseAt, pauseMs: g.pauseMs, pauseKinds: g.pauseKinds, pauseHeap: g.pauseHeap, pauseCount: g.pauseCount,
-    endAt: rt.gc.elapsedSeconds(), endBytes: rt.allocator.stats.currentBytes, peakBytes: rt.allocator.stats.peakBytes,
-    bytesAllocated: rt.allocator.stats.bytesAllocated, totalPauseMs: g.totalPauseMs,
+    endAt: h.at, endBytes: h.liveBytes, peakBytes: h.peakBytes,
+    bytesAllocated: h.allocatedBytes, totalPauseMs: g.totalPauseMs,
     percentiles: { p50: g.pausePercentile(50), p90: g.pausePercentile(90), p99: g.pausePercentile(99), max: g.maxPauseMs },
-    liveByKind: rt.allocator.getMemStats().byKind.filter((k) => k.count > 0),
-    sites: rt.allocator.siteTable === null ? null : rt.allocator.siteTable.top('bytes', 15),
+    liveByKind: engine.memStats().byKind.filter((k) => k.count > 0),
+    sites: engine.topSites('bytes', 15),
   });
   try {
     writeFileSync(file, html);

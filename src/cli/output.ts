@@ -9,12 +9,10 @@ export class BufferedOutput {
   private chunks: string[] = [];
   private size = 0;
 
+  // Natives that block (input's prompt, sleep) call the host's flush: createEngine's callers
+  // pass this one (see src/vm/host.ts).
   /** `target`: a file descriptor, or a function that takes each flushed chunk (the in-process test runner). */
-  constructor(private readonly target: number | ((text: string) => void), private readonly limit = 1 << 16) {
-    // Natives that block (input's prompt, sleep) flush through the write function they are
-    // given: see FlushableWrite in src/vm/natives/host.ts.
-    Object.assign(this.write, { flush: () => this.flush() });
-  }
+  constructor(private readonly target: number | ((text: string) => void), private readonly limit = 1 << 16) {}
 
   write = (text: string): void => {
     this.chunks.push(text);

@@ -4,34 +4,29 @@
  * sets the shared interrupt flag on Ctrl-C, which the VM polls at backward jumps and calls.
  */
 import { parentPort, workerData } from 'worker_threads';
-import { Engine, compile } from '../index';
-import { disassemble } from '../compiler/disassembler';
+import { Engine, RuntimeError, compile, disassemble } from '../index';
 import { createEngine, describeOutcome, internalError } from './engine';
 import { BufferedOutput, writeAll } from './output';
 import { gcStatsReport, memStatsReport } from './reports';
 import { finalReports } from './run';
 import { formatMiB } from './sizes';
 import { Reply, Request, WorkerSetup, InputState } from './repl-protocol';
-import { setLineSource } from '../vm/natives/io';
-import { RuntimeError } from '../vm/errors';
-import { Tag } from '../vm/value';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME } from './status';
-
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const out = new BufferedOutput(1, setup.unbuffered ? 0 : 1 << 16);
 
 function globals(engine: Engine | null): string[] {
-  if (engine === null) return [];
-  const rt = engine.vm.runtime;
-  return rt.globalNames.filter((_, slot) => rt.globalTags[slot] !== Tag.EMPTY);
+  return engine === null ? [] : engine.globalNames();
 }
 
 let engine: Engine | null = null;
 try {
-  engine = createEngine(setup.options, out.write, (line) => { out.flush(); writeAll(2, line + '\n'); }, setup.interrupt);
-  setLineSource(engine.vm.runtime, askMainThreadForLine);
+  engine = createEngine(setup.options, {
+    write: out.write, flush: () => out.flush(), readLine: askMainThreadForLine, interrupt: setup.interrupt,
+    trace: (line) => { out.flush(); writeAll(2, line + '\n'); },
+  });
   port.postMessage({ id: 0, ready: true, globals: globals(engine) });
   // Build the compiler (chevrotain, the parser) now, while the user types the first entry,
   // rather than on that entry. A message that arrives meanwhile waits the same time at most.
@@ -40,7 +35,10 @@ try {
   port.postMessage({ id: 0, ready: true, globals: [], fatal: `mufiz: cannot create the heap: ${(e as Error).message}` });
 }
 
-/** input(): the next line the user types (or the next piped line), from the main thread. */
+/**
+ * input(): the next line the user types (or the next piped line), from the main thread. An
+ * interrupt while waiting throws `Interrupted.`, as in a running loop.
+ */
 function askMainThreadForLine(): string | null {
   const header = new Int32Array(setup.input, 0, 2);
   Atomics.store(header, 0, InputState.WAITING);
@@ -76,12 +74,12 @@ function handle(e: Engine, req: Request): Omit<Reply, 'id' | 'globals'> {
     case 'stats':
       return { status: EXIT_OK, out: gcStatsReport(e) + '\n' + memStatsReport(e) + '\n', err: '' };
     case 'gc': {
-      const before = e.vm.runtime.allocator.stats.currentBytes;
-      const freed = e.vm.collect();
-      const m = e.vm.runtime.allocator.stats;
+      const before = e.heapNow().liveBytes;
+      const freed = e.collect();
+      const m = e.heapNow();
       return {
         status: EXIT_OK,
-        out: `Collected: ${freed} bytes freed (${formatMiB(freed)}); live ${before} -> ${m.currentBytes} bytes in ${m.currentAllocations} blocks.\n`,
+        out: `Collected: ${freed} bytes freed (${formatMiB(freed)}); live ${before} -> ${m.liveBytes} bytes in ${m.liveBlocks} blocks.\n`,
         err: '',
       };
     }

@@ -1,18 +1,19 @@
 import { isatty } from 'tty';
 import { Engine, RunOutcome, formatDiagnostics, loadCompiler } from '../index';
-import type { Diagnostic } from '../compiler/prototype';
-import { readLine, setLineSource } from '../vm/natives/io';
+import type { Diagnostic } from '../index';
 import { waitFor } from '../vm/natives/host';
+import { checkReadSize } from '../vm/natives/read-limit';
 import { CliOptions } from './options';
 import { BufferedOutput, writeAll } from './output';
 import { createEngine, describeOutcome, internalError } from './engine';
 import { cacheDirectory, compileCached } from './code-cache';
+import { readStdinLine } from './stdin';
 import { wantColor } from './color';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
 import { SourceFile, readLibraries, readText, stderr } from './read-source';
 
 // Moved to read-source.ts (which the REPL's main thread loads without the VM); still exported here.
-export { SourceFile, readLibraries, readText, readFailure, stderr } from './read-source';
+export { type SourceFile, readLibraries, readText, readFailure, stderr } from './read-source';
 
 /**
  * Where a program run writes: the process's own stdout and stderr, or functions that receive
@@ -24,6 +25,8 @@ export interface ProgramIo {
   stdout: number | ((text: string) => void);
   stderr: number | ((text: string) => void);
   interrupt?: Int32Array;
+  /** input()'s lines (the host's readLine); absent: stdin (fd 0). */
+  readLine?: () => string | null;
   setup?: (engine: Engine) => void;
 }
 
@@ -84,10 +87,12 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
   const out = programOutput(io);
   let engine: Engine;
   try {
-    engine = createEngine(o, out.write, (line) => { out.flush(); stderr(line); }, io.interrupt);
-    // The program's thread owns stdin (the main thread only waits): input() reads fd 0 here.
-    const rt = engine.vm.runtime;
-    setLineSource(rt, () => readLine((ms) => { waitFor(rt, ms); }));
+    engine = createEngine(o, {
+      write: out.write, flush: () => out.flush(), trace: (line) => { out.flush(); stderr(line); }, interrupt: io.interrupt,
+      // The program's thread owns stdin (the main thread only waits): input() reads fd 0 here,
+      // in waits that an interrupt cuts short, and stops once the heap could not hold the line.
+      readLine: io.readLine ?? (() => readStdinLine((ms) => { waitFor(engine.vm.runtime, ms); }, (n) => checkReadSize(engine.vm.runtime, n))),
+    });
   } catch (e) {
     stderr(`mufiz: cannot create the heap: ${(e as Error).message}`);
     return EXIT_RUNTIME;
@@ -146,7 +151,7 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
   if (o.leakCheck) {
     try {
       // Said also when there are none: a silent check cannot be told from one that did not run.
-      const leaks = engine.vm.leakCheck();
+      const leaks = engine.leakCheck();
       parts.push(leakReport(leaks, o.trackSites));
       if (leaks.length > 0) failed = true;
     } catch (e) {

@@ -5,12 +5,14 @@
  * map does not list the bundle, so it is found beside the resolved entry. If it is missing (a
  * different packaging), the ordinary entry is used. Only the lexer and the parser import this,
  * and only they import chevrotain at run time: loading them is what compiling costs.
+ * (The browser playground's bundle replaces this file by playground/src/chevrotain.ts, which
+ * imports the package: see playground/vite.config.mjs.)
  */
 import type * as Chevrotain from 'chevrotain';
-import { dirname, join } from 'path';
 
 function load(): typeof Chevrotain {
   /* eslint-disable @typescript-eslint/no-var-requires */
+  const { dirname, join } = require('path') as typeof import('path');
   let entry: string;
   try {
     entry = require.resolve('chevrotain'); // .../chevrotain/lib/src/api.js

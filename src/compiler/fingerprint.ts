@@ -6,14 +6,18 @@
  * millisecond; hashing their contents would cost several on every start, for no practical gain
  * (a rebuild that changes a file also changes its mtime).
  */
-import { readdirSync, statSync } from 'fs';
-import { extname, join } from 'path';
 import { Digest } from './digest';
 
 let cached: string | null = null;
 
 export function compilerFingerprint(): string {
   if (cached !== null) return cached;
+  // Required here, not imported: only the CLI's code cache calls this, and the compiler's
+  // folder must load in a browser too (tests/host.test.ts).
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const { readdirSync, statSync } = require('fs') as typeof import('fs');
+  const { extname, join } = require('path') as typeof import('path');
+  /* eslint-enable @typescript-eslint/no-var-requires */
   const ext = extname(__filename);
   const digest = new Digest();
   for (const name of readdirSync(__dirname).filter((f) => extname(f) === ext).sort()) {

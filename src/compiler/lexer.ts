@@ -213,7 +213,7 @@ function getLexer(): LexerType {
       lineTerminatorsPattern: /\n/g,
       lineTerminatorCharacters: ['\n'],
       ensureOptimizations: false,
-      skipValidations: process.env.MUFI_DEV_VALIDATE !== '1',
+      skipValidations: globalThis.process?.env.MUFI_DEV_VALIDATE !== '1', // no process in a browser
     });
   }
   return lexerInstance;

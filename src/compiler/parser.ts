@@ -62,7 +62,7 @@ class MufiParser extends EmbeddedActionsParser {
     super(T.ALL_TOKENS, {
       recoveryEnabled: false,
       maxLookahead: 3,
-      skipValidations: process.env.MUFI_DEV_VALIDATE !== '1',
+      skipValidations: globalThis.process?.env.MUFI_DEV_VALIDATE !== '1', // no process in a browser
       errorMessageProvider: messages,
     });
     this.performSelfAnalysis();

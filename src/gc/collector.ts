@@ -70,8 +70,10 @@ export class Collector {
   nextGC: number;
   /** Where the collector is in its cycle. */
   state: GcState = GcState.PAUSE;
-  /** Where --gc-trace lines go. */
-  traceSink: (line: string) => void = (line) => process.stderr.write(line + '\n');
+  /** Where --gc-trace lines go (the embedder's host sets it; without one they are dropped). */
+  traceSink: (line: string) => void = () => undefined;
+  /** Told of every collection, after it (the host's live heap view); null: nobody listens. */
+  observer: ((record: CollectionRecord) => void) | null = null;
 
   private readonly mode: Mode;
   private readonly u8: Uint8Array;
@@ -525,6 +527,7 @@ export class Collector {
     };
     this.stats.add(record);
     if (o.trace !== null) this.traceSink(o.trace === 'json' ? formatTraceJson(record) : formatTraceLine(record));
+    if (this.observer !== null) this.observer(record);
   }
 
   // --- the store seam: every store of a reference into a heap object comes through here ---

@@ -443,8 +443,8 @@ export class Allocator {
     };
   }
 
-  /** printMemStats(): the statistics in the seed's `Memory Statistics:` layout, to `write` (stderr by default). */
-  printMemStats(write: (text: string) => void = (t) => process.stderr.write(t)): void {
+  /** printMemStats(): the statistics in the seed's `Memory Statistics:` layout, to `write` (stderr, through console.error, by default). */
+  printMemStats(write: (text: string) => void = (t) => console.error(t.replace(/\n$/, ''))): void {
     write(formatMemStats(this.getMemStats()) + '\n');
   }
 

@@ -1,5 +1,5 @@
 /** src/vm: values, objects, the interpreter and natives. */
-export { VM, VMOptions, DEFAULT_MAX_FRAMES } from './vm';
+export { VM, type VMOptions, DEFAULT_MAX_FRAMES } from './vm';
 export { Runtime } from './runtime';
 export { MufiRuntimeError, ExitRequest, RuntimeError } from './errors';
 export { formatDouble, formatFixed } from './number-format';

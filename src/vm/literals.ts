@@ -3,6 +3,7 @@ import { Tag } from './value';
 import { L } from './layout';
 import { Kind } from './kinds';
 import { RuntimeError } from './errors';
+import { utf8Length } from './bytes';
 
 /**
  * Construction of literal values from operands on the stack (they stay there, rooted, until
@@ -65,7 +66,7 @@ export function buildString(rt: Runtime, from: number, n: number): void {
     } else {
       const text = rt.text(rt.stackTags[from + k], vals[from + k]);
       texts.push(text);
-      total += Buffer.byteLength(text, 'utf8');
+      total += utf8Length(text);
     }
   }
   const arena = rt.gc.newArena(Kind.ARENA);

@@ -14,22 +14,17 @@ import { Vectors } from './vectors';
 import { HashTables } from './hash-tables';
 import { Lists } from './lists';
 import { TierState } from './tier/state';
+import { FullHost } from './host';
 
 export interface RuntimeOptions {
   allocator: Partial<AllocatorConfig>;
   gc: Partial<GcOptions>;
   /** Call depth limit (frames, the script's included): then `Stack overflow.` */
   maxFrames: number;
-  /** Where `print` output goes. */
-  write: (text: string) => void;
+  /** The embedder: output, input lines, clock, interrupt flag (see src/vm/host.ts). */
+  host: FullHost;
   /** Natives to register as globals. */
   natives: readonly NativeDef[];
-  /**
-   * Optional interrupt flag (an Int32Array over a SharedArrayBuffer, so another thread can set
-   * it): when element 0 is non-zero at a backward jump or a call, the program stops with the
-   * runtime error `Interrupted.` and the flag is cleared.
-   */
-  interrupt?: Int32Array;
   /** The second tier (tier/): its mode and hot-function state. Default: interpreter only. */
   tier?: TierState;
 }
@@ -56,6 +51,8 @@ export class Runtime implements GcHost {
   readonly u32: Uint32Array;
   readonly i32: Int32Array;
   readonly f64: Float64Array;
+  readonly host: FullHost;
+  /** host.write, kept here for the print path. */
   readonly write: (text: string) => void;
   readonly maxFrames: number;
   readonly interrupt: Int32Array;
@@ -108,14 +105,18 @@ export class Runtime implements GcHost {
   constructor(options: RuntimeOptions) {
     this.allocator = new Allocator(options.allocator);
     this.gc = new Collector(this.allocator, options.gc);
+    // Before anything allocates: registering the natives may already collect (--gc-stress).
+    if (options.host.trace !== null) this.gc.traceSink = options.host.trace;
+    this.gc.observer = options.host.collected;
     const heap = this.allocator.heap;
     this.u8 = heap.u8;
     this.u32 = heap.u32;
     this.i32 = heap.i32;
     this.f64 = heap.f64;
-    this.write = options.write;
+    this.host = options.host;
+    this.write = options.host.write;
     this.maxFrames = options.maxFrames;
-    this.interrupt = options.interrupt ?? new Int32Array(1);
+    this.interrupt = options.host.interrupt;
     this.tier = options.tier ?? new TierState('interp');
     this.trackNatives = options.allocator.retainMetadata === true;
     // Room for maxFrames frames of a function with up to 128 slots; deeper stacks overflow.

@@ -12,15 +12,21 @@ import { Kind } from './kinds';
 import { installSiteProvider } from './alloc-sites';
 import { installTier, runScript, TierState, TierMode } from './tier';
 import { LeakRow } from '../memory';
+import { Host, completeHost } from './host';
 
-export interface VMOptions {
+/**
+ * The engine's settings and its host in one object: write, flush, readLine, trace, collected,
+ * now and interrupt as in Host (all optional: output is dropped without `write`), and
+ */
+export interface VMOptions extends Host {
+  /** heap limit, safety checks, allocation sites… (src/memory/config.ts) */
   allocator: Partial<AllocatorConfig>;
+  /** threshold, growth, stress, verify, trace… (src/gc/options.ts) */
   gc: Partial<GcOptions>;
+  /** Call depth limit: then `Stack overflow.` */
   maxFrames: number;
+  /** Leave out the natives that reach files, the network or stdin (--sandbox; always in a browser). */
   sandbox: boolean;
-  write: (text: string) => void;
-  /** See RuntimeOptions.interrupt. */
-  interrupt?: Int32Array;
   /** The second tier: 'interp' (default here), 'auto' or 'js'; see docs/internals.md. */
   tier?: TierMode;
   /** Print the generated JavaScript of functions with this name ('script' for the top level). */
@@ -38,9 +44,8 @@ export class VM {
       allocator: options.allocator ?? {},
       gc: options.gc ?? {},
       maxFrames: options.maxFrames ?? DEFAULT_MAX_FRAMES,
-      write: options.write ?? ((text) => process.stdout.write(text)),
+      host: completeHost(options),
       natives: allNatives({ sandbox: options.sandbox ?? false }),
-      interrupt: options.interrupt,
       tier: new TierState(options.tier ?? 'interp', options.dumpJs ?? null),
     });
     installTier(this.runtime);

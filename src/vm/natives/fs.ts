@@ -1,10 +1,10 @@
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, unlinkSync, writeFileSync } from 'fs';
 import { NativeModule, NativeDef } from './native';
 import { Tag } from '../value';
 import { expectArgCount, stringArg } from './args';
 import type { Runtime } from '../runtime';
 import { OutOfMemoryError } from '../../gc';
 import { checkReadSize } from './read-limit';
+import { nodeFs } from './node';
 
 /**
  * fs: upstream's filesystem module. Paths are relative to the working directory. A failure
@@ -33,10 +33,10 @@ function boolResult(name: string, arity: number, op: (path: string, args: string
 
 export const fsNatives: NativeModule = [
   // Creates the file, or empties an existing one.
-  boolResult('create_file', 1, (path) => writeFileSync(path, '')),
+  boolResult('create_file', 1, (path) => nodeFs().writeFileSync(path, '')),
   // Replaces the file's contents, creating it if needed (upstream: existing files only, and
   // without truncating, so a shorter text left the old tail behind).
-  boolResult('write_file', 2, (path, a) => writeFileSync(path, a[1])),
+  boolResult('write_file', 2, (path, a) => nodeFs().writeFileSync(path, a[1])),
   {
     // The whole file as a string (no size cap; upstream: 1 MiB), or nil when it cannot be read.
     name: 'read_file',
@@ -55,17 +55,18 @@ export const fsNatives: NativeModule = [
       rt.returnString(text);
     },
   },
-  boolResult('delete_file', 1, (path) => unlinkSync(path)),
+  boolResult('delete_file', 1, (path) => nodeFs().unlinkSync(path)),
   // One level; false when it already exists.
-  boolResult('create_dir', 1, (path) => mkdirSync(path)),
+  boolResult('create_dir', 1, (path) => nodeFs().mkdirSync(path)),
   // Only an empty directory.
-  boolResult('delete_dir', 1, (path) => rmdirSync(path)),
+  boolResult('delete_dir', 1, (path) => nodeFs().rmdirSync(path)),
 ];
 
 const READ_CHUNK = 1 << 20;
 
 /** The file's text, read in chunks so that a huge (or endless: /dev/zero) file stops at the heap's size. */
 function readBounded(rt: Runtime, path: string): string {
+  const { openSync, readSync, closeSync } = nodeFs();
   const fd = openSync(path, 'r');
   try {
     const chunks: Buffer[] = [];

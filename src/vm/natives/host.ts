@@ -2,24 +2,23 @@ import type { Runtime } from '../runtime';
 import { RuntimeError } from '../errors';
 
 /**
- * What blocking natives (input, sleep, the http_* requests) need from the host, without a
- * change to Runtime: flushing buffered program output before they block, and a wait that the
- * REPL's Ctrl-C can cut short.
+ * What blocking natives (input, sleep, the http_* requests) need from the host (src/vm/host.ts):
+ * flushing buffered program output before they block, and a wait that an interrupt (the REPL's
+ * Ctrl-C, the playground's Stop) can cut short.
  */
-
-/**
- * The runtime's `write` may carry a `flush()` (the CLI's BufferedOutput attaches one): a prompt
- * or the output printed before a sleep must reach the terminal before the VM blocks.
- */
-export type FlushableWrite = ((text: string) => void) & { flush?: () => void };
 
 export function flushOutput(rt: Runtime): void {
-  (rt.write as FlushableWrite).flush?.();
+  rt.host.flush();
 }
 
-/** Longest single Atomics.wait: how often a wait looks at the interrupt flag. */
+/** Longest single wait: how often a wait looks at the interrupt flag. */
 const SLICE_MS = 50;
-const never = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * Atomics.wait needs shared memory, which a browser gives only to cross-origin isolated pages;
+ * without it a wait polls the clock instead (only in such a page).
+ */
+const canBlock = typeof SharedArrayBuffer !== 'undefined';
+const never = new Int32Array(canBlock ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
 
 /**
  * Blocks the VM thread until flag[0] becomes non-zero (true) or `ms` milliseconds pass (false).
@@ -27,15 +26,17 @@ const never = new Int32Array(new SharedArrayBuffer(4));
  * Ctrl-C) the wait ends with the runtime error `Interrupted.`, as a running loop would.
  */
 export function waitFor(rt: Runtime, ms: number, flag: Int32Array = never): boolean {
-  const end = performance.now() + ms;
+  const now = rt.host.now;
+  const end = now() + ms;
+  const block = canBlock && flag.buffer instanceof SharedArrayBuffer;
   for (;;) {
     if (Atomics.load(flag, 0) !== 0) return true;
     if (Atomics.load(rt.interrupt, 0) !== 0) {
       Atomics.store(rt.interrupt, 0, 0);
       throw new RuntimeError('Interrupted.');
     }
-    const left = end - performance.now();
+    const left = end - now();
     if (left <= 0) return false;
-    Atomics.wait(flag, 0, 0, Math.min(left, SLICE_MS));
+    if (block) Atomics.wait(flag, 0, 0, Math.min(left, SLICE_MS));
   }
 }

@@ -38,4 +38,4 @@ export function allNatives(options: { sandbox: boolean }): NativeDef[] {
   return options.sandbox ? all.filter((d) => !d.unsafe) : all;
 }
 
-export { NativeDef, NativeFn } from './native';
+export type { NativeDef, NativeFn } from './native';

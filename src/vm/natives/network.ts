@@ -1,9 +1,5 @@
 import { returnHashTable } from './collection-args';
 import type { Runtime } from '../runtime';
-// worker_threads and child_process are loaded when a request or open_url needs them, not at startup.
-import type { Worker } from 'worker_threads';
-import { accessSync, constants as fsConstants } from 'fs';
-import * as path from 'path';
 import { NativeModule, NativeDef } from './native';
 import { Tag } from '../value';
 import { RuntimeError } from '../errors';
@@ -11,6 +7,7 @@ import { expectArgCount, stringArg } from './args';
 import { waitFor } from './host';
 import { readAllowance } from './read-limit';
 import { OutOfMemoryError } from '../../gc';
+import { nodeFs, nodePath, nodeThreads, nodeChildProcess } from './node';
 
 /**
  * network: upstream's net module, with real requests (upstream 0.10 answers every request with
@@ -103,10 +100,9 @@ function httpRequest(rt: Runtime, name: string, method: string, url: string, bod
   if (state.token !== null) headers.Authorization = `Bearer ${state.token}`;
   if (body !== null) headers['Content-Type'] = state.contentType ?? guessContentType(body);
   const flag = new Int32Array(new SharedArrayBuffer(4));
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { Worker, MessageChannel, receiveMessageOnPort } = require('worker_threads') as typeof import('worker_threads');
+  const { Worker, MessageChannel, receiveMessageOnPort } = nodeThreads();
   const { port1, port2 } = new MessageChannel();
-  let worker: Worker;
+  let worker: InstanceType<typeof Worker>;
   try {
     worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -162,7 +158,7 @@ const UNRESERVED = /[A-Za-z0-9\-_.~]/;
 /** Keeps A–Z a–z 0–9 - _ . ~; every other UTF-8 byte becomes %XX (uppercase hex). */
 export function urlEncode(text: string): string {
   let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) {
+  for (const byte of new TextEncoder().encode(text)) {
     const c = String.fromCharCode(byte);
     out += UNRESERVED.test(c) ? c : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
   }
@@ -171,8 +167,8 @@ export function urlEncode(text: string): string {
 
 /** %XX (two hex digits) becomes that byte, + a space; anything else, a stray % included, is kept. */
 export function urlDecode(text: string): string {
-  const src = Buffer.from(text, 'utf8');
-  const out = Buffer.alloc(src.length);
+  const src = new TextEncoder().encode(text);
+  const out = new Uint8Array(src.length);
   let n = 0;
   for (let i = 0; i < src.length; i++) {
     const b = src[i];
@@ -256,6 +252,7 @@ function openerCommand(url: string): { cmd: string; args: string[] } {
 /** Whether `cmd` is an executable file in a PATH directory (spawn itself fails only later, asynchronously). */
 function onPath(cmd: string): boolean {
   if (process.platform === 'win32') return true;
+  const path = nodePath(), { accessSync, constants: fsConstants } = nodeFs();
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir === '') continue;
     try {
@@ -322,9 +319,7 @@ export const networkNatives: NativeModule = [
       const { cmd, args: cmdArgs } = openerCommand(url);
       if (!onPath(cmd)) throw new RuntimeError(`open_url() failed: ${cmd} not found.`);
       try {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
-        const { spawn } = require('child_process') as typeof import('child_process');
-        const child = spawn(cmd, cmdArgs, { detached: true, stdio: 'ignore' });
+        const child = nodeChildProcess().spawn(cmd, cmdArgs, { detached: true, stdio: 'ignore' });
         child.on('error', () => { /* nothing to report to: the program has moved on */ });
         child.unref();
       } catch (e) {

@@ -4,16 +4,25 @@
  * must stop early, with the heap's own out-of-memory error, instead of growing the process
  * (read_file("/dev/zero") once reached 6 GB under --heap-limit=1M).
  */
-import { constants as bufferConstants } from 'buffer';
 import { OutOfMemoryError } from '../../gc';
 import type { Runtime } from '../runtime';
 
-/** The longest string the host can build (V8's limit, in UTF-16 units; UTF-8 bytes are at least as many). */
-const MAX_STRING_BYTES = bufferConstants.MAX_STRING_LENGTH;
+/**
+ * The longest string the host can build (V8's limit, in UTF-16 units; UTF-8 bytes are at least
+ * as many). Asked of Node's buffer module on first use: the engine core imports no Node module
+ * at load time (it must load in a browser, where only the natives that never read run).
+ */
+let maxStringBytes = 0;
+
+function maxString(): number {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  if (maxStringBytes === 0) maxStringBytes = (require('buffer') as typeof import('buffer')).constants.MAX_STRING_LENGTH;
+  return maxStringBytes;
+}
 
 /** Bytes a read may still gather: what the heap has free now (never above the host's string limit). */
 export function readAllowance(rt: Runtime): number {
-  return Math.min(MAX_STRING_BYTES, rt.allocator.heap.size - rt.allocator.stats.currentBytes);
+  return Math.min(maxString(), rt.allocator.heap.size - rt.allocator.stats.currentBytes);
 }
 
 /**

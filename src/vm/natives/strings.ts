@@ -4,6 +4,7 @@ import { Tag } from '../value';
 import { L } from '../layout';
 import { RuntimeError } from '../errors';
 import { expectArgCount, isString, returnInt } from './args';
+import { indexOfBytes } from '../bytes';
 
 /**
  * Strings: upstream's VM "SIMD" string natives (find, equals, compare and their simd_* twins)
@@ -24,7 +25,7 @@ function stringBytes(rt: Runtime, name: string, i: number): Uint8Array {
 
 /** Code-point index of the first occurrence of needle in haystack (UTF-8 bytes), or -1. */
 export function findCodePoint(haystack: Uint8Array, needle: Uint8Array): number {
-  const at = Buffer.from(haystack.buffer, haystack.byteOffset, haystack.length).indexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.length));
+  const at = indexOfBytes(haystack, needle);
   if (at < 0) return -1;
   let count = 0;
   for (let i = 0; i < at; i++) if ((haystack[i] & 0xc0) !== 0x80) count++;

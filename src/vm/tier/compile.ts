@@ -50,7 +50,7 @@ export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode:
     const source = generate(rt, fn);
     if (source !== null) {
       const name = rt.formatter.functionName(fn) || 'script';
-      if (rt.tier.dumpJs !== null && (rt.tier.dumpJs === name)) process.stderr.write(`// --dump-js ${name}\n${source}\n`);
+      if (rt.tier.dumpJs !== null && (rt.tier.dumpJs === name)) console.error(`// --dump-js ${name}\n${source}`);
       const factory = new Function('rt', 'H', 'T', source) as (rt: Runtime, h: Helpers, t: unknown) => CompiledFn;
       rt.tier.fns.push(factory(rt, helpers, rt.tier));
       word = TIER_COMPILED + rt.tier.fns.length - 1;

@@ -5,7 +5,7 @@ import { makeHelpers } from './helpers';
 import { compileFunction } from './compile';
 import { TIER_COMPILED } from './state';
 
-export { TierState, TierMode } from './state';
+export { TierState, type TierMode } from './state';
 
 /** Connects the runtime's tier state to the compiler (the interpreter only sees rt.tier). */
 export function installTier(rt: Runtime): void {
