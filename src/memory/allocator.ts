@@ -208,10 +208,7 @@ export class Allocator {
           this.quarantineBlock(b, size, kind);
           if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
         } else {
-          if (this.safety) u8.fill(POISON, b + HEADER_BYTES, b + size);
-          u8[b + 4] = FREE_KIND;
-          u8[b + 5] = kind;
-          this.u16[(b + 6) >>> 1] = FREE_MAGIC;
+          this.markDeadFree(b, size, kind);
           if (runStart === 0) runStart = b;
         }
       }
@@ -219,6 +216,17 @@ export class Allocator {
     }
     if (runStart !== 0) this.top = runStart; // the last run touches the top: give it back
     return freed;
+  }
+
+  /**
+   * Turns a dead block into a free one in place (poisoned when safety is on), remembering its
+   * old kind for use-after-free reports; both sweeps then merge it into the current free run.
+   */
+  private markDeadFree(b: number, size: number, kind: number): void {
+    if (this.safety) this.u8.fill(POISON, b + HEADER_BYTES, b + size);
+    this.u8[b + 4] = FREE_KIND;
+    this.u8[b + 5] = kind;
+    this.u16[(b + 6) >>> 1] = FREE_MAGIC;
   }
 
   // --- the resumable sweep (incremental collection) ---
@@ -265,10 +273,7 @@ export class Allocator {
           this.quarantineBlock(b, size, kind);
           if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
         } else {
-          if (this.safety) u8.fill(POISON, b + HEADER_BYTES, b + size);
-          u8[b + 4] = FREE_KIND;
-          u8[b + 5] = kind;
-          this.u16[(b + 6) >>> 1] = FREE_MAGIC;
+          this.markDeadFree(b, size, kind);
           if (runStart === 0) runStart = b;
         }
       }
