@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Engine } from '../src/index';
 import { GcMode, GcState, HeapCorruptionError, Tag } from '../src/gc';
-import { MIB, MARK_BIT, GRAY_BIT, OLD_BIT } from '../src/memory';
+import { MIB, MARK_BIT, GRAY_BIT, OLD_BIT, SURVIVAL_BIT, REMEMBERED_BIT } from '../src/memory';
 import { L } from '../src/vm/layout';
 
 /**
@@ -77,9 +77,17 @@ for (const planted of [true, false]) {
       assert.throws(() => rt.gc.runStep(), (x: unknown) => x instanceof HeapCorruptionError && /old instance at \d+ points at young string .* outside the remembered set/.test((x as Error).message));
     } else {
       rt.gc.writeSlot(holder, slot, Tag.OBJ, young);
+      const flags = () => rt.u8[young - 3] & (SURVIVAL_BIT | OLD_BIT);
       rt.gc.runStep(); // a minor collection: the young string is reached through the remembered holder
       assert.is(rt.strings.toJs(rt.f64[(slot + 8) >>> 3]), 'planted young string');
-      assert.ok((rt.u8[young - 3] & OLD_BIT) !== 0, 'the string survived and was promoted');
+      assert.is(flags(), SURVIVAL_BIT, 'one minor survived: a survival block, not old yet');
+      assert.ok((rt.u8[holder - 3] & REMEMBERED_BIT) !== 0, 'the holder stays remembered while it points at a young block');
+      rt.gc.runStep(); // the second minor: the string is reached again and promoted
+      assert.is(flags(), OLD_BIT, 'two minors survived: old');
+      assert.is(rt.u8[holder - 3] & REMEMBERED_BIT, 0, 'traced twice since its store, the holder left the remembered set');
+      rt.gc.verifyHeap();
+      rt.gc.runStep();
+      assert.is(rt.strings.toJs(rt.f64[(slot + 8) >>> 3]), 'planted young string');
       rt.gc.verifyHeap();
     }
   });

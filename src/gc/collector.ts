@@ -2,7 +2,7 @@ import { Allocator, Arena, Addr } from '../memory';
 // Straight from the module, not through '../memory': its `export *` compiles to getter
 // functions, and a getter call per header test was 9 % of a generational run's CPU time.
 import {
-  HEAP_START, LIVE_MAGIC, MARK_BIT, PIN_BIT, GRAY_BIT, OLD_BIT, REMEMBERED_BIT,
+  HEAP_START, LIVE_MAGIC, MARK_BIT, PIN_BIT, GRAY_BIT, OLD_BIT, REMEMBERED_BIT, SURVIVAL_BIT, TOUCHED_BIT,
   FREE_KIND, QUARANTINE_KIND, blockSizeFor,
 } from '../memory/block';
 import { Tag, Slot, Entry } from './value';
@@ -43,6 +43,8 @@ const enum Mode { STW = 0, INCREMENTAL = 1, GENERATIONAL = 2 }
 const STRESS_STEP_WORK = 2048;
 /** Sweeping a byte costs far less than tracing one: a step sweeps this many times its marking budget. */
 const SWEEP_WORK_FACTOR = 8;
+/** Generational: a minor collection sweeps by walking the heap when the young log holds at least 1/YOUNG_WALK_RATIO of the live blocks (see sweepYoung). */
+const YOUNG_WALK_RATIO = 3;
 /** What the verifier checks each reference against (see verifyHeap). */
 const enum Check { OFF = 0, LIVE = 1, MARKED = 2, OLD = 3 }
 
@@ -56,10 +58,14 @@ const enum Check { OFF = 0, LIVE = 1, MARKED = 2, OLD = 3 }
  *   cycle are born black (marked); the write barrier shades a white object stored into a black
  *   one (Dijkstra's forward barrier; bulk copies re-gray their owner). The VM stack, globals
  *   and temporary roots are not barriered: ATOMIC marks them again, as Lua does.
- * - generational (non-moving, as Lua 5.4's): a block that survives a collection gets OLD_BIT.
- *   Minor collections mark only young blocks, from the roots and the remembered set (old blocks
- *   that the barrier saw receive a young reference), and promote the survivors. A major (full)
- *   collection runs when the old generation has grown by `majorMul` % since the last one.
+ * - generational (non-moving, as Lua 5.4's): ages in header bits. A new block that survives a
+ *   minor collection gets SURVIVAL_BIT; surviving a second one makes it old (OLD_BIT), so what
+ *   lives a little longer than one minor period dies young. Minor collections mark only the young
+ *   (new and survival) blocks, from the roots and the remembered set (old blocks that may point
+ *   at young ones: those the barrier saw receive a young reference, and those just promoted); a
+ *   remembered block stays for two minors after its last barrier (TOUCHED_BIT: the second), long
+ *   enough for its young children to become old. A major (full) collection, after which every
+ *   survivor is old, runs when live bytes have grown by `majorMul` % since the last one.
  *
  * Colours: white = mark bit clear; gray = MARK_BIT and GRAY_BIT (on the gray stack); black =
  * MARK_BIT alone. Every allocation of an object goes through `allocate`, the only place a
@@ -95,13 +101,13 @@ export class Collector {
   private skipBits = MARK_BIT;
   /** Incremental: bytes allocated since the last step. */
   private debt = 0;
-  /** Generational: old blocks the barrier saw receive a young reference (each has REMEMBERED_BIT). */
+  /** Generational: old blocks that may point at young ones (each has REMEMBERED_BIT; see `generational`). */
   private remembered = new Float64Array(256);
   private rememberedCount = 0;
   /** Generational: live bytes after the last major collection, and whether the next collection is major. */
   private oldBase = 0;
   private majorDue = false;
-  /** Generational: blocks allocated since the last collection (the young generation), for the minor sweep. */
+  /** Generational: the young generation for the minor sweep: the survival blocks, then every block allocated since the last collection. */
   private young = new Float64Array(1024);
   private youngCount = 0;
   // The cycle under way (or the last one): what its record will say.
@@ -256,7 +262,7 @@ export class Collector {
       const frees = stats.totalFrees;
       const major = kind === 'major';
       const freed = this.allocator.sweep(null, MARK_BIT | PIN_BIT,
-        major ? MARK_BIT | GRAY_BIT | REMEMBERED_BIT : MARK_BIT | GRAY_BIT, major ? OLD_BIT : 0);
+        major ? MARK_BIT | GRAY_BIT | REMEMBERED_BIT | SURVIVAL_BIT | TOUCHED_BIT : MARK_BIT | GRAY_BIT, major ? OLD_BIT : 0);
       const t2 = performance.now();
       if (major) {
         this.youngCount = 0;
@@ -401,7 +407,14 @@ export class Collector {
 
   /**
    * A minor collection (or a major one when due): marks the young blocks reachable from the
-   * roots and the remembered set, frees the other young blocks and promotes the survivors.
+   * roots and the remembered set, frees the other young blocks and ages the survivors (new →
+   * survival → old).
+   *
+   * The remembered set holds every old block that may point at a young one (the invariant
+   * --heap-verify checks). A block enters it by a barrier (a young reference stored into it) or
+   * by promotion (its children were young a moment ago). Tracing it here ages its young children
+   * one step, so after two minors without a store into it (TOUCHED_BIT marks the first) they are
+   * all old and it leaves; a barrier on a touched block clears TOUCHED_BIT (Lua's G_TOUCHED1/2).
    */
   private generational(reason: CollectReason, requestBytes: number): void {
     if (this.host === null || this.collecting) return;
@@ -415,20 +428,29 @@ export class Collector {
       const t0 = performance.now();
       this.skipBits = MARK_BIT | OLD_BIT;
       host.markRoots(this);
-      const u8 = this.u8, table = this.traceTable;
+      const u8 = this.u8, u16 = this.u16, table = this.traceTable, rem = this.remembered;
+      let kept = 0;
       for (let i = 0; i < this.rememberedCount; i++) {
-        const a = this.remembered[i];
-        // A remembered block freed since (a side buffer) is skipped: its magic says free or, reused, it is young.
-        if (this.u16[(a - 2) >>> 1] !== LIVE_MAGIC || (u8[a - 3] & REMEMBERED_BIT) === 0) continue;
-        u8[a - 3] &= ~REMEMBERED_BIT;
+        const a = rem[i];
+        // Skipped: a remembered block freed since (a side buffer: its magic says free or, reused,
+        // it is not remembered), or one listed twice (the first visit set MARK_BIT, which a
+        // minor collection never sets on an old block otherwise).
+        if (u16[(a - 2) >>> 1] !== LIVE_MAGIC || (u8[a - 3] & (REMEMBERED_BIT | MARK_BIT)) !== REMEMBERED_BIT) continue;
         (table[u8[a - 4]] as TraceFn)(a, this);
+        const flags = u8[a - 3];
+        if ((flags & TOUCHED_BIT) !== 0) {
+          u8[a - 3] = flags & ~(REMEMBERED_BIT | TOUCHED_BIT);
+        } else {
+          u8[a - 3] = flags | TOUCHED_BIT | MARK_BIT;
+          rem[kept++] = a;
+        }
       }
-      this.rememberedCount = 0;
+      for (let i = 0; i < kept; i++) u8[rem[i] - 3] &= ~MARK_BIT;
+      this.rememberedCount = kept;
       this.traceReferences();
       host.removeWeakReferences(this);
       const t1 = performance.now();
       const frees = stats.totalFrees;
-      // Every young survivor is old from now on.
       const freed = this.sweepYoung();
       this.skipBits = MARK_BIT;
       const t2 = performance.now();
@@ -457,33 +479,78 @@ export class Collector {
   }
 
   /**
-   * The minor sweep: only the blocks in the young log. Marked (or pinned) ones are promoted,
-   * the others freed onto the free lists (merging free neighbours waits for the next major
-   * sweep, which walks the heap). A log entry may be stale (a side buffer freed explicitly, its
-   * block free or reused): free blocks and old ones are skipped, and a reused block is young
-   * and logged again. Returns the bytes freed.
+   * The minor sweep, by the young log or (when the young are many) by a walk over the heap:
+   * unmarked young blocks are freed, survivors aged.
+   *
+   * By the log: only the blocks in the young log. Unmarked (and unpinned) ones are freed
+   * onto the free lists (merging free neighbours waits for the next major sweep, which walks
+   * the heap); marked new ones become survival blocks and stay in the log, compacted to its
+   * front; marked survival ones become old and, if they hold references, remembered (see
+   * `generational`). A log entry may be stale (a side buffer freed explicitly, its block free or
+   * reused, so the block may be listed twice): free blocks and old ones are skipped, and a new
+   * survivor carries GRAY_BIT (never set outside marking) until the end so that a second entry
+   * for it is skipped too. Returns the bytes freed.
    */
   private sweepYoung(): number {
-    const u8 = this.u8, u16 = this.u16, u32 = this.u32, al = this.allocator;
-    let freed = 0;
+    // Per block, the walk is several times cheaper than the log (sequential, no free-list push
+    // per block: runs of free blocks are merged, which also undoes fragmentation): it wins when
+    // the young are a large part of the heap.
+    if (this.youngCount * YOUNG_WALK_RATIO >= this.allocator.stats.currentAllocations) return this.sweepYoungByWalk();
+    return this.sweepYoungByLog();
+  }
+
+  /** The minor sweep as a walk over the whole heap: frees unmarked young blocks, keeps every old one, ages the young survivors (ageSurvivor) and rebuilds the young log. */
+  private sweepYoungByWalk(): number {
+    this.youngCount = 0;
+    return this.allocator.sweep(null, MARK_BIT | PIN_BIT | OLD_BIT, MARK_BIT, 0, this.ageSurvivor, OLD_BIT);
+  }
+
+  /** A young block that survived a minor collection: new → survival (logged again), survival → old (remembered if it holds references). */
+  private readonly ageSurvivor = (a: Addr, flags: number): void => {
+    const u8 = this.u8;
+    if ((flags & SURVIVAL_BIT) === 0) {
+      u8[a - 3] = (flags & ~MARK_BIT) | SURVIVAL_BIT;
+      this.logYoung(a);
+    } else if (this.traceTable[u8[a - 4]] === null) {
+      u8[a - 3] = (flags & ~(MARK_BIT | SURVIVAL_BIT)) | OLD_BIT;
+    } else {
+      u8[a - 3] = (flags & ~(MARK_BIT | SURVIVAL_BIT)) | OLD_BIT | REMEMBERED_BIT | TOUCHED_BIT;
+      this.pushRemembered(a);
+    }
+  };
+
+  private sweepYoungByLog(): number {
+    const u8 = this.u8, u16 = this.u16, u32 = this.u32, al = this.allocator, log = this.young, table = this.traceTable;
+    let freed = 0, kept = 0;
     for (let i = 0; i < this.youngCount; i++) {
-      const a = this.young[i];
+      const a = log[i];
       if (u16[(a - 2) >>> 1] !== LIVE_MAGIC) continue;
       const flags = u8[a - 3];
-      if ((flags & OLD_BIT) !== 0) continue;
-      if ((flags & (MARK_BIT | PIN_BIT)) !== 0) {
-        u8[a - 3] = (flags & ~(MARK_BIT | GRAY_BIT)) | OLD_BIT;
-      } else {
+      if ((flags & (OLD_BIT | GRAY_BIT)) !== 0) continue;
+      if ((flags & (MARK_BIT | PIN_BIT)) === 0) {
         freed += u32[(a - 8) >>> 2];
-        al.free(a);
+        al.freeLive(a);
+      } else if ((flags & SURVIVAL_BIT) === 0) {
+        u8[a - 3] = (flags & ~MARK_BIT) | SURVIVAL_BIT | GRAY_BIT;
+        log[kept++] = a;
+      } else if (table[u8[a - 4]] === null) {
+        u8[a - 3] = (flags & ~(MARK_BIT | SURVIVAL_BIT)) | OLD_BIT;
+      } else {
+        u8[a - 3] = (flags & ~(MARK_BIT | SURVIVAL_BIT)) | OLD_BIT | REMEMBERED_BIT | TOUCHED_BIT;
+        this.pushRemembered(a);
       }
     }
-    this.youngCount = 0;
+    for (let i = 0; i < kept; i++) u8[log[i] - 3] &= ~GRAY_BIT;
+    this.youngCount = kept;
     return freed;
   }
 
   private remember(owner: Addr): void {
     this.u8[owner - 3] |= REMEMBERED_BIT;
+    this.pushRemembered(owner);
+  }
+
+  private pushRemembered(owner: Addr): void {
     if (this.rememberedCount === this.remembered.length) {
       const bigger = new Float64Array(this.remembered.length * 2);
       bigger.set(this.remembered);
@@ -588,7 +655,11 @@ export class Collector {
       // A black owner must not point at a white object: shade the object (a gray owner will be traced anyway).
       if (this.state === GcState.PROPAGATE && (u8[owner - 3] & GRAY_BIT) === 0 && (u8[ref - 3] & MARK_BIT) === 0) this.markObject(ref);
     } else if (this.mode === Mode.GENERATIONAL) {
-      if ((u8[owner - 3] & (OLD_BIT | REMEMBERED_BIT)) === OLD_BIT && (u8[ref - 3] & OLD_BIT) === 0) this.remember(owner);
+      const flags = u8[owner - 3];
+      if ((u8[ref - 3] & OLD_BIT) !== 0) return;
+      // Not remembered: remember it; remembered but touched: it must stay for two more minors.
+      if ((flags & REMEMBERED_BIT) === 0) this.remember(owner);
+      else if ((flags & TOUCHED_BIT) !== 0) u8[owner - 3] = flags & ~TOUCHED_BIT;
     }
   }
 
@@ -600,7 +671,9 @@ export class Collector {
         this.pushGray(owner);
       }
     } else if (this.mode === Mode.GENERATIONAL) {
-      if ((u8[owner - 3] & (OLD_BIT | REMEMBERED_BIT)) === OLD_BIT) this.remember(owner);
+      const flags = u8[owner - 3];
+      if ((flags & REMEMBERED_BIT) === 0) this.remember(owner);
+      else if ((flags & TOUCHED_BIT) !== 0) u8[owner - 3] = flags & ~TOUCHED_BIT;
     }
   }
 

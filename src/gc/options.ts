@@ -33,7 +33,7 @@ export const DEFAULT_GC_OPTIONS: GcOptions = {
   growth: 2.0,
   stepSize: 64 * 1024,
   stepMul: 200,
-  minorMul: 25,
+  minorMul: 200,
   majorMul: 100,
   stress: 0,
   verify: false,

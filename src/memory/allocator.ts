@@ -111,6 +111,19 @@ export class Allocator {
     this.release(b, size, kind);
   }
 
+  /**
+   * free() for a caller that has just checked that the block is live (the collector's young
+   * sweep reads its magic first): the same accounting, poisoning and free-list push, without
+   * the safety check (its `addr % 8` alone was a tenth of a minor sweep).
+   */
+  freeLive(addr: Addr): void {
+    const b = addr - HEADER_BYTES;
+    const size = this.u32[b >>> 2];
+    const kind = this.u8[b + 4];
+    this.recordFree(size, kind);
+    this.release(b, size, kind);
+  }
+
   /** Resizes a block's payload, moving it if needed; the contents up to the smaller size are kept. */
   realloc(addr: Addr, bytes: number): Addr {
     if (this.safety) this.checkLive(addr, 'realloc');
@@ -178,10 +191,13 @@ export class Allocator {
    * the survivors' flags to (flags & ~clearBits) | setBits (by default: clears the mark),
    * coalescing adjacent free blocks and rebuilding the free lists. Calls `onFree(addr, kind,
    * bytes)` for each block freed, before its memory is reused. Returns the number of bytes freed.
+   * With `onKept`, a survivor with none of `keptMask` is handed to `onKept(addr, flags)` instead,
+   * which sets its flags (the generational collector ages its young survivors this way).
    */
   sweep(
     onFree: ((addr: Addr, kind: number, bytes: number) => void) | null,
     keepBits = MARK_BIT | PIN_BIT, clearBits = MARK_BIT, setBits = 0,
+    onKept: ((addr: Addr, flags: number) => void) | null = null, keptMask = 0,
   ): number {
     const u8 = this.u8, u32 = this.u32;
     this.smallHeads.fill(0);
@@ -198,7 +214,9 @@ export class Allocator {
       } else if (kind === QUARANTINE_KIND) {
         if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
       } else if ((u8[b + 5] & keepBits) !== 0) {
-        u8[b + 5] = (u8[b + 5] & ~clearBits) | setBits;
+        const flags = u8[b + 5];
+        if (onKept !== null && (flags & keptMask) === 0) onKept(b + HEADER_BYTES, flags);
+        else u8[b + 5] = (flags & ~clearBits) | setBits;
         if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
       } else {
         if (onFree !== null) onFree(b + HEADER_BYTES, kind, size);

@@ -6,7 +6,7 @@
  *   +4  u8   kind (FREE_KIND for a free block, QUARANTINE_KIND for a quarantined one)
  *   +5  u8   live block: flags (MARK_BIT: reached by the current collection; PIN_BIT: kept by
  *            every sweep, for arena buffers that no object references; GRAY_BIT: on the gray
- *            stack; OLD_BIT and REMEMBERED_BIT: generational ages, see src/gc);
+ *            stack; OLD_BIT, SURVIVAL_BIT, REMEMBERED_BIT and TOUCHED_BIT: generational ages, see src/gc);
  *            free or quarantined block: the kind it had while live (for safety reports)
  *   +6  u16  magic: LIVE_MAGIC on allocated blocks, FREE_MAGIC otherwise (catches invalid frees)
  *   +8  payload; for a free block the first u32 is the next-free link
@@ -32,6 +32,10 @@ export const GRAY_BIT = 4;
 export const OLD_BIT = 8;
 /** Generational mode: an old block that a barrier put on the remembered set. */
 export const REMEMBERED_BIT = 16;
+/** Generational mode: a young block that survived one minor collection (Lua 5.4's G_SURVIVAL); surviving the next makes it old. */
+export const SURVIVAL_BIT = 32;
+/** Generational mode: a remembered block that the last minor collection traced and nothing was stored into since (Lua's G_TOUCHED2): it leaves the remembered set after the next one. */
+export const TOUCHED_BIT = 64;
 
 /** Header accessors by payload address `a` (small, so V8 inlines them at every use). */
 export function blockKind(u8: Uint8Array, a: number): number {
