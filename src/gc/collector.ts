@@ -38,6 +38,8 @@ const enum Mode { STW = 0, INCREMENTAL = 1, GENERATIONAL = 2 }
 
 /** Incremental stress steps do this much work (bytes traced or swept), so cycles pass through every state often. */
 const STRESS_STEP_WORK = 2048;
+/** A step pays off at most this many step sizes of allocation debt (see payDebt). */
+const MAX_STEP_DEBT = 2;
 /** Sweeping a byte costs far less than tracing one: a step sweeps this many times its marking budget. */
 const SWEEP_WORK_FACTOR = 8;
 /** What the verifier checks each reference against (see verifyHeap). */
@@ -105,6 +107,8 @@ export class Collector {
   private cycReason: CollectReason = 'threshold';
   private cycKind: CycleKind = 'full';
   private cycAt = 0;
+  /** allocator.stats.bytesAllocated when the cycle began: what was allocated during it is not in the live estimate. */
+  private cycAllocStart = 0;
   private cycRequest = 0;
   private cycBytesBefore = 0;
   private cycMarkMs = 0;
@@ -161,7 +165,7 @@ export class Collector {
         }
       } else if (this.mode === Mode.INCREMENTAL && this.state !== GcState.PAUSE) {
         this.debt += blockSizeFor(bytes);
-        if (this.debt >= o.stepSize) this.step('threshold', bytes, this.stepWork());
+        if (this.debt >= o.stepSize) this.step('threshold', bytes, this.payDebt());
       } else if (this.allocator.stats.currentBytes + blockSizeFor(bytes) > this.nextGC) {
         if (this.mode === Mode.STW) this.collect('threshold', bytes);
         else if (this.mode === Mode.INCREMENTAL) this.step('threshold', bytes, this.stepWork());
@@ -217,13 +221,28 @@ export class Collector {
 
   private stressCollect(bytes: number): void {
     // A small step, but never less than the allocation since the last one pays for: the cycle must end.
-    if (this.mode === Mode.INCREMENTAL) this.step('stress', bytes, Math.max(STRESS_STEP_WORK, (this.debt * this.options.stepMul) / 100));
+    if (this.mode === Mode.INCREMENTAL) {
+      const work = Math.max(STRESS_STEP_WORK, (this.debt * this.options.stepMul) / 100);
+      this.debt = 0;
+      this.step('stress', bytes, work);
+    }
     else if (this.mode === Mode.GENERATIONAL) this.generational('stress', bytes);
     else this.collect('stress', bytes);
   }
 
   private stepWork(): number {
     return Math.max(1024, (this.options.stepSize * this.options.stepMul) / 100);
+  }
+
+  /**
+   * The work of the step that the allocation debt calls for (stepMul % of it), paying off at
+   * most MAX_STEP_DEBT step sizes of it: one large allocation does not make one long step, the
+   * rest is paid by the steps of the next allocations (each finds the debt still due).
+   */
+  private payDebt(): number {
+    const paid = Math.min(this.debt, MAX_STEP_DEBT * this.options.stepSize);
+    this.debt -= paid;
+    return Math.max(1024, (paid * this.options.stepMul) / 100);
   }
 
   /** A block allocated during a cycle: born black while marking; while sweeping, marked only if the sweep has yet to reach it. */
@@ -287,7 +306,6 @@ export class Collector {
     this.collecting = true;
     try {
       if (this.options.verify) this.verifyHeap();
-      this.debt = 0;
       const t0 = performance.now();
       let kind = PauseKind.STEP;
       let budget = work;
@@ -328,6 +346,7 @@ export class Collector {
       this.pause(t0, t1 - t0, kind);
       if (this.state === GcState.SWEEP && this.allocator.sweepCursor === 0) {
         this.state = GcState.PAUSE;
+        this.debt = 0;
         this.endCycle();
       }
       if (this.options.verify) this.verifyHeap();
@@ -496,6 +515,7 @@ export class Collector {
     this.cycKind = kind;
     this.cycRequest = requestBytes;
     this.cycAt = this.elapsedSeconds();
+    this.cycAllocStart = this.allocator.stats.bytesAllocated;
     this.cycBytesBefore = this.allocator.stats.currentBytes;
     this.cycMarkMs = 0;
     this.cycSweepMs = 0;
@@ -503,6 +523,17 @@ export class Collector {
     this.cycMaxPause = 0;
     this.cycFreedBytes = 0;
     this.cycFreedObjects = 0;
+  }
+
+  /**
+   * The live bytes the next cycle's start is measured from. An incremental cycle keeps what was
+   * allocated during it (born black, or behind the sweep), garbage or not: counting it would
+   * start each cycle later and grow the heap cycle after cycle, so only the survivors of the
+   * cycle's own marking count (Lua's estimate similarly leaves out what the sweep frees).
+   */
+  private liveEstimate(live: number): number {
+    if (this.cycKind !== 'incremental') return live;
+    return Math.max(0, live - (this.allocator.stats.bytesAllocated - this.cycAllocStart));
   }
 
   private pause(t0: number, ms: number, kind: PauseKind): void {
@@ -517,7 +548,7 @@ export class Collector {
     const o = this.options;
     this.nextGC = this.mode === Mode.GENERATIONAL
       ? Math.max(o.threshold, live * (1 + o.minorMul / 100))
-      : Math.max(o.threshold, live * o.growth);
+      : Math.max(o.threshold, this.liveEstimate(live) * o.growth);
     const record: CollectionRecord = {
       index: this.stats.collections + 1, reason: this.cycReason, kind: this.cycKind, requestBytes: this.cycRequest,
       at: this.cycAt, endAt: this.elapsedSeconds(), markMs: this.cycMarkMs, sweepMs: this.cycSweepMs,
