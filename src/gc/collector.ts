@@ -9,6 +9,8 @@ import { GcStats, CollectionRecord, PauseKind, formatTraceLine, formatTraceJson 
 
 /** Marks the children of one object by calling gc.markObject / gc.markValue on each reference. */
 export type TraceFn = (addr: Addr, gc: Collector) => void;
+/** Marks the children held by elements [from, to) of an object whose payload is an array of equal elements. */
+export type RangeTraceFn = (addr: Addr, from: number, to: number, gc: Collector) => void;
 
 /** What the collector needs from its host (the VM): the roots, and weak-table cleanup. */
 export interface GcHost {
@@ -38,6 +40,8 @@ const enum Mode { STW = 0, INCREMENTAL = 1, GENERATIONAL = 2 }
 
 /** Incremental stress steps do this much work (bytes traced or swept), so cycles pass through every state often. */
 const STRESS_STEP_WORK = 2048;
+/** Incremental: a gray object bigger than this (with a range tracer) is traced a part at a time, a step's budget each. */
+const CHUNKED_TRACE_BYTES = 16 * 1024;
 /** A step pays off at most this many step sizes of allocation debt (see payDebt). */
 const MAX_STEP_DEBT = 2;
 /** Sweeping a byte costs far less than tracing one: a step sweeps this many times its marking budget. */
@@ -84,6 +88,15 @@ export class Collector {
   private readonly f64: Float64Array;
   private readonly traceTable: (TraceFn | null)[] = new Array(256).fill(null);
   private readonly validKinds = new Uint8Array(256);
+  private readonly rangeTraceTable: (RangeTraceFn | null)[] = new Array(256).fill(null);
+  private readonly elementBytes = new Uint32Array(256);
+  /**
+   * Incremental: the big object being traced a part at a time (0: none) and its next element.
+   * It is black meanwhile (GRAY_BIT clear), so the forward barrier shades what is stored into
+   * the part already traced; the verifier does not hold its untraced part to the invariant.
+   */
+  private partial = 0;
+  private partialNext = 0;
   private host: GcHost | null = null;
   private gray = new Float64Array(1024);
   private grayCount = 0;
@@ -140,6 +153,15 @@ export class Collector {
   /** Seconds since the collector was created (the time base of trace lines and records). */
   elapsedSeconds(): number {
     return (performance.now() - this.startTime) / 1000;
+  }
+
+  /**
+   * For a kind whose payload is an array of `elementBytes`-byte elements (registered already):
+   * how to trace a range of them, so that incremental steps can trace a big one in parts.
+   */
+  registerRangeTrace(kind: number, elementBytes: number, trace: RangeTraceFn): void {
+    this.rangeTraceTable[kind] = trace;
+    this.elementBytes[kind] = elementBytes;
   }
 
   /** Registers an object kind; `trace` is null for kinds that hold no references. */
@@ -247,6 +269,7 @@ export class Collector {
 
   /** A block allocated during a cycle: born black while marking; while sweeping, marked only if the sweep has yet to reach it. */
   private colourNew(a: Addr): void {
+    if (a === this.partial) this.partial = 0; // the big object being traced was freed, and its block reused
     if (this.state !== GcState.SWEEP) {
       this.u8[a - 3] |= MARK_BIT;
     } else {
@@ -320,12 +343,13 @@ export class Collector {
             const t = performance.now();
             budget -= this.propagate(budget);
             this.cycMarkMs += performance.now() - t;
-            if (this.grayCount === 0) this.state = GcState.ATOMIC;
+            if (this.grayCount === 0 && this.partial === 0) this.state = GcState.ATOMIC;
             break;
           }
           case GcState.ATOMIC: {
             const t = performance.now();
             host.markRoots(this);
+            if (this.partial !== 0) this.traceRange(Infinity);
             this.traceReferences();
             host.removeWeakReferences(this);
             this.allocator.beginSweep();
@@ -366,18 +390,44 @@ export class Collector {
     this.cycSweepMs += performance.now() - t;
   }
 
-  /** Traces gray objects until about `budget` bytes were traced or none is left; returns the bytes traced. */
+  /**
+   * Traces gray objects until about `budget` bytes were traced or none is left; returns the
+   * bytes traced. A big object with a range tracer is traced a budget's worth at a time.
+   */
   private propagate(budget: number): number {
     const u8 = this.u8, u32 = this.u32, table = this.traceTable;
     let done = 0;
+    if (this.partial !== 0) done += this.traceRange(budget);
     while (this.grayCount > 0 && done < budget) {
       const a = this.gray[--this.grayCount];
       if (!this.isGrayBlock(a)) continue;
       u8[a - 3] &= ~GRAY_BIT;
+      const size = u32[(a - 8) >>> 2];
+      if (size > CHUNKED_TRACE_BYTES && this.rangeTraceTable[u8[a - 4]] !== null) {
+        this.partial = a;
+        this.partialNext = 0;
+        done += this.traceRange(budget - done);
+        continue;
+      }
       (table[u8[a - 4]] as TraceFn)(a, this);
-      done += u32[(a - 8) >>> 2];
+      done += size;
     }
     return done;
+  }
+
+  /** Traces about `budget` bytes more of the big object in progress (all of it for Infinity); returns the bytes traced. */
+  private traceRange(budget: number): number {
+    const a = this.partial;
+    // Freed since by the runtime (a grown table's old entries): nothing left to trace. (A reuse of its block clears `partial`.)
+    if (this.u16[(a - 2) >>> 1] !== LIVE_MAGIC) { this.partial = 0; return 0; }
+    const kind = this.u8[a - 4], elem = this.elementBytes[kind];
+    const count = Math.floor((this.u32[(a - 8) >>> 2] - 8) / elem);
+    const from = this.partialNext;
+    const to = Math.min(count, from + Math.max(1, Math.ceil(budget / elem)));
+    (this.rangeTraceTable[kind] as RangeTraceFn)(a, from, to, this);
+    if (to >= count) this.partial = 0;
+    else this.partialNext = to;
+    return (to - from) * elem;
   }
 
   /**
@@ -406,6 +456,7 @@ export class Collector {
       }
       this.allocator.clearMarks(MARK_BIT | GRAY_BIT);
       this.grayCount = 0;
+      this.partial = 0;
       this.state = GcState.PAUSE;
       return 0;
     } finally {
@@ -703,7 +754,7 @@ export class Collector {
         // While sweeping, an unmarked block the sweep has not reached is garbage: its references may be dangling.
         if (sweeping && b >= cursor && (flags & (MARK_BIT | PIN_BIT)) === 0) continue;
         let check = Check.LIVE;
-        if (marking && (flags & (MARK_BIT | GRAY_BIT)) === MARK_BIT) check = Check.MARKED;
+        if (marking && (flags & (MARK_BIT | GRAY_BIT)) === MARK_BIT && b + 8 !== this.partial) check = Check.MARKED;
         else if (this.mode === Mode.GENERATIONAL && (flags & (OLD_BIT | REMEMBERED_BIT)) === OLD_BIT) check = Check.OLD;
         this.verifyOwner = b + 8;
         this.verifyCheck = check;
