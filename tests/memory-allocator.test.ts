@@ -504,4 +504,30 @@ test('resumable sweep: steps with allocation between them free exactly the unmar
   }
 });
 
+test('resumable sweep: a step stops at its budget inside a run of dead blocks, and the next step extends the run', () => {
+  const a = newAllocator();
+  const dead: number[] = [];
+  for (let i = 0; i < 2000; i++) dead.push(a.alloc(64, 1));
+  const kept = a.alloc(64, 1);
+  a.setMarked(kept);
+  a.alloc(64, 1); // dead, above the kept one: the sweep's last run ends at the top
+  a.beginSweep();
+  let steps = 0;
+  for (;;) {
+    const from = a.sweepCursor;
+    const done = a.sweepStep(1024);
+    steps++;
+    assert.equal(a.verify(true), [], `step ${steps}: the heap is sound between steps`);
+    if (done) break;
+    assert.ok(a.sweepCursor - from <= 1024 + 128, `step ${steps} looked at ${a.sweepCursor - from} bytes, not about 1024`);
+  }
+  assert.ok(steps > 100, `the dead run took many steps (${steps})`);
+  const blocks: [number, number][] = [];
+  a.forEachBlock((b, _size, kind) => blocks.push([b, kind]));
+  // The 2000 dead blocks, swept over 100-odd steps, became one free block; the last dead one went back to the top.
+  assert.is(blocks.length, 2, `one free block and the kept one (${blocks.length} blocks)`);
+  assert.is(blocks[1][0] + 8, kept);
+  assert.is(a.top, kept - 8 + a.payloadSize(kept) + 8);
+});
+
 test.run();

@@ -12,6 +12,8 @@ import { GcStats, CollectionRecord, PauseKind, formatTraceLine, formatTraceJson 
 
 /** Marks the children of one object by calling gc.markObject / gc.markValue on each reference. */
 export type TraceFn = (addr: Addr, gc: Collector) => void;
+/** Marks the children held by elements [from, to) of an object whose payload is an array of equal elements. */
+export type RangeTraceFn = (addr: Addr, from: number, to: number, gc: Collector) => void;
 
 /** What the collector needs from its host (the VM): the roots, and weak-table cleanup. */
 export interface GcHost {
@@ -41,6 +43,10 @@ const enum Mode { STW = 0, INCREMENTAL = 1, GENERATIONAL = 2 }
 
 /** Incremental stress steps do this much work (bytes traced or swept), so cycles pass through every state often. */
 const STRESS_STEP_WORK = 2048;
+/** Incremental: a gray object bigger than this (with a range tracer) is traced a part at a time, a step's budget each. */
+const CHUNKED_TRACE_BYTES = 16 * 1024;
+/** A step pays off at most this many step sizes of allocation debt (see payDebt). */
+const MAX_STEP_DEBT = 2;
 /** Sweeping a byte costs far less than tracing one: a step sweeps this many times its marking budget. */
 const SWEEP_WORK_FACTOR = 8;
 /** Generational: a minor collection sweeps by walking the heap when the young log holds at least 1/YOUNG_WALK_RATIO of the live blocks (see sweepYoung). */
@@ -91,6 +97,15 @@ export class Collector {
   private readonly f64: Float64Array;
   private readonly traceTable: (TraceFn | null)[] = new Array(256).fill(null);
   private readonly validKinds = new Uint8Array(256);
+  private readonly rangeTraceTable: (RangeTraceFn | null)[] = new Array(256).fill(null);
+  private readonly elementBytes = new Uint32Array(256);
+  /**
+   * Incremental: the big object being traced a part at a time (0: none) and its next element.
+   * It is black meanwhile (GRAY_BIT clear), so the forward barrier shades what is stored into
+   * the part already traced; the verifier does not hold its untraced part to the invariant.
+   */
+  private partial = 0;
+  private partialNext = 0;
   private host: GcHost | null = null;
   private gray = new Float64Array(1024);
   private grayCount = 0;
@@ -114,6 +129,8 @@ export class Collector {
   private cycReason: CollectReason = 'threshold';
   private cycKind: CycleKind = 'full';
   private cycAt = 0;
+  /** allocator.stats.bytesAllocated when the cycle began: what was allocated during it is not in the live estimate. */
+  private cycAllocStart = 0;
   private cycRequest = 0;
   private cycBytesBefore = 0;
   private cycMarkMs = 0;
@@ -147,6 +164,15 @@ export class Collector {
     return (performance.now() - this.startTime) / 1000;
   }
 
+  /**
+   * For a kind whose payload is an array of `elementBytes`-byte elements (registered already):
+   * how to trace a range of them, so that incremental steps can trace a big one in parts.
+   */
+  registerRangeTrace(kind: number, elementBytes: number, trace: RangeTraceFn): void {
+    this.rangeTraceTable[kind] = trace;
+    this.elementBytes[kind] = elementBytes;
+  }
+
   /** Registers an object kind; `trace` is null for kinds that hold no references. */
   registerKind(kind: number, name: string, trace: TraceFn | null): void {
     this.traceTable[kind] = trace;
@@ -170,7 +196,7 @@ export class Collector {
         }
       } else if (this.mode === Mode.INCREMENTAL && this.state !== GcState.PAUSE) {
         this.debt += blockSizeFor(bytes);
-        if (this.debt >= o.stepSize) this.step('threshold', bytes, this.stepWork());
+        if (this.debt >= o.stepSize) this.step('threshold', bytes, this.payDebt());
       } else if (this.allocator.stats.currentBytes + blockSizeFor(bytes) > this.nextGC) {
         if (this.mode === Mode.STW) this.collect('threshold', bytes);
         else if (this.mode === Mode.INCREMENTAL) this.step('threshold', bytes, this.stepWork());
@@ -226,7 +252,11 @@ export class Collector {
 
   private stressCollect(bytes: number): void {
     // A small step, but never less than the allocation since the last one pays for: the cycle must end.
-    if (this.mode === Mode.INCREMENTAL) this.step('stress', bytes, Math.max(STRESS_STEP_WORK, (this.debt * this.options.stepMul) / 100));
+    if (this.mode === Mode.INCREMENTAL) {
+      const work = Math.max(STRESS_STEP_WORK, (this.debt * this.options.stepMul) / 100);
+      this.debt = 0;
+      this.step('stress', bytes, work);
+    }
     else if (this.mode === Mode.GENERATIONAL) this.generational('stress', bytes);
     else this.collect('stress', bytes);
   }
@@ -235,8 +265,20 @@ export class Collector {
     return Math.max(1024, (this.options.stepSize * this.options.stepMul) / 100);
   }
 
+  /**
+   * The work of the step that the allocation debt calls for (stepMul % of it), paying off at
+   * most MAX_STEP_DEBT step sizes of it: one large allocation does not make one long step, the
+   * rest is paid by the steps of the next allocations (each finds the debt still due).
+   */
+  private payDebt(): number {
+    const paid = Math.min(this.debt, MAX_STEP_DEBT * this.options.stepSize);
+    this.debt -= paid;
+    return Math.max(1024, (paid * this.options.stepMul) / 100);
+  }
+
   /** A block allocated during a cycle: born black while marking; while sweeping, marked only if the sweep has yet to reach it. */
   private colourNew(a: Addr): void {
+    if (a === this.partial) this.partial = 0; // the big object being traced was freed, and its block reused
     if (this.state !== GcState.SWEEP) {
       this.u8[a - 3] |= MARK_BIT;
     } else {
@@ -296,7 +338,6 @@ export class Collector {
     this.collecting = true;
     try {
       if (this.options.verify) this.verifyHeap();
-      this.debt = 0;
       const t0 = performance.now();
       let kind = PauseKind.STEP;
       let budget = work;
@@ -311,12 +352,13 @@ export class Collector {
             const t = performance.now();
             budget -= this.propagate(budget);
             this.cycMarkMs += performance.now() - t;
-            if (this.grayCount === 0) this.state = GcState.ATOMIC;
+            if (this.grayCount === 0 && this.partial === 0) this.state = GcState.ATOMIC;
             break;
           }
           case GcState.ATOMIC: {
             const t = performance.now();
             host.markRoots(this);
+            if (this.partial !== 0) this.traceRange(Infinity);
             this.traceReferences();
             host.removeWeakReferences(this);
             this.allocator.beginSweep();
@@ -337,6 +379,7 @@ export class Collector {
       this.pause(t0, t1 - t0, kind);
       if (this.state === GcState.SWEEP && this.allocator.sweepCursor === 0) {
         this.state = GcState.PAUSE;
+        this.debt = 0;
         this.endCycle();
       }
       if (this.options.verify) this.verifyHeap();
@@ -356,18 +399,44 @@ export class Collector {
     this.cycSweepMs += performance.now() - t;
   }
 
-  /** Traces gray objects until about `budget` bytes were traced or none is left; returns the bytes traced. */
+  /**
+   * Traces gray objects until about `budget` bytes were traced or none is left; returns the
+   * bytes traced. A big object with a range tracer is traced a budget's worth at a time.
+   */
   private propagate(budget: number): number {
     const u8 = this.u8, u32 = this.u32, table = this.traceTable;
     let done = 0;
+    if (this.partial !== 0) done += this.traceRange(budget);
     while (this.grayCount > 0 && done < budget) {
       const a = this.gray[--this.grayCount];
       if (!this.isGrayBlock(a)) continue;
       u8[a - 3] &= ~GRAY_BIT;
+      const size = u32[(a - 8) >>> 2];
+      if (size > CHUNKED_TRACE_BYTES && this.rangeTraceTable[u8[a - 4]] !== null) {
+        this.partial = a;
+        this.partialNext = 0;
+        done += this.traceRange(budget - done);
+        continue;
+      }
       (table[u8[a - 4]] as TraceFn)(a, this);
-      done += u32[(a - 8) >>> 2];
+      done += size;
     }
     return done;
+  }
+
+  /** Traces about `budget` bytes more of the big object in progress (all of it for Infinity); returns the bytes traced. */
+  private traceRange(budget: number): number {
+    const a = this.partial;
+    // Freed since by the runtime (a grown table's old entries): nothing left to trace. (A reuse of its block clears `partial`.)
+    if (this.u16[(a - 2) >>> 1] !== LIVE_MAGIC) { this.partial = 0; return 0; }
+    const kind = this.u8[a - 4], elem = this.elementBytes[kind];
+    const count = Math.floor((this.u32[(a - 8) >>> 2] - 8) / elem);
+    const from = this.partialNext;
+    const to = Math.min(count, from + Math.max(1, Math.ceil(budget / elem)));
+    (this.rangeTraceTable[kind] as RangeTraceFn)(a, from, to, this);
+    if (to >= count) this.partial = 0;
+    else this.partialNext = to;
+    return (to - from) * elem;
   }
 
   /**
@@ -396,6 +465,7 @@ export class Collector {
       }
       this.allocator.clearMarks(MARK_BIT | GRAY_BIT);
       this.grayCount = 0;
+      this.partial = 0;
       this.state = GcState.PAUSE;
       return 0;
     } finally {
@@ -566,6 +636,7 @@ export class Collector {
     this.cycKind = kind;
     this.cycRequest = requestBytes;
     this.cycAt = this.elapsedSeconds();
+    this.cycAllocStart = this.allocator.stats.bytesAllocated;
     this.cycBytesBefore = this.allocator.stats.currentBytes;
     this.cycMarkMs = 0;
     this.cycSweepMs = 0;
@@ -573,6 +644,17 @@ export class Collector {
     this.cycMaxPause = 0;
     this.cycFreedBytes = 0;
     this.cycFreedObjects = 0;
+  }
+
+  /**
+   * The live bytes the next cycle's start is measured from. An incremental cycle keeps what was
+   * allocated during it (born black, or behind the sweep), garbage or not: counting it would
+   * start each cycle later and grow the heap cycle after cycle, so only the survivors of the
+   * cycle's own marking count (Lua's estimate similarly leaves out what the sweep frees).
+   */
+  private liveEstimate(live: number): number {
+    if (this.cycKind !== 'incremental') return live;
+    return Math.max(0, live - (this.allocator.stats.bytesAllocated - this.cycAllocStart));
   }
 
   private pause(t0: number, ms: number, kind: PauseKind): void {
@@ -587,7 +669,7 @@ export class Collector {
     const o = this.options;
     this.nextGC = this.mode === Mode.GENERATIONAL
       ? Math.max(o.threshold, live * (1 + o.minorMul / 100))
-      : Math.max(o.threshold, live * o.growth);
+      : Math.max(o.threshold, this.liveEstimate(live) * o.growth);
     const record: CollectionRecord = {
       index: this.stats.collections + 1, reason: this.cycReason, kind: this.cycKind, requestBytes: this.cycRequest,
       at: this.cycAt, endAt: this.elapsedSeconds(), markMs: this.cycMarkMs, sweepMs: this.cycSweepMs,
@@ -748,7 +830,7 @@ export class Collector {
         // While sweeping, an unmarked block the sweep has not reached is garbage: its references may be dangling.
         if (sweeping && b >= cursor && (flags & (MARK_BIT | PIN_BIT)) === 0) continue;
         let check = Check.LIVE;
-        if (marking && (flags & (MARK_BIT | GRAY_BIT)) === MARK_BIT) check = Check.MARKED;
+        if (marking && (flags & (MARK_BIT | GRAY_BIT)) === MARK_BIT && b + 8 !== this.partial) check = Check.MARKED;
         else if (this.mode === Mode.GENERATIONAL && (flags & (OLD_BIT | REMEMBERED_BIT)) === OLD_BIT) check = Check.OLD;
         this.verifyOwner = b + 8;
         this.verifyCheck = check;

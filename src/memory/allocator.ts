@@ -253,11 +253,14 @@ export class Allocator {
   sweepCursor = 0;
   /** End of the resumable sweep: the top when it began (blocks above are newer than the marks). */
   sweepEnd = 0;
+  /** A free run the last sweep step ended in (it ends at `sweepCursor`), to extend; 0 when none. */
+  private sweepRun = 0;
 
   /** Starts a resumable sweep of every block below the current top. */
   beginSweep(): void {
     this.sweepCursor = HEAP_START;
     this.sweepEnd = this.top;
+    this.sweepRun = 0;
   }
 
   /**
@@ -267,6 +270,10 @@ export class Allocator {
    * sweep reached its end. The program runs between steps and may allocate: a block handed out
    * ahead of the cursor must be marked by the caller (it is new, not garbage), one behind it not.
    * Returns with every free list complete, so allocation works between steps.
+   *
+   * The budget is a hard bound (a step's pause): a free run still open when it runs out is put
+   * on its list as it is, and the next step takes it off again to extend it, if it is still
+   * that free block (the program may have allocated from it meanwhile).
    */
   sweepStep(budget: number): boolean {
     const u8 = this.u8, u32 = this.u32;
@@ -274,7 +281,13 @@ export class Allocator {
     const end = this.sweepEnd;
     const stop = b + budget;
     let runStart = 0;
-    while (b < end && (b < stop || runStart !== 0)) {
+    const carried = this.sweepRun;
+    this.sweepRun = 0;
+    if (carried !== 0 && u8[carried + 4] === FREE_KIND && u32[carried >>> 2] === b - carried) {
+      this.unlinkFree(carried, b - carried);
+      runStart = carried;
+    }
+    while (b < end && b < stop) {
       const size = u32[b >>> 2];
       const kind = u8[b + 4];
       if (kind === FREE_KIND) {
@@ -299,7 +312,10 @@ export class Allocator {
     }
     if (runStart !== 0) {
       if (b === this.top) this.top = runStart; // nothing was allocated above: give the run back
-      else this.pushFree(runStart, b - runStart);
+      else {
+        this.pushFree(runStart, b - runStart);
+        if (b < end) this.sweepRun = runStart;
+      }
     }
     this.sweepCursor = b;
     if (b < end) return false;
@@ -503,6 +519,7 @@ export class Allocator {
     this.top = HEAP_START;
     this.sweepCursor = 0;
     this.sweepEnd = 0;
+    this.sweepRun = 0;
     this.smallHeads.fill(0);
     this.largeHead = 0;
     this.stats.reset();

@@ -46,15 +46,17 @@ export function registerKinds(gc: Collector): void {
     g.markObject(u32[(a + L.CLASS_FIELDS + L.TABLE_ENTRIES) >>> 2]);
     g.markObject(u32[(a + L.CLASS_INIT) >>> 2]);
   });
-  gc.registerKind(Kind.TABLE_ENTRIES, KIND_NAMES[Kind.TABLE_ENTRIES], (a, g) => {
-    const count = Math.floor(payloadSize(a) / L.TABLE_ENTRY_SIZE);
-    for (let i = 0; i < count; i++) {
+  const traceEntries = (a: Addr, from: number, to: number, g: Collector) => {
+    for (let i = from; i < to; i++) {
       const e = a + i * L.TABLE_ENTRY_SIZE;
       const key = u32[e >>> 2];
       if (key === 0) continue;
       g.markObject(key);
       g.markValue(u32[(e + 4) >>> 2], heap.f64[(e + 8) >>> 3]);
     }
+  };
+  gc.registerKind(Kind.TABLE_ENTRIES, KIND_NAMES[Kind.TABLE_ENTRIES], (a, g) => {
+    traceEntries(a, 0, Math.floor(payloadSize(a) / L.TABLE_ENTRY_SIZE), g);
   });
   gc.registerKind(Kind.INSTANCE, KIND_NAMES[Kind.INSTANCE], (a, g) => {
     g.markObject(u32[(a + L.INST_CLASS) >>> 2]);
@@ -68,6 +70,10 @@ export function registerKinds(gc: Collector): void {
   gc.registerKind(Kind.VALUE_ARRAY, KIND_NAMES[Kind.VALUE_ARRAY], (a) => {
     traceSlots(a, Math.floor(payloadSize(a) / L.VALUE_SLOT));
   });
+
+  // The kinds that can be big: an incremental step traces a range of their elements at a time.
+  gc.registerRangeTrace(Kind.VALUE_ARRAY, L.VALUE_SLOT, (a, from, to) => traceSlots(a + from * L.VALUE_SLOT, to - from));
+  gc.registerRangeTrace(Kind.TABLE_ENTRIES, L.TABLE_ENTRY_SIZE, traceEntries);
 
   gc.registerKind(Kind.RANGE, KIND_NAMES[Kind.RANGE], null);
   gc.registerKind(Kind.COMPLEX, KIND_NAMES[Kind.COMPLEX], null);
