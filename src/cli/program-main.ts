@@ -28,7 +28,7 @@ import { DONE, INTERRUPT, READY, SIGNAL, SLOTS } from './signal-slots';
  */
 export function runProgramHere(options: CliOptions): number {
   const shared = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
-  const watcher = new Worker(join(__dirname, 'signal-watcher.js'), { workerData: shared, stdin: false, stdout: false, stderr: false });
+  const watcher = new Worker(join(__dirname, 'signal-watcher.js'), { workerData: shared, stdin: false, stdout: true, stderr: true });
   // Never keeps the process alive, and a watcher that failed to start changes nothing: signals
   // keep their default action and the output stays unbuffered (see above).
   watcher.unref();
