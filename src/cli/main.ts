@@ -10,7 +10,7 @@
 import { CliOptions, UsageError, parseCommandLine, helpText } from './options';
 import { writeAll } from './output';
 import { reportFileProblem } from './report-file';
-import { runProgramThread } from './program-thread';
+import { canWatchSignals, runProgramHere } from './program-main';
 import { EXIT_OK, EXIT_USAGE, VERSION_LINE } from './status';
 
 export { VERSION, EXIT_OK, EXIT_USAGE, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
@@ -19,8 +19,9 @@ export { wantColor } from './color';
 const stderr = (text: string): void => writeAll(2, text + '\n');
 
 /**
- * Returns the exit status: a number for --help, --version and usage errors, a promise of one
- * for a program (which runs in a worker thread: program-thread.ts) and for the REPL.
+ * Returns the exit status: a number for --help, --version, usage errors and a program (which
+ * runs on this thread, a signal watcher beside it: program-main.ts; or, without the internal
+ * signal binding, in a worker thread: program-thread.ts), a promise of one for the REPL.
  * Never lets a JS stack trace out.
  */
 export function main(argv: readonly string[]): number | Promise<number> {
@@ -54,5 +55,8 @@ export function main(argv: readonly string[]): number | Promise<number> {
     const { startRepl } = require('./repl') as typeof import('./repl');
     return startRepl(options);
   }
+  if (canWatchSignals()) return runProgramHere(options);
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { runProgramThread } = require('./program-thread') as typeof import('./program-thread');
   return runProgramThread(options);
 }

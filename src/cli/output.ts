@@ -8,19 +8,32 @@ import { writeSync } from 'fs';
 export class BufferedOutput {
   private chunks: string[] = [];
   private size = 0;
+  /** The limit in force: 0 (every write goes out at once) while `holdUntil` is there. */
+  private current: number;
 
   // Natives that block (input's prompt, sleep) call the host's flush: createEngine's callers
   // pass this one (see src/vm/host.ts).
   /** `target`: a file descriptor, or a function that takes each flushed chunk (the in-process test runner). */
-  constructor(private readonly target: number | ((text: string) => void), private readonly limit = 1 << 16) {}
+  /**
+   * `holdUntil`: until it returns true, nothing is buffered (it is asked at each write until then;
+   * program-main.ts: output is buffered only once a signal can no longer kill the process unflushed).
+   */
+  constructor(private readonly target: number | ((text: string) => void), private readonly limit = 1 << 16,
+    private holdUntil: (() => boolean) | null = null) {
+    this.current = holdUntil === null ? limit : 0;
+  }
 
   write = (text: string): void => {
     this.chunks.push(text);
     this.size += text.length;
-    if (this.size >= this.limit) this.flush();
+    if (this.size >= this.current) this.flush();
   };
 
   flush(): void {
+    if (this.holdUntil !== null && this.holdUntil()) {
+      this.holdUntil = null;
+      this.current = this.limit;
+    }
     if (this.chunks.length === 0) return;
     const text = this.chunks.join('');
     this.chunks = [];

@@ -28,6 +28,8 @@ export interface ProgramIo {
   /** input()'s lines (the host's readLine); absent: stdin (fd 0). */
   readLine?: () => string | null;
   setup?: (engine: Engine) => void;
+  /** stdout is not buffered until this returns true (see program-main.ts). */
+  bufferOnce?: () => boolean;
 }
 
 const PROCESS_IO: ProgramIo = { stdout: 1, stderr: 2 };
@@ -67,7 +69,7 @@ export function readProgram(o: CliOptions): (SourceFile & { libs: SourceFile[] }
  * printed is on the screen when the user presses Ctrl-C).
  */
 function programOutput(io: ProgramIo): BufferedOutput {
-  return new BufferedOutput(io.stdout, typeof io.stdout === 'number' && isatty(io.stdout) ? 0 : 1 << 16);
+  return new BufferedOutput(io.stdout, typeof io.stdout === 'number' && isatty(io.stdout) ? 0 : 1 << 16, io.bufferOnce ?? null);
 }
 
 /**
