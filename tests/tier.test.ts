@@ -147,7 +147,7 @@ test('--tier and --dump-js on the command line', () => {
   const r = mufiz(['--tier=js', '--dump-js=sq', '-e', 'fun sq(x) { return x * x; }\nprint sq(7);']);
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout, '49\n');
-  assert.ok(r.stderr.includes('function mufi_sq(base, pc)'), r.stderr);
+  assert.ok(r.stderr.includes('function mufi_sq(callee, base, pc)'), r.stderr);
   const bad = mufiz(['--tier=fast', '-e', 'print 1;']);
   assert.is(bad.status, 64);
   assert.ok(bad.stderr.includes("--tier: expected 'auto', 'interp' or 'js', got 'fast'"), bad.stderr);

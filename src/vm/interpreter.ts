@@ -393,7 +393,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (w < TIER_COMPILED) break;
           frameIp[rt.frameCount - 1] = ip;
           inTier = true;
-          tier.fns[w - TIER_COMPILED](base, ip - u32[(fn + L.FN_CODE) >>> 2]);
+          tier.fns[w - TIER_COMPILED](0, base, ip - u32[(fn + L.FN_CODE) >>> 2]);
           inTier = false;
           // The compiled code ran the frame to its RETURN: continue as after that RETURN.
           const fc = rt.frameCount;
@@ -467,7 +467,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             if (w >= TIER_COMPILED) {
               // A compiled callee runs as a JS call on the same frame and value stack.
               inTier = true;
-              tier.fns[w - TIER_COMPILED](calleeSlot, 0);
+              tier.fns[w - TIER_COMPILED](0, calleeSlot, 0);
               inTier = false;
               sp = calleeSlot + 1;
               break;

@@ -147,8 +147,12 @@ export function generate(rt: Runtime, fn: number): string | null {
 
   // 3. Emit.
   const out: string[] = [];
-  const ics: string[] = [];
-  const fnIcs: string[] = [];
+  // Inline caches: numbers (class or closure addresses, field indices, counts) in one
+  // Float64Array, compiled functions in one array, so that the miss paths are shared helpers
+  // (small generated code: V8's optimisation time grows with it) that refill them.
+  let icvCount = 0, icfCount = 0;
+  const site = (n: number) => { const j = icvCount; icvCount += n; return j; };
+  const fnSite = () => icfCount++;
   const name = rt.formatter.functionName(fn) || 'script';
   const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
   for (let i = 0; i < insns.length; i++) {
@@ -223,23 +227,19 @@ export function generate(rt: Runtime, fn: number): string | null {
           nm = nameAt(0);
           entry = cacheEntry(1);
         }
-        const k = `ic${pc}k`, x = `ic${pc}x`;
-        ics.push(k, x);
+        const j = site(2);
         out.push(`L${pc}: {`);
-        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k}) { s = field(o, ${x}); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
-        out.push(`  ${save(r + 1)} x = H.fieldIndex(${S(r)}, ${nm}); if (x >= 0) { ${k} = u32[${V(r)} >>> 2]; ${x} = x; }`);
-        out.push(`  H.getProperty(${S(r)}, ${nm}, ${entry});`);
+        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
+        out.push(`  ${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry});`);
         out.push(`}`);
         break;
       }
       case Op.SET_PROPERTY: case Op.SET_PROPERTY_POP: {
         const r = d - 2, nm = nameAt(0);
-        const k = `ic${pc}k`, x = `ic${pc}x`;
-        ics.push(k, x);
+        const j = site(2);
         out.push(`L${pc}: {`);
-        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k}) { s = field(o, ${x}); if (s !== 0) { H.storeField(o, s, ${T(r + 1)}, ${V(r + 1)}); break L${pc}; } } }`);
-        out.push(`  ${save(d)} H.setProperty(${S(r)}, ${nm}, ${cacheEntry(1)});`);
-        out.push(`  x = H.fieldIndex(${S(r)}, ${nm}); if (x >= 0) { ${k} = u32[${V(r)} >>> 2]; ${x} = x; }`);
+        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0) { H.storeField(o, s, ${T(r + 1)}, ${V(r + 1)}); break L${pc}; } } }`);
+        out.push(`  ${save(d)} H.setMiss(icv, ${j}, ${S(r)}, ${nm}, ${cacheEntry(1)});`);
         out.push(`}`);
         if (op === Op.SET_PROPERTY) out.push(`${T(r)} = ${T(r + 1)}; ${V(r)} = ${V(r + 1)};`);
         break;
@@ -334,28 +334,19 @@ export function generate(rt: Runtime, fn: number): string | null {
         // Per-site cache: the callee closure last seen here and its compiled code; a hit pushes
         // the frame and calls the compiled function directly (after the interpreter's checks).
         const argc = b1, slot = d - 1 - argc;
-        const cc = `ic${pc}c`, cf = `ic${pc}f`, cn = `ic${pc}n`;
-        ics.push(cc, cn);
-        fnIcs.push(cf);
+        const j = site(1), k = fnSite();
         out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (o === ${cc} && ${T(slot)} === ${Tag.OBJ} && T.depth < ${TIER_MAX_DEPTH} && interrupt[0] === 0 && (fc = rt.frameCount) < maxFrames && ${S(slot)} + ${cn} < capacity) {`);
-        out.push(`  frameClosure[fc] = o; frameBase[fc] = ${S(slot)}; rt.frameCount = fc + 1; ${cf}(${S(slot)}, 0);`);
-        out.push(`} else { if (${T(slot)} === ${Tag.OBJ} && (f = H.compiledFor(o, ${argc})) !== null) { ${cc} = o; ${cf} = f; ${cn} = H.slotsNeeded(o); } H.call(${S(slot)}, ${argc}); }`);
+        out.push(`if (o === icv[${j}] && ${T(slot)} === ${Tag.OBJ}) icf[${k}](o, ${S(slot)}, 0); else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
         break;
       }
       case Op.INVOKE: {
         const argc = u8[a + 2], slot = d - 1 - argc, nm = nameAt(0);
         // Per-site cache: receiver class (and its field count: a later field of the same name
-        // would shadow the method) -> method closure, its compiled code and its stack need.
-        const k = `ic${pc}k`, f = `ic${pc}f`, m = `ic${pc}m`, mf = `ic${pc}mf`, mn = `ic${pc}mn`;
-        ics.push(k, f, m, mn);
-        fnIcs.push(mf);
+        // would shadow the method) -> method closure, its stack need and its compiled code.
+        const j = site(3), k = fnSite();
         out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k} && u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2] === ${f}) {`);
-        out.push(`  if (${mf} !== null && T.depth < ${TIER_MAX_DEPTH} && interrupt[0] === 0 && (fc = rt.frameCount) < maxFrames && ${S(slot)} + ${mn} < capacity) {`);
-        out.push(`    frameClosure[fc] = ${m}; frameBase[fc] = ${S(slot)}; rt.frameCount = fc + 1; ${mf}(${S(slot)}, 0);`);
-        out.push(`  } else { ${SP(d)} H.callClosure(${m}, ${S(slot)}, ${argc}); ${mf} = H.compiledFor(${m}, ${argc}); }`);
-        out.push(`} else { m = H.methodFor(${S(slot)}, ${nm}); if (m !== 0) { ${k} = u32[o >>> 2]; ${f} = u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2]; ${m} = m; ${mf} = H.compiledFor(m, ${argc}); ${mn} = H.slotsNeeded(m); } ${SP(d)} H.invoke(${S(slot)}, ${argc}, ${nm}); }`);
+        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]) icf[${k}](icv[${j + 2}], ${S(slot)}, 0);`);
+        out.push(`else { ${SP(d)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
         break;
       }
       case Op.SUPER_INVOKE:
@@ -443,14 +434,19 @@ export function generate(rt: Runtime, fn: number): string | null {
     `/** The address of field slot ix of instance o, or 0 when it has no room for it (see Objects.fieldSlotForRead). */`,
     `function field(o, ix) { const n = u32[(o + ${L.INST_INLINE}) >>> 2]; return ix < n ? o + ${L.INST_SLOTS} + ix * ${L.VALUE_SLOT} : H.fieldSlotForRead(o, ix); }`,
     `const maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
-    ics.length > 0 ? `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.` : '',
-    ics.length > 0 ? `let ${ics.map((v) => `${v} = 0`).join(', ')};` : '',
-    fnIcs.length > 0 ? `let ${fnIcs.map((v) => `${v} = null`).join(', ')};` : '',
-    ics.length > 0 ? `T.caches.push(() => { ${ics.map((v) => `${v} = 0;`).join(' ')} ${fnIcs.map((v) => `${v} = null;`).join(' ')} });` : '',
-    `return function ${fname}(base, pc) {`,
-    `const fi = rt.frameCount - 1;`,
+    `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.`,
+    `const icv = new Float64Array(${Math.max(icvCount, 1)}), icf = new Array(${icfCount}).fill(H.uncompiled);`,
+    icvCount > 0 ? `T.caches.push(() => { icv.fill(0); icf.fill(H.uncompiled); });` : '',
+    `return function ${fname}(callee, base, pc) {`,
+    `let fi = rt.frameCount;`,
+    `if (callee === 0) fi--;`,
+    `else {`,
+    `  // A cached call from compiled code: the interpreter's checks (arity matched at the site), then the frame.`,
+    `  if (T.depth >= ${TIER_MAX_DEPTH} || interrupt[0] !== 0 || fi >= maxFrames || base + ${u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1} >= capacity) return H.callSlow(callee, base);`,
+    `  frameClosure[fi] = callee; frameBase[fi] = base; rt.frameCount = fi + 1;`,
+    `}`,
     `const closure = frameClosure[fi];`,
-    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, fc = 0, c = false, f = null;`,
+    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false;`,
     `T.depth++;`,
     `for (;;) switch (pc) {`,
     ...out,

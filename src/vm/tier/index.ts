@@ -26,7 +26,7 @@ export function runScript(rt: Runtime): void {
   const w = rt.tier.compile(fn);
   if (w < TIER_COMPILED) return execute(rt, 0);
   try {
-    rt.tier.fns[w - TIER_COMPILED](0, 0);
+    rt.tier.fns[w - TIER_COMPILED](0, 0, 0);
     rt.sp = 0;
   } catch (e) {
     throw unwind(rt, e, 0);

@@ -23,11 +23,13 @@ export const TIER_MAX_DEPTH = 300;
 export type TierMode = 'auto' | 'interp' | 'js';
 
 /**
- * A compiled function: runs the frame on top of rt's frame stack (already pushed by the caller,
- * base = its slot 0) from bytecode offset `entry` (0, or a loop header for on-stack entry) to its
- * RETURN, which pops the frame and leaves the result in slot `base`.
+ * A compiled function: runs a frame (base = its slot 0) from bytecode offset `entry` (0, or a
+ * loop header for on-stack entry) to its RETURN, which pops the frame and leaves the result in
+ * slot `base`. With callee 0 the frame is already on rt's frame stack (pushed by the
+ * interpreter or a helper); with a closure address (a cached call from compiled code, arity
+ * already matched) the function makes the interpreter's call checks and pushes the frame itself.
  */
-export type CompiledFn = (base: number, entry: number) => void;
+export type CompiledFn = (callee: number, base: number, entry: number) => void;
 
 /** Calls plus back-edges before --tier=auto compiles a function. */
 export const AUTO_HOT = 600;
