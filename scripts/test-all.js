@@ -127,7 +127,9 @@ async function runInProcessSuites(sets, only) {
     for (const setName of mode.suites) {
       const cases = sets[setName];
       const name = `${setName} [${mode.label}]`;
-      if (!wanted(name, only)) continue;
+      // A mode compared with another (sameAs) needs that one's results: run it too.
+      const reference = MODES.some((m) => m.sameAs === mode.label && m.suites.includes(setName) && wanted(`${setName} [${m.label}]`, only));
+      if (!wanted(name, only) && !reference) continue;
       if (cases === null) { skipSuite(name); continue; }
       const suite = new Suite(name, cases.length);
       const key = `${mode.label}/${setName}`;

@@ -90,6 +90,40 @@ test('--tier=js compiles every function; --tier=interp none', () => {
   assert.ok(word(interp) < TIER_COMPILED && word(interp) !== TIER_NEVER);
 });
 
+// A script body longer than LOOP_ALONE_BYTES: under --tier=auto its hot loops are compiled
+// alone (one iteration per call) and leave to the interpreter by break, by the loop's end, and by
+// a runtime error after the loop was compiled.
+const LOOPS = `
+class P { init() { self.v = 0; } inc(d) { self.v = self.v + d; return self; } get() { return self.v; } }
+fun f(n) { return n + 1; }
+var p = P();
+var total = 0;
+var s = "";
+for (var i = 0; i < 20000; i = i + 1) {
+  if (i % 7 == 0) { total = total + f(i); continue; }
+  var j = 0;
+  while (j < 5) { j = j + 1; if (j == 3) break; }
+  total = total + j + p.inc(i % 3).get() % 11;
+  if (i == 19990) s = s + "x" + str(i);
+}
+print total; print s; print p.v;
+var k = 0;
+while (true) { k = k + 1; if (k > 30000) break; }
+print k;
+var v = [1, 2, 3];
+for (var i = 0; i < 30000; i = i + 1) { total = total + v[i % 3]; }
+print total;
+for (var i = 0; i < 40000; i = i + 1) { if (i == 39000) { print p.nope; } }
+`;
+
+test('--tier=auto: loops of a long script compiled alone give the same output, exits and error trace', () => {
+  const text = same(LOOPS);
+  assert.ok(text.includes("Undefined property 'nope'."), text);
+  const auto = run(LOOPS, 'auto');
+  assert.ok(auto.engine.vm.runtime.tier.loops.length > 0, 'a loop was compiled alone');
+  assert.is(run(LOOPS, 'auto', { gc: { stress: 50, verify: true } }).text, text, 'auto under gc-stress');
+});
+
 test('under a collection at every allocation and heap verification, the js tier agrees', () => {
   const a = run(PROGRAM, 'interp').text;
   assert.is(run(PROGRAM, 'js', { gc: { stress: 1, verify: true } }).text, a);
@@ -147,7 +181,7 @@ test('--tier and --dump-js on the command line', () => {
   const r = mufiz(['--tier=js', '--dump-js=sq', '-e', 'fun sq(x) { return x * x; }\nprint sq(7);']);
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout, '49\n');
-  assert.ok(r.stderr.includes('function mufi_sq(base, pc)'), r.stderr);
+  assert.ok(r.stderr.includes('function mufi_sq(callee, base, pc)'), r.stderr);
   const bad = mufiz(['--tier=fast', '-e', 'print 1;']);
   assert.is(bad.status, 64);
   assert.ok(bad.stderr.includes("--tier: expected 'auto', 'interp' or 'js', got 'fast'"), bad.stderr);

@@ -383,18 +383,24 @@ export function execute(rt: Runtime, stopAt: number): void {
           else ip += 2;
           break;
         case Op.LOOP: {
+          const back = ip - 1;
           ip = ip + 2 - (u8[ip] | (u8[ip + 1] << 8));
           if (interrupt[0] !== 0) throw interrupted(interrupt);
           // Back-edges count toward the tier like calls; a hot loop enters compiled code at its header.
-          let w = u32[(fn + L.FN_TIER) >>> 2];
+          const w = u32[(fn + L.FN_TIER) >>> 2];
           if (w < hot) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; break; }
           if (w === TIER_NEVER || tier.depth >= TIER_MAX_DEPTH) break;
-          if (w < TIER_COMPILED) w = tier.compile(fn);
-          if (w < TIER_COMPILED) break;
+          const code = u32[(fn + L.FN_CODE) >>> 2];
+          const compiled = tier.loopEntry(fn, ip - code, back - code);
+          if (compiled === null) break;
           frameIp[rt.frameCount - 1] = ip;
           inTier = true;
-          tier.fns[w - TIER_COMPILED](base, ip - u32[(fn + L.FN_CODE) >>> 2]);
+          // Code compiled from this loop alone runs one iteration per call (it returns the
+          // header's offset), then leaves at the loop's exit: go on from there.
+          let exit = ip - code;
+          do exit = compiled(0, base, exit); while (exit === ip - code);
           inTier = false;
+          if (exit >= 0) { ip = code + exit; sp = rt.sp; break; }
           // The compiled code ran the frame to its RETURN: continue as after that RETURN.
           const fc = rt.frameCount;
           if (fc === stopAt) {
@@ -467,7 +473,7 @@ export function execute(rt: Runtime, stopAt: number): void {
             if (w >= TIER_COMPILED) {
               // A compiled callee runs as a JS call on the same frame and value stack.
               inTier = true;
-              tier.fns[w - TIER_COMPILED](calleeSlot, 0);
+              tier.fns[w - TIER_COMPILED](0, calleeSlot, 0);
               inTier = false;
               sp = calleeSlot + 1;
               break;

@@ -5,7 +5,7 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
-import { CompiledFn, TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH, AUTO_HOT } from './state';
+import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, TIER_MAX_DEPTH, AUTO_HOT } from './state';
 
 /**
  * The second tier: one MufiZ function's bytecode -> the source of one JavaScript function, built
@@ -32,7 +32,35 @@ const AUTO_MAX_CODE = 6000;
  */
 const AUTO_PER_BYTE = 400;
 
+/**
+ * In --tier=auto, a function longer than this (bytes of bytecode) has its hot loops compiled
+ * one by one (compileLoop) rather than as a whole, and a loop is compiled once the function's
+ * count reaches AUTO_HOT plus AUTO_PER_BYTE per byte of the loop.
+ */
+export const LOOP_ALONE_BYTES = 200;
+
+const LOOP_PER_BYTE = 50;
+
+/**
+ * Longer loops stay interpreted: string_equality's 2 KB loop body of locals and compares took
+ * 40 s of CPU compiled alone (against 3 s interpreted) — V8 ran the huge one-iteration function
+ * unoptimised while optimising it.
+ */
+const LOOP_MAX_BYTES = 1000;
+
+/** Whether a count of `count` makes a loop of `bytes` bytes hot (see LOOP_ALONE_BYTES). */
+export function loopHot(count: number, bytes: number): boolean {
+  return count >= AUTO_HOT + bytes * LOOP_PER_BYTE;
+}
+
 interface Insn { pc: number; op: number; len: number; }
+
+/**
+ * A loop of a function, compiled alone (--tier=auto, long functions such as a script body):
+ * bytecode offsets [from, to) are the loop from its header to just after its back-edge. A jump
+ * out of it returns the target offset to the interpreter, which continues the frame there.
+ */
+export interface Region { from: number; to: number; }
 
 /** Compiles function object `fn` and records the result in its FN_TIER word; returns that word. */
 export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode: string): number {
@@ -41,6 +69,7 @@ export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode:
   const codeLen = u32[(fn + L.FN_CODE_LEN) >>> 2];
   if (mode === 'auto') {
     const count = u32[(fn + L.FN_TIER) >>> 2];
+    if (count >= TIER_LOOPS) return count; // its loops are compiled alone: calls stay interpreted
     if (count < AUTO_HOT + codeLen * AUTO_PER_BYTE && count < TIER_NEVER - 1) {
       u32[(fn + L.FN_TIER) >>> 2] = count + 1; // not hot enough for its size yet
       return count + 1;
@@ -51,13 +80,36 @@ export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode:
     if (source !== null) {
       const name = rt.formatter.functionName(fn) || 'script';
       if (rt.tier.dumpJs !== null && (rt.tier.dumpJs === name)) console.error(`// --dump-js ${name}\n${source}`);
-      const factory = new Function('rt', 'H', 'T', source) as (rt: Runtime, h: Helpers, t: unknown) => CompiledFn;
-      rt.tier.fns.push(factory(rt, helpers, rt.tier));
+      rt.tier.fns.push(instantiate(rt, helpers, source));
       word = TIER_COMPILED + rt.tier.fns.length - 1;
     }
   }
   u32[(fn + L.FN_TIER) >>> 2] = word;
   return word;
+}
+
+function instantiate(rt: Runtime, helpers: Helpers, source: string): CompiledFn {
+  const factory = new Function('rt', 'H', 'T', source) as (rt: Runtime, h: Helpers, t: unknown) => CompiledFn;
+  return factory(rt, helpers, rt.tier);
+}
+
+/**
+ * --tier=auto, a back-edge of a long function (a script body, typically): compiles just the
+ * loop whose back-edge at `loopPc` jumps to `header`, so V8 optimises a small function whose
+ * code has all run (compiling a whole script body cost seconds of V8 optimisation and deopts
+ * on its code that had not run yet). The code runs one iteration per call and returns the
+ * header's offset (the interpreter calls it again) or the exit's: V8 then optimises it as a
+ * function called often, not by on-stack replacement of one long call, in which every inline
+ * cache's miss path (run once, on the first iteration) looked hot and was inlined, at a cost of
+ * seconds of optimisation time for a 30-call loop. Null when the tier cannot compile it.
+ */
+export function compileLoop(rt: Runtime, helpers: Helpers, fn: number, header: number, loopPc: number): CompiledFn | null {
+  if (loopPc + 3 - header > LOOP_MAX_BYTES) return null;
+  const source = generate(rt, fn, { from: header, to: loopPc + 3 });
+  if (source === null) return null;
+  const name = rt.formatter.functionName(fn) || 'script';
+  if (rt.tier.dumpJs !== null && (rt.tier.dumpJs === name)) console.error(`// --dump-js ${name} (loop at ${header})\n${source}`);
+  return instantiate(rt, helpers, source);
 }
 
 /** Stack depth change when `ins` falls through (for FOREACH_NEXT: when it yields an element), from the opcode facts. */
@@ -98,7 +150,7 @@ function num(x: number): string {
 }
 
 /** The generated factory source for function object `fn`, or null when the tier cannot compile it. */
-export function generate(rt: Runtime, fn: number): string | null {
+export function generate(rt: Runtime, fn: number, region: Region | null = null): string | null {
   const u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
   const code = u32[(fn + L.FN_CODE) >>> 2];
   const codeLen = u32[(fn + L.FN_CODE_LEN) >>> 2];
@@ -145,19 +197,26 @@ export function generate(rt: Runtime, fn: number): string | null {
     }
   }
 
-  // 3. Emit.
+  // 3. Emit. Code without jumps (most methods) needs no dispatch loop: V8 compiles (and
+  // inlines) a straight-line function faster than a one-case `for (;;) switch`.
+  const straight = region === null && leaders.size === 1;
   const out: string[] = [];
-  const ics: string[] = [];
-  const fnIcs: string[] = [];
+  // Inline caches: numbers (class or closure addresses, field indices, counts) in one
+  // Float64Array, compiled functions in one array, so that the miss paths are shared helpers
+  // (small generated code: V8's optimisation time grows with it) that refill them.
+  let icvCount = 0, icfCount = 0;
+  const site = (n: number) => { const j = icvCount; icvCount += n; return j; };
+  const fnSite = () => icfCount++;
   const name = rt.formatter.functionName(fn) || 'script';
   const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
   for (let i = 0; i < insns.length; i++) {
     const ins = insns[i], d = depth[i];
     if (d < 0) continue;
+    if (region !== null && (ins.pc < region.from || ins.pc >= region.to)) continue;
     const { pc, op } = ins;
     const a = code + pc + 1; // operands
     const b1 = u8[a], w1 = u8[a] | (u8[a + 1] << 8);
-    if (leaders.has(pc)) out.push(`case ${pc}:`);
+    if (leaders.has(pc) && !straight) out.push(`case ${pc}:`);
     const S = (k: number) => `(base + ${k})`;
     const T = (k: number) => `tags[base + ${k}]`;
     const V = (k: number) => `vals[base + ${k}]`;
@@ -169,6 +228,9 @@ export function generate(rt: Runtime, fn: number): string | null {
     const target = jumpTarget(rt, code, ins);
     const isNum = (t: string) => `(${t} === ${Tag.INT} || ${t} === ${Tag.DOUBLE})`;
     const fail = (msg: string) => `{ ${IP} H.fail(${JSON.stringify(msg)}); }`;
+    // A jump: inside the compiled code, or (a loop region) out to the interpreter at that offset.
+    const go = (to: number) => region === null || (to >= region.from && to < region.to) ? `{ pc = ${to}; continue; }`
+      : `{ ${SP(depth[at.get(to) as number])} T.depth--; return ${to}; }`;
     out.push(`// ${pc} ${OP_NAMES[op]} d=${d}`);
     switch (op) {
       case Op.CONSTANT: {
@@ -223,23 +285,19 @@ export function generate(rt: Runtime, fn: number): string | null {
           nm = nameAt(0);
           entry = cacheEntry(1);
         }
-        const k = `ic${pc}k`, x = `ic${pc}x`;
-        ics.push(k, x);
+        const j = site(2);
         out.push(`L${pc}: {`);
-        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k}) { s = field(o, ${x}); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
-        out.push(`  ${save(r + 1)} x = H.fieldIndex(${S(r)}, ${nm}); if (x >= 0) { ${k} = u32[${V(r)} >>> 2]; ${x} = x; }`);
-        out.push(`  H.getProperty(${S(r)}, ${nm}, ${entry});`);
+        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
+        out.push(`  ${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry});`);
         out.push(`}`);
         break;
       }
       case Op.SET_PROPERTY: case Op.SET_PROPERTY_POP: {
         const r = d - 2, nm = nameAt(0);
-        const k = `ic${pc}k`, x = `ic${pc}x`;
-        ics.push(k, x);
+        const j = site(2);
         out.push(`L${pc}: {`);
-        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k}) { s = field(o, ${x}); if (s !== 0) { H.storeField(o, s, ${T(r + 1)}, ${V(r + 1)}); break L${pc}; } } }`);
-        out.push(`  ${save(d)} H.setProperty(${S(r)}, ${nm}, ${cacheEntry(1)});`);
-        out.push(`  x = H.fieldIndex(${S(r)}, ${nm}); if (x >= 0) { ${k} = u32[${V(r)} >>> 2]; ${x} = x; }`);
+        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0) { H.storeField(o, s, ${T(r + 1)}, ${V(r + 1)}); break L${pc}; } } }`);
+        out.push(`  ${save(d)} H.setMiss(icv, ${j}, ${S(r)}, ${nm}, ${cacheEntry(1)});`);
         out.push(`}`);
         if (op === Op.SET_PROPERTY) out.push(`${T(r)} = ${T(r + 1)}; ${V(r)} = ${V(r + 1)};`);
         break;
@@ -253,7 +311,7 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`else { ${IP} c = H.valuesEqual(t, ${V(d - 2)}, ${T(d - 1)}, ${V(d - 1)}); }`);
         const neg = op === Op.NOT_EQUAL || op === Op.NOT_EQUAL_JUMP_IF_FALSE;
         if (op === Op.EQUAL || op === Op.NOT_EQUAL) out.push(`${T(d - 2)} = c ? ${neg ? Tag.FALSE : Tag.TRUE} : ${neg ? Tag.TRUE : Tag.FALSE};`);
-        else out.push(`if (${neg ? 'c' : '!c'}) { pc = ${target}; continue; }`);
+        else out.push(`if (${neg ? 'c' : '!c'}) ${go(target)}`);
         break;
       }
       case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
@@ -263,7 +321,7 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
         out.push(`if (!${isNum('t')} || !${isNum('w')}) ${fail('Operands must be numbers.')}`);
         if (op <= Op.LESS_EQUAL) out.push(`${T(d - 2)} = ${V(d - 2)} ${rel} ${V(d - 1)} ? ${Tag.TRUE} : ${Tag.FALSE};`);
-        else out.push(`if (!(${V(d - 2)} ${rel} ${V(d - 1)})) { pc = ${target}; continue; }`);
+        else out.push(`if (!(${V(d - 2)} ${rel} ${V(d - 1)})) ${go(target)}`);
         break;
       }
       case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: {
@@ -315,47 +373,39 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`${IP} H.print(${S(d - 1)});`);
         break;
       case Op.JUMP:
-        out.push(`pc = ${target}; continue;`);
+        out.push(go(target));
         break;
       case Op.JUMP_IF_FALSE:
-        out.push(`if (${T(d - 1)} <= ${Tag.FALSE}) { pc = ${target}; continue; }`);
+        out.push(`if (${T(d - 1)} <= ${Tag.FALSE}) ${go(target)}`);
         break;
       case Op.JUMP_IF_TRUE:
-        out.push(`if (${T(d - 1)} > ${Tag.FALSE}) { pc = ${target}; continue; }`);
+        out.push(`if (${T(d - 1)} > ${Tag.FALSE}) ${go(target)}`);
         break;
       case Op.POP_JUMP_IF_FALSE:
-        out.push(`if (${T(d - 1)} <= ${Tag.FALSE}) { pc = ${target}; continue; }`);
+        out.push(`if (${T(d - 1)} <= ${Tag.FALSE}) ${go(target)}`);
         break;
       case Op.LOOP:
         out.push(`if (interrupt[0] !== 0) { frameIp[fi] = ${code + target}; throw H.interrupted(); }`);
-        out.push(`pc = ${target}; continue;`);
+        // A loop compiled alone returns after each iteration (see compileLoop).
+        out.push(region !== null && target === region.from ? `{ ${SP(depth[at.get(target) as number])} T.depth--; return ${target}; }` : go(target));
         break;
       case Op.CALL: {
         // Per-site cache: the callee closure last seen here and its compiled code; a hit pushes
         // the frame and calls the compiled function directly (after the interpreter's checks).
         const argc = b1, slot = d - 1 - argc;
-        const cc = `ic${pc}c`, cf = `ic${pc}f`, cn = `ic${pc}n`;
-        ics.push(cc, cn);
-        fnIcs.push(cf);
+        const j = site(1), k = fnSite();
         out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (o === ${cc} && ${T(slot)} === ${Tag.OBJ} && T.depth < ${TIER_MAX_DEPTH} && interrupt[0] === 0 && (fc = rt.frameCount) < maxFrames && ${S(slot)} + ${cn} < capacity) {`);
-        out.push(`  frameClosure[fc] = o; frameBase[fc] = ${S(slot)}; rt.frameCount = fc + 1; ${cf}(${S(slot)}, 0);`);
-        out.push(`} else { if (${T(slot)} === ${Tag.OBJ} && (f = H.compiledFor(o, ${argc})) !== null) { ${cc} = o; ${cf} = f; ${cn} = H.slotsNeeded(o); } H.call(${S(slot)}, ${argc}); }`);
+        out.push(`if (o === icv[${j}] && ${T(slot)} === ${Tag.OBJ}) icf[${k}](o | 0, ${S(slot)}, 0); else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
         break;
       }
       case Op.INVOKE: {
         const argc = u8[a + 2], slot = d - 1 - argc, nm = nameAt(0);
         // Per-site cache: receiver class (and its field count: a later field of the same name
-        // would shadow the method) -> method closure, its compiled code and its stack need.
-        const k = `ic${pc}k`, f = `ic${pc}f`, m = `ic${pc}m`, mf = `ic${pc}mf`, mn = `ic${pc}mn`;
-        ics.push(k, f, m, mn);
-        fnIcs.push(mf);
+        // would shadow the method) -> method closure, its stack need and its compiled code.
+        const j = site(3), k = fnSite();
         out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k} && u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2] === ${f}) {`);
-        out.push(`  if (${mf} !== null && T.depth < ${TIER_MAX_DEPTH} && interrupt[0] === 0 && (fc = rt.frameCount) < maxFrames && ${S(slot)} + ${mn} < capacity) {`);
-        out.push(`    frameClosure[fc] = ${m}; frameBase[fc] = ${S(slot)}; rt.frameCount = fc + 1; ${mf}(${S(slot)}, 0);`);
-        out.push(`  } else { ${SP(d)} H.callClosure(${m}, ${S(slot)}, ${argc}); ${mf} = H.compiledFor(${m}, ${argc}); }`);
-        out.push(`} else { m = H.methodFor(${S(slot)}, ${nm}); if (m !== 0) { ${k} = u32[o >>> 2]; ${f} = u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2]; ${m} = m; ${mf} = H.compiledFor(m, ${argc}); ${mn} = H.slotsNeeded(m); } ${SP(d)} H.invoke(${S(slot)}, ${argc}, ${nm}); }`);
+        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]) icf[${k}](icv[${j + 2}] | 0, ${S(slot)}, 0);`);
+        out.push(`else { ${SP(d)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
         break;
       }
       case Op.SUPER_INVOKE:
@@ -372,7 +422,7 @@ export function generate(rt: Runtime, fn: number): string | null {
       case Op.RETURN:
         out.push(`t = ${T(d - 1)}; x = ${V(d - 1)};`);
         out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
-        out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return;`);
+        out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return -1;`);
         break;
       case Op.CLASS:
         out.push(`${IP} H.classObject(${S(d)}, ${nameAt(0)});`);
@@ -398,7 +448,7 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`${save(d)} H.slice(${S(d - 3)});`);
         break;
       case Op.FOREACH_NEXT:
-        out.push(`${SP(d)} frameIp[fi] = ${code + pc + 1}; if (!H.foreachNext(${S(b1)}, ${S(d)})) { pc = ${target}; continue; }`);
+        out.push(`${SP(d)} frameIp[fi] = ${code + pc + 1}; if (!H.foreachNext(${S(b1)}, ${S(d)})) ${go(target)}`);
         break;
       case Op.BUILD_VECTOR:
         out.push(`${save(d)} H.buildVector(${S(d - w1)}, ${w1});`);
@@ -443,19 +493,22 @@ export function generate(rt: Runtime, fn: number): string | null {
     `/** The address of field slot ix of instance o, or 0 when it has no room for it (see Objects.fieldSlotForRead). */`,
     `function field(o, ix) { const n = u32[(o + ${L.INST_INLINE}) >>> 2]; return ix < n ? o + ${L.INST_SLOTS} + ix * ${L.VALUE_SLOT} : H.fieldSlotForRead(o, ix); }`,
     `const maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
-    ics.length > 0 ? `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.` : '',
-    ics.length > 0 ? `let ${ics.map((v) => `${v} = 0`).join(', ')};` : '',
-    fnIcs.length > 0 ? `let ${fnIcs.map((v) => `${v} = null`).join(', ')};` : '',
-    ics.length > 0 ? `T.caches.push(() => { ${ics.map((v) => `${v} = 0;`).join(' ')} ${fnIcs.map((v) => `${v} = null;`).join(' ')} });` : '',
-    `return function ${fname}(base, pc) {`,
-    `const fi = rt.frameCount - 1;`,
-    `const closure = frameClosure[fi];`,
-    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, fc = 0, c = false, f = null;`,
-    `T.depth++;`,
-    `for (;;) switch (pc) {`,
-    ...out,
-    `default: throw new Error('tier: no entry at ' + pc);`,
+    `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.`,
+    `const icv = new Float64Array(${Math.max(icvCount, 1)}), icf = new Array(${icfCount}).fill(H.uncompiled);`,
+    icvCount > 0 ? `T.caches.push(() => { icv.fill(0); icf.fill(H.uncompiled); });` : '',
+    `return function ${fname}(callee, base, pc) {`,
+    `let fi = rt.frameCount;`,
+    `if (callee === 0) fi--;`,
+    `else {`,
+    `  // A cached call from compiled code: the interpreter's checks (arity matched at the site), then the frame.`,
+    `  // (callee is the closure's address | 0, an int32 like the 0 of the other callers: V8 keeps one representation.)`,
+    `  if (T.depth >= ${TIER_MAX_DEPTH} || interrupt[0] !== 0 || fi >= maxFrames || base + ${u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1} >= capacity) return H.callSlow(callee >>> 0, base);`,
+    `  frameClosure[fi] = callee; frameBase[fi] = base; rt.frameCount = fi + 1;`,
     `}`,
+    `const closure = frameClosure[fi];`,
+    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false;`,
+    `T.depth++;`,
+    ...(straight ? out : [`for (;;) switch (pc) {`, ...out, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
     `};`,
   ].join('\n');
 }

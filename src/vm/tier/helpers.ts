@@ -29,7 +29,7 @@ export function makeHelpers(rt: Runtime) {
     if (w < tier.hot) u32[(fn + L.FN_TIER) >>> 2] = w + 1;
     else if (w !== TIER_NEVER && tier.depth < TIER_MAX_DEPTH) {
       if (w < TIER_COMPILED) w = tier.compile(fn);
-      if (w >= TIER_COMPILED) { tier.fns[w - TIER_COMPILED](slot, 0); return; }
+      if (w >= TIER_COMPILED) { tier.fns[w - TIER_COMPILED](0, slot, 0); return; }
     }
     const fc = rt.frameCount;
     frameIp[fc - 1] = u32[(fn + L.FN_CODE) >>> 2];
@@ -251,13 +251,63 @@ export function makeHelpers(rt: Runtime) {
     return tier.fns[w - TIER_COMPILED];
   }
 
-  /** Stack slots above its frame base a call of closure `c` must find free (the interpreter's check). */
-  function slotsNeeded(c: number): number {
-    return u32[(u32[(c + L.CLOSURE_FN) >>> 2] + L.FN_MAX_SLOTS) >>> 2] + 1;
+  /**
+   * A cached call whose compiled callee's entry checks failed: the full call (interrupt,
+   * stack overflow, or too deep on the host stack: then the callee is interpreted).
+   */
+  function callSlow(callee: number, slot: number): void {
+    callClosure(callee, slot, u32[(u32[(callee + L.CLOSURE_FN) >>> 2] + L.FN_ARITY) >>> 2]);
+  }
+
+  // --- Miss paths of the generated code's inline caches (see compile.ts): each refills the
+  // site's entries in `icv` (numbers) / `icf` (compiled functions), then does the slow work.
+
+  /** GET_PROPERTY miss: icv[j] = class, icv[j+1] = field index. */
+  function getMiss(icv: Float64Array, j: number, r: number, name: number, entry: number): void {
+    const x = fieldIndex(r, name);
+    if (x >= 0) { icv[j] = u32[vals[r] >>> 2]; icv[j + 1] = x; }
+    getProperty(rt, r, name, entry);
+  }
+
+  /** SET_PROPERTY miss: the store first (it may create the field), then the cache. */
+  function setMiss(icv: Float64Array, j: number, r: number, name: number, entry: number): void {
+    setProperty(rt, r, name, entry);
+    const x = fieldIndex(r, name);
+    if (x >= 0) { icv[j] = u32[vals[r] >>> 2]; icv[j + 1] = x; }
+  }
+
+  /** CALL miss: icv[j] = callee closure (only once compiled), icf[k] = its code. */
+  function callMiss(icv: Float64Array, j: number, icf: CompiledFn[], k: number, slot: number, argc: number): void {
+    if (tags[slot] === Tag.OBJ) {
+      const o = vals[slot] >>> 0;
+      const f = compiledFor(o, argc);
+      if (f !== null) { icv[j] = o; icf[k] = f; }
+    }
+    call(slot, argc);
+  }
+
+  /**
+   * INVOKE miss: icv[j] = receiver class, icv[j+1] = its field count, icv[j+2] = method closure,
+   * icf[k] = its code (filled only once the method is compiled).
+   */
+  function invokeMiss(icv: Float64Array, j: number, icf: CompiledFn[], k: number, slot: number, argc: number, name: number): void {
+    const m = methodFor(slot, name);
+    if (m === 0) return invoke(slot, argc, name);
+    const f = compiledFor(m, argc);
+    if (f !== null) {
+      const klass = u32[vals[slot] >>> 2];
+      icv[j] = klass; icv[j + 1] = u32[(klass + L.CLASS_FIELD_COUNT) >>> 2]; icv[j + 2] = m; icf[k] = f;
+    }
+    callClosure(m, slot, argc);
+  }
+
+  /** What an empty call-cache entry holds (never called: its key matches no object). */
+  function uncompiled(): void {
+    throw new Error('tier: empty call cache entry');
   }
 
   return {
-    RuntimeError, compiledFor, slotsNeeded, interrupted: () => interrupted(interrupt), fail,
+    RuntimeError, compiledFor, getMiss, setMiss, callMiss, invokeMiss, uncompiled, callSlow, interrupted: () => interrupted(interrupt), fail,
     call, invoke, methodFor, superInvoke, callClosure, getSuper, fieldIndex,
     getProperty: (r: number, name: number, entry: number) => getProperty(rt, r, name, entry),
     setProperty: (r: number, name: number, entry: number) => setProperty(rt, r, name, entry),

@@ -2,8 +2,8 @@ import type { Runtime } from '../runtime';
 import { execute, unwind } from '../interpreter';
 import { L } from '../layout';
 import { makeHelpers } from './helpers';
-import { compileFunction } from './compile';
-import { TIER_COMPILED } from './state';
+import { compileFunction, compileLoop, loopHot, LOOP_ALONE_BYTES } from './compile';
+import { TIER_COMPILED, TIER_LOOPS, TIER_NEVER, CompiledFn } from './state';
 
 export { TierState, type TierMode } from './state';
 
@@ -11,7 +11,31 @@ export { TierState, type TierMode } from './state';
 export function installTier(rt: Runtime): void {
   const helpers = makeHelpers(rt);
   const mode = rt.tier.mode;
-  rt.tier.compile = (fn) => compileFunction(rt, helpers, fn, mode);
+  const tier = rt.tier, u32 = rt.u32;
+  tier.compile = (fn) => compileFunction(rt, helpers, fn, mode);
+  tier.loopEntry = (fn: number, header: number, back: number): CompiledFn | null => {
+    let w = u32[(fn + L.FN_TIER) >>> 2];
+    if (w < TIER_LOOPS && (mode !== 'auto' || u32[(fn + L.FN_CODE_LEN) >>> 2] <= LOOP_ALONE_BYTES)) {
+      // A short function: compiled whole (when hot enough), entered at the loop header.
+      if (w < TIER_COMPILED) w = tier.compile(fn);
+      return w >= TIER_COMPILED && w !== TIER_NEVER ? tier.fns[w - TIER_COMPILED] : null;
+    }
+    if (w >= TIER_COMPILED) return tier.fns[w - TIER_COMPILED];
+    if (w === TIER_NEVER) return null;
+    if (w < TIER_LOOPS) {
+      if (!loopHot(w, back + 3 - header)) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; return null; }
+      w = TIER_LOOPS + tier.loops.length;
+      tier.loops.push(new Map());
+      u32[(fn + L.FN_TIER) >>> 2] = w;
+    }
+    const loops = tier.loops[w - TIER_LOOPS];
+    let f = loops.get(header);
+    if (f === undefined) {
+      f = compileLoop(rt, helpers, fn, header, back);
+      loops.set(header, f);
+    }
+    return f;
+  };
 }
 
 /**
@@ -26,7 +50,7 @@ export function runScript(rt: Runtime): void {
   const w = rt.tier.compile(fn);
   if (w < TIER_COMPILED) return execute(rt, 0);
   try {
-    rt.tier.fns[w - TIER_COMPILED](0, 0);
+    rt.tier.fns[w - TIER_COMPILED](0, 0, 0);
     rt.sp = 0;
   } catch (e) {
     throw unwind(rt, e, 0);

@@ -4,6 +4,8 @@
  *
  * Each function object has one u32 word, L.FN_TIER:
  *   0 .. NEVER-1   calls plus loop back-edges counted so far (hotness)
+ *   LOOPS + i      (--tier=auto, a long function) its hot loops compiled alone: `loops[i]` maps a
+ *                  loop header's offset to its compiled code (see compileLoop)
  *   NEVER          the tier cannot compile it (or counting stopped): always interpreted
  *   COMPILED + i   compiled: `fns[i]` runs it
  * A freed function's address may be reused, but the new function object starts with word 0, so
@@ -11,6 +13,7 @@
  */
 export const TIER_NEVER = 0x7fffffff;
 export const TIER_COMPILED = 0x80000000;
+export const TIER_LOOPS = 0x40000000;
 
 /**
  * Compiled code calls compiled code as JS calls, so the host stack grows with MufiZ frames.
@@ -23,11 +26,14 @@ export const TIER_MAX_DEPTH = 300;
 export type TierMode = 'auto' | 'interp' | 'js';
 
 /**
- * A compiled function: runs the frame on top of rt's frame stack (already pushed by the caller,
- * base = its slot 0) from bytecode offset `entry` (0, or a loop header for on-stack entry) to its
- * RETURN, which pops the frame and leaves the result in slot `base`.
+ * A compiled function: runs a frame (base = its slot 0) from bytecode offset `entry` (0, or a
+ * loop header for on-stack entry) to its RETURN, which pops the frame and leaves the result in
+ * slot `base`, and returns -1; code compiled from one loop (compileLoop) may instead return the
+ * bytecode offset where the interpreter goes on with the frame (rt.sp set). With callee 0 the frame is already on rt's frame stack (pushed by the
+ * interpreter or a helper); with a closure address (a cached call from compiled code, arity
+ * already matched) the function makes the interpreter's call checks and pushes the frame itself.
  */
-export type CompiledFn = (base: number, entry: number) => void;
+export type CompiledFn = (callee: number, base: number, entry: number) => number;
 
 /** Calls plus back-edges before --tier=auto compiles a function. */
 export const AUTO_HOT = 600;
@@ -40,6 +46,13 @@ export class TierState {
   depth = 0;
   /** Compiles function object `fn`; returns its new FN_TIER word (COMPILED + i, or NEVER). */
   compile: (fn: number) => number = () => TIER_NEVER;
+  /**
+   * The interpreter at a hot back-edge of function `fn` (bytecode offsets of the loop header and
+   * the LOOP instruction): the compiled code to enter at the header, or null to go on interpreting.
+   */
+  loopEntry: (fn: number, header: number, back: number) => CompiledFn | null = () => null;
+  /** Compiled loops of long functions (FN_TIER = LOOPS + i): header offset -> code (null: cannot). */
+  readonly loops: Map<number, CompiledFn | null>[] = [];
   /** Inline caches of compiled code, cleared after every collection (class addresses are reused). */
   readonly caches: (() => void)[] = [];
 
