@@ -17,9 +17,11 @@
  *   guide   the examples of docs/language.md (a ```mufi block and its ```output block)
  *   corpus  ../shared/conformance/cases; skipped, with a message, when ../shared is absent
  *
- *   node scripts/test-all.js [--only TEXT] [--slowest N]
+ *   node scripts/test-all.js [--only TEXT] [--slowest N] [--gc-full [MODES]]
  *     --only TEXT   just the suites whose name contains TEXT (e.g. 'stress]', 'unit')
  *     --slowest N   list the N slowest in-process cases at the end
+ *     --gc-full     `npm run test:gc-full`: instead of everything above, GC_FULL_MODES only
+ *                   (MODES: a comma-separated subset of stw,incremental,generational)
  */
 const fs = require('fs');
 const os = require('os');
@@ -56,6 +58,18 @@ const MODES = [
 ];
 
 /**
+ * `--gc-full` (`npm run test:gc-full`, run before a collector change lands): every case set under
+ * full `--gc-stress --heap-verify` (a collection, step or minor collection before every
+ * allocation; a golden's `.stress` file still applies) and the leak check, in every collector
+ * mode. In-process and in parallel like the modes above (tests/in-process.test.ts checks that
+ * this gives what `node bin/mufiz.js` gives).
+ */
+const GC_FULL_MODES = (modes) => modes.flatMap((m) => [
+  { label: `${m} full stress`, flags: [`--gc-mode=${m}`, '--gc-stress', '--heap-verify'], suites: ['golden', 'guide', 'corpus'], timeout: 3000 },
+  { label: `${m} leak-check`, flags: [`--gc-mode=${m}`, '--leak-check'], suites: ['golden', 'guide', 'corpus'], timeout: 60 },
+]);
+
+/**
  * Tools that are test programs of their own, each ending with `N passed, M failed[, K skipped]`:
  * a short, seeded run of each fuzzer (the long runs are on demand: see their --help).
  */
@@ -89,9 +103,9 @@ const { runUnitTests } = require('./cases/unit');
 const { runCorpusCli } = require('./cases/cli-corpus');
 const { runTool } = require('./cases/tools');
 
-function checkModes() {
+function checkModes(modes) {
   const seen = new Set();
-  for (const m of MODES) {
+  for (const m of modes) {
     if (m.sameAs !== undefined && !seen.has(m.sameAs)) throw new Error(`mode ${m.label}: sameAs '${m.sameAs}' must name an earlier mode`);
     seen.add(m.label);
   }
@@ -119,11 +133,11 @@ function priority(c, mode) {
 }
 
 /** Every case set under every mode of MODES, all queued at once in one pool. */
-async function runInProcessSuites(sets, only) {
+async function runInProcessSuites(modes, sets, only) {
   const entries = [];
   const suites = [];
   const resultsOf = new Map(); // `${mode}/${set}` -> per case, a promise of its result (or null)
-  for (const mode of MODES) {
+  for (const mode of modes) {
     for (const setName of mode.suites) {
       const cases = sets[setName];
       const name = `${setName} [${mode.label}]`;
@@ -189,23 +203,27 @@ async function main() {
   const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : null);
   const only = option('--only');
   const slowest = Number(option('--slowest') || 0);
-  checkModes();
+  const gcFull = argv.includes('--gc-full');
+  const gcFullModes = gcFull && argv[argv.indexOf('--gc-full') + 1] && !argv[argv.indexOf('--gc-full') + 1].startsWith('--')
+    ? argv[argv.indexOf('--gc-full') + 1].split(',') : ['stw', 'incremental', 'generational'];
+  const modes = gcFull ? GC_FULL_MODES(gcFullModes) : MODES;
+  checkModes(modes);
   const started = Date.now();
   const sets = caseSets();
 
   // Everything at once: the unit tests wait much of their time on the processes they start,
   // which the in-process cases and the CLI corpus fill.
   const parts = [];
-  if (wanted('unit tests', only)) {
+  if (!gcFull && wanted('unit tests', only)) {
     parts.push((async () => {
       const unit = new Suite('unit tests', 0, 'files');
       await runUnitTests(root, unit, JOBS);
       unit.end();
     })());
   }
-  parts.push(runInProcessSuites(sets, only));
+  parts.push(runInProcessSuites(modes, sets, only));
   const cliName = 'corpus [bin/mufiz.js]';
-  if (wanted(cliName, only)) {
+  if (!gcFull && wanted(cliName, only)) {
     if (sets.corpus === null) skipSuite(cliName);
     else {
       parts.push((async () => {
@@ -216,7 +234,7 @@ async function main() {
     }
   }
   for (const tool of TOOLS) {
-    if (!wanted(tool.name, only)) continue;
+    if (gcFull || !wanted(tool.name, only)) continue;
     parts.push((async () => {
       const suite = new Suite(tool.name, 0, 'programs');
       await runTool(root, tool.args, tool.timeout, suite);
