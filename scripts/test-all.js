@@ -19,7 +19,7 @@
  *
  *   node scripts/test-all.js [--only TEXT] [--slowest N] [--gc-full [MODES]]
  *     --only TEXT   just the suites whose name contains TEXT (e.g. 'stress]', 'unit')
- *     --slowest N   list the N slowest in-process cases at the end
+ *     --slowest N   list the N slowest in-process cases and unit-test files (wall time) at the end
  *     --gc-full     `npm run test:gc-full`: instead of everything above, GC_FULL_MODES only
  *                   (MODES: a comma-separated subset of stw,incremental,generational)
  */
@@ -120,7 +120,7 @@ function caseSets() {
   return sets;
 }
 
-/** [ms, name] of every in-process case that ran, for --slowest. */
+/** [ms, name] of every in-process case that ran, and of every unit-test file, for --slowest. */
 const timings = [];
 
 /**
@@ -217,7 +217,7 @@ async function main() {
   if (!gcFull && wanted('unit tests', only)) {
     parts.push((async () => {
       const unit = new Suite('unit tests', 0, 'files');
-      await runUnitTests(root, unit, JOBS);
+      await runUnitTests(root, unit, JOBS, timings);
       unit.end();
     })());
   }
