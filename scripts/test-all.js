@@ -48,7 +48,10 @@ const MODES = [
   { label: 'stress', flags: ['--gc-stress', '--heap-verify'], suites: ['golden', 'guide', 'corpus'], timeout: 600 },
   // The stress period of the modes below is chosen so that the whole run stays within minutes:
   // every 50th allocation still steps each collector through all of its states many times in a
-  // case (`npm run test:gc-full` runs full stress in every mode).
+  // case (`npm run test:gc-full` runs full stress in every mode). A golden whose `.stress` file
+  // names a longer period runs with that one here too (gc/001: 500, where 50 cost 14.5 CPU-s in
+  // incremental mode and 10 in generational; at 500 it still makes 47 incremental cycles of
+  // 410 steps; hostile/001: 200); see caseFlags in scripts/cases/find.js.
   { label: 'js stress', flags: ['--tier=js', '--gc-stress=50', '--heap-verify'], suites: ['golden', 'guide'], timeout: 600 },
   { label: 'incremental', flags: ['--gc-mode=incremental', '--gc-stress=50', '--heap-verify'], suites: ['golden', 'guide'], timeout: 600 },
   { label: 'generational', flags: ['--gc-mode=generational', '--gc-stress=50', '--heap-verify'], suites: ['golden', 'guide'], timeout: 600 },
