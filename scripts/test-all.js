@@ -17,9 +17,11 @@
  *   guide   the examples of docs/language.md (a ```mufi block and its ```output block)
  *   corpus  ../shared/conformance/cases; skipped, with a message, when ../shared is absent
  *
- *   node scripts/test-all.js [--only TEXT] [--slowest N]
+ *   node scripts/test-all.js [--only TEXT] [--slowest N] [--gc-full [MODES]]
  *     --only TEXT   just the suites whose name contains TEXT (e.g. 'stress]', 'unit')
- *     --slowest N   list the N slowest in-process cases at the end
+ *     --slowest N   list the N slowest in-process cases and unit-test files (wall time) at the end
+ *     --gc-full     `npm run test:gc-full`: instead of everything above, GC_FULL_MODES only
+ *                   (MODES: a comma-separated subset of stw,incremental,generational)
  */
 const fs = require('fs');
 const os = require('os');
@@ -46,7 +48,10 @@ const MODES = [
   { label: 'stress', flags: ['--gc-stress', '--heap-verify'], suites: ['golden', 'guide', 'corpus'], timeout: 600 },
   // The stress period of the modes below is chosen so that the whole run stays within minutes:
   // every 50th allocation still steps each collector through all of its states many times in a
-  // case (`npm run test:gc-full` runs full stress in every mode).
+  // case (`npm run test:gc-full` runs full stress in every mode). A golden whose `.stress` file
+  // names a longer period runs with that one here too (gc/001: 500, where 50 cost 14.5 CPU-s in
+  // incremental mode and 10 in generational; at 500 it still makes 47 incremental cycles of
+  // 410 steps; hostile/001: 200); see caseFlags in scripts/cases/find.js.
   { label: 'js stress', flags: ['--tier=js', '--gc-stress=50', '--heap-verify'], suites: ['golden', 'guide'], timeout: 600 },
   { label: 'incremental', flags: ['--gc-mode=incremental', '--gc-stress=50', '--heap-verify'], suites: ['golden', 'guide'], timeout: 600 },
   { label: 'generational', flags: ['--gc-mode=generational', '--gc-stress=50', '--heap-verify'], suites: ['golden', 'guide'], timeout: 600 },
@@ -54,6 +59,18 @@ const MODES = [
   { label: 'leak-check incremental', flags: ['--gc-mode=incremental', '--leak-check'], suites: ['golden'], timeout: 60 },
   { label: 'leak-check generational', flags: ['--gc-mode=generational', '--leak-check'], suites: ['golden'], timeout: 60 },
 ];
+
+/**
+ * `--gc-full` (`npm run test:gc-full`, run before a collector change lands): every case set under
+ * full `--gc-stress --heap-verify` (a collection, step or minor collection before every
+ * allocation; a golden's `.stress` file still applies) and the leak check, in every collector
+ * mode. In-process and in parallel like the modes above (tests/in-process.test.ts checks that
+ * this gives what `node bin/mufiz.js` gives).
+ */
+const GC_FULL_MODES = (modes) => modes.flatMap((m) => [
+  { label: `${m} full stress`, flags: [`--gc-mode=${m}`, '--gc-stress', '--heap-verify'], suites: ['golden', 'guide', 'corpus'], timeout: 3000 },
+  { label: `${m} leak-check`, flags: [`--gc-mode=${m}`, '--leak-check'], suites: ['golden', 'guide', 'corpus'], timeout: 60 },
+]);
 
 /**
  * Tools that are test programs of their own, each ending with `N passed, M failed[, K skipped]`:
@@ -89,9 +106,9 @@ const { runUnitTests } = require('./cases/unit');
 const { runCorpusCli } = require('./cases/cli-corpus');
 const { runTool } = require('./cases/tools');
 
-function checkModes() {
+function checkModes(modes) {
   const seen = new Set();
-  for (const m of MODES) {
+  for (const m of modes) {
     if (m.sameAs !== undefined && !seen.has(m.sameAs)) throw new Error(`mode ${m.label}: sameAs '${m.sameAs}' must name an earlier mode`);
     seen.add(m.label);
   }
@@ -106,7 +123,7 @@ function caseSets() {
   return sets;
 }
 
-/** [ms, name] of every in-process case that ran, for --slowest. */
+/** [ms, name] of every in-process case that ran, and of every unit-test file, for --slowest. */
 const timings = [];
 
 /**
@@ -119,11 +136,11 @@ function priority(c, mode) {
 }
 
 /** Every case set under every mode of MODES, all queued at once in one pool. */
-async function runInProcessSuites(sets, only) {
+async function runInProcessSuites(modes, sets, only) {
   const entries = [];
   const suites = [];
   const resultsOf = new Map(); // `${mode}/${set}` -> per case, a promise of its result (or null)
-  for (const mode of MODES) {
+  for (const mode of modes) {
     for (const setName of mode.suites) {
       const cases = sets[setName];
       const name = `${setName} [${mode.label}]`;
@@ -191,23 +208,27 @@ async function main() {
   const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : null);
   const only = option('--only');
   const slowest = Number(option('--slowest') || 0);
-  checkModes();
+  const gcFull = argv.includes('--gc-full');
+  const gcFullModes = gcFull && argv[argv.indexOf('--gc-full') + 1] && !argv[argv.indexOf('--gc-full') + 1].startsWith('--')
+    ? argv[argv.indexOf('--gc-full') + 1].split(',') : ['stw', 'incremental', 'generational'];
+  const modes = gcFull ? GC_FULL_MODES(gcFullModes) : MODES;
+  checkModes(modes);
   const started = Date.now();
   const sets = caseSets();
 
   // Everything at once: the unit tests wait much of their time on the processes they start,
   // which the in-process cases and the CLI corpus fill.
   const parts = [];
-  if (wanted('unit tests', only)) {
+  if (!gcFull && wanted('unit tests', only)) {
     parts.push((async () => {
       const unit = new Suite('unit tests', 0, 'files');
-      await runUnitTests(root, unit, JOBS);
+      await runUnitTests(root, unit, JOBS, timings);
       unit.end();
     })());
   }
-  parts.push(runInProcessSuites(sets, only));
+  parts.push(runInProcessSuites(modes, sets, only));
   const cliName = 'corpus [bin/mufiz.js]';
-  if (wanted(cliName, only)) {
+  if (!gcFull && wanted(cliName, only)) {
     if (sets.corpus === null) skipSuite(cliName);
     else {
       parts.push((async () => {
@@ -218,7 +239,7 @@ async function main() {
     }
   }
   for (const tool of TOOLS) {
-    if (!wanted(tool.name, only)) continue;
+    if (gcFull || !wanted(tool.name, only)) continue;
     parts.push((async () => {
       const suite = new Suite(tool.name, 0, 'programs');
       await runTool(root, tool.args, tool.timeout, suite);

@@ -530,4 +530,24 @@ test('resumable sweep: a step stops at its budget inside a run of dead blocks, a
   assert.is(a.top, kept - 8 + a.payloadSize(kept) + 8);
 });
 
+test('verify() reports a free list that loops, or that runs into another list, and still returns', () => {
+  const a = newAllocator();
+  const u32 = a.heap.u32;
+  const small = [0, 1, 2].map(() => { const x = a.alloc(40, 1); a.alloc(8, 1); return x; });
+  const other = [0, 1].map(() => { const x = a.alloc(100, 1); a.alloc(8, 1); return x; });
+  for (const x of [...small, ...other]) a.free(x);
+  assert.equal(a.verify(), []);
+  // The 40-byte class list is small[2] -> small[1] -> small[0]; the next link is the payload's first u32.
+  u32[small[0] >>> 2] = small[2] - HEADER_BYTES;
+  const loop = a.verify();
+  assert.ok(loop.some((m) => /free list loops/.test(m)), `a loop is reported: ${loop.join('; ')}`);
+  assert.ok(loop.some((m) => /back link/.test(m)), `the loop breaks a back link: ${loop.join('; ')}`);
+  // Now into the other class's list instead: its block is then on two lists.
+  u32[small[0] >>> 2] = other[1] - HEADER_BYTES;
+  const joined = a.verify();
+  assert.ok(joined.some((m) => /back link/.test(m)) && joined.some((m) => /on size class 48/.test(m)), `reported: ${joined.join('; ')}`);
+  u32[small[0] >>> 2] = 0;
+  assert.equal(a.verify(), []);
+});
+
 test.run();

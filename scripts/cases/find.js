@@ -115,10 +115,21 @@ function guideCases(root, mdFile) {
   return out;
 }
 
-/** The flags a case runs with under a mode's flags (the `.stress` replacement of golden.js). */
+/**
+ * The flags a case runs with under a mode's flags: the `.stress` replacement of golden.js for
+ * `--gc-stress`; under a mode's `--gc-stress=N`, a case whose `.stress` file names a longer
+ * period M (`--gc-stress=M`, M > N) runs with M: the file says the case is quadratic under a
+ * shorter one (gc/001: a long live chain verified after every step; 50 -> 500).
+ */
 function caseFlags(c, modeFlags) {
-  if (c.stress === null || !modeFlags.includes('--gc-stress')) return modeFlags;
-  return modeFlags.flatMap((f) => (f === '--gc-stress' ? c.stress : [f]));
+  if (c.stress === null) return modeFlags;
+  const period = (f) => { const m = /^--gc-stress=(\d+)$/.exec(f); return m ? Number(m[1]) : null; };
+  const own = c.stress.map(period).find((n) => n !== null);
+  return modeFlags.flatMap((f) => {
+    if (f === '--gc-stress') return c.stress;
+    const n = period(f);
+    return n !== null && own !== undefined && own > n ? [`--gc-stress=${own}`] : [f];
+  });
 }
 
 module.exports = { goldenCases, corpusCases, guideCases, caseFlags };

@@ -66,8 +66,8 @@ function verdict(r) {
   return { passed, failed, skipped: reasons.length + declared, reasons, declared };
 }
 
-/** Runs every file; reports into `suite` (report.js). */
-async function runUnitTests(root, suite, jobs) {
+/** Runs every file; reports into `suite` (report.js) and adds [ms, name] per file to `timings` (--slowest). */
+async function runUnitTests(root, suite, jobs, timings = []) {
   warm([path.join(root, 'src'), path.join(root, 'tests')]);
   const files = testFiles(root);
   suite.total = files.length;
@@ -78,6 +78,7 @@ async function runUnitTests(root, suite, jobs) {
       const file = files[next++];
       const r = await runFile(root, file);
       finished++;
+      timings.push([r.seconds * 1000, `unit ${file} (whole file)`]);
       const v = verdict(r);
       if (v === null) {
         suite.say(r.timedOut ? `FAIL ${file} (timeout: no result after ${r.seconds} s)` : `FAIL ${file} (no uvu summary, exit ${r.status}):\n${r.output}`);

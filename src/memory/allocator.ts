@@ -377,15 +377,17 @@ export class Allocator {
   /**
    * Checks the heap's structure: block sizes tile [HEAP_START, top), headers carry a valid magic,
    * every free-list entry is a free block, and the counters equal a heap walk.
-   * Returns a list of problems (empty when the heap is sound).
+   * Returns a list of problems (empty when the heap is sound), appended to `problems`.
+   * `visitLive` is called with each live block's start, in the same walk, once its header is
+   * known sound: the collector's verifier checks references there instead of walking again.
    */
-  verify(marksAllowed = false): string[] {
-    const problems: string[] = [];
+  verify(marksAllowed = false, visitLive: ((b: number) => void) | null = null, problems: string[] = []): string[] {
     const u8 = this.u8, u32 = this.u32, u16 = this.u16;
     let b = HEAP_START, live = 0, liveBytes = 0, freeBlocks = 0;
-    while (b < this.top) {
+    const top = this.top;
+    while (b < top) {
       const size = u32[b >>> 2];
-      if (size < MIN_BLOCK || size % 8 !== 0 || b + size > this.top) {
+      if (size < MIN_BLOCK || size % 8 !== 0 || b + size > top) {
         problems.push(`block at ${b} has a bad size ${size}`);
         return problems;
       }
@@ -398,30 +400,38 @@ export class Allocator {
         if (!marksAllowed && (u8[b + 5] & MARK_BIT) !== 0) problems.push(`live block at ${b} is still marked`);
         live++;
         liveBytes += size;
+        if (visitLive !== null) visitLive(b);
       }
       b += size;
     }
+    // Each list is walked at most as far as the heap has free blocks, so a loop ends the walk;
+    // a loop or a block on two lists also breaks a back link (or, for two heads, a size class).
     let listed = 0;
-    const seen = new Set<number>();
-    const checkList = (head: number, small: boolean, cls: number) => {
-      let prev = 0;
-      for (let f = head; f !== 0; prev = f, f = u32[(f + HEADER_BYTES) >>> 2]) {
-        if (seen.has(f)) { problems.push(`free list loops at ${f}`); return; }
-        if (u32[(f + PREV_LINK) >>> 2] !== prev) problems.push(`free block at ${f} has back link ${u32[(f + PREV_LINK) >>> 2]}, not ${prev}`);
-        seen.add(f);
-        listed++;
-        if (u8[f + 4] !== FREE_KIND) problems.push(`free list holds a non-free block at ${f}`);
-        const size = u32[f >>> 2];
-        if (small && size >>> 3 !== cls) problems.push(`block of size ${size} on size class ${cls * 8}`);
-        if (!small && size <= SMALL_MAX) problems.push(`small block of size ${size} on the large list`);
-      }
-    };
-    for (let c = 0; c < CLASS_COUNT; c++) checkList(this.smallHeads[c], true, c);
-    checkList(this.largeHead, false, 0);
-    if (listed !== freeBlocks) problems.push(`${freeBlocks} free blocks in the heap but ${listed} on free lists`);
+    for (let c = 0; c < CLASS_COUNT && listed >= 0; c++) listed = this.verifyFreeList(problems, this.smallHeads[c], true, c, listed, freeBlocks);
+    if (listed >= 0) listed = this.verifyFreeList(problems, this.largeHead, false, 0, listed, freeBlocks);
+    if (listed >= 0 && listed !== freeBlocks) problems.push(`${freeBlocks} free blocks in the heap but ${listed} on free lists`);
     if (live !== this.stats.currentAllocations) problems.push(`heap walk finds ${live} live blocks, counters say ${this.stats.currentAllocations}`);
     if (liveBytes !== this.stats.currentBytes) problems.push(`heap walk finds ${liveBytes} live bytes, counters say ${this.stats.currentBytes}`);
     return problems;
+  }
+
+  /** One free list (size class `cls`, or the large list) for verify(); returns the entries counted so far, or -1 after a loop. */
+  private verifyFreeList(problems: string[], head: number, small: boolean, cls: number, listed: number, freeBlocks: number): number {
+    const u8 = this.u8, u32 = this.u32;
+    let prev = 0;
+    for (let f = head; f !== 0; prev = f, f = u32[(f + HEADER_BYTES) >>> 2]) {
+      if (listed === freeBlocks) {
+        problems.push(`free list loops at ${f} (the lists hold more entries than the heap's ${freeBlocks} free blocks)`);
+        return -1;
+      }
+      if (u32[(f + PREV_LINK) >>> 2] !== prev) problems.push(`free block at ${f} has back link ${u32[(f + PREV_LINK) >>> 2]}, not ${prev}`);
+      listed++;
+      if (u8[f + 4] !== FREE_KIND) problems.push(`free list holds a non-free block at ${f}`);
+      const size = u32[f >>> 2];
+      if (small && size >>> 3 !== cls) problems.push(`block of size ${size} on size class ${cls * 8}`);
+      if (!small && size <= SMALL_MAX) problems.push(`small block of size ${size} on the large list`);
+    }
+    return listed;
   }
 
   /** Is `addr` the payload address of a live block? (Exact, by walking: for verification only.) */

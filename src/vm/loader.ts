@@ -29,7 +29,7 @@ export function loadPrototype(rt: Runtime, proto: Prototype): Addr {
     // Inline caches start empty (class id 0 is never a class's).
     const cache = rt.objects.bytes(Math.max(L.IC_ENTRY, proto.cacheSites * L.IC_ENTRY));
     rt.u8.fill(0, cache, cache + Math.max(L.IC_ENTRY, proto.cacheSites * L.IC_ENTRY));
-    u32[(fn + L.FN_CACHE) >>> 2] = cache;
+    rt.gc.writeRef(fn, fn + L.FN_CACHE, cache);
 
     const lines = rt.objects.bytes(Math.max(4, proto.lines.length * 4));
     rt.i32.set(proto.lines, lines >>> 2);
