@@ -104,10 +104,19 @@ export class Emitter {
       else if (prev === Op.EQUAL) fused = Op.EQUAL_JUMP_IF_FALSE;
       else if (prev === Op.NOT_EQUAL) fused = Op.NOT_EQUAL_JUMP_IF_FALSE;
     } else if (op === Op.GET_PROPERTY && prev === Op.GET_LOCAL) fused = Op.GET_LOCAL_PROPERTY;
+    // A local with a constant (`n - 1`, `i < 10`), chained: GET_LOCAL; CONSTANT; then ADD or SUBTRACT.
+    else if (op === Op.CONSTANT && prev === Op.GET_LOCAL) fused = Op.GET_LOCAL_CONSTANT;
+    else if (op === Op.ADD && prev === Op.GET_LOCAL_CONSTANT) fused = Op.LOCAL_ADD_CONSTANT;
+    else if (op === Op.SUBTRACT && prev === Op.GET_LOCAL_CONSTANT) fused = Op.LOCAL_SUBTRACT_CONSTANT;
+    else if (op === Op.RETURN) {
+      if (prev === Op.GET_LOCAL) fused = Op.RETURN_LOCAL;
+      else if (prev === Op.NIL) fused = Op.RETURN_NIL;
+      else if (prev === Op.GET_LOCAL_PROPERTY) fused = Op.RETURN_LOCAL_PROPERTY;
+    }
     if (fused === -1) return false;
     this.code[this.lastStart] = fused;
-    // Operands of `op` that the fused form keeps: the jump offset or the property name.
-    if (op === Op.POP_JUMP_IF_FALSE || op === Op.GET_PROPERTY) this.u16(operand);
+    // Operands of `op` that the fused form keeps: the jump offset, the property name or the constant.
+    if (op === Op.POP_JUMP_IF_FALSE || op === Op.GET_PROPERTY || op === Op.CONSTANT) this.u16(operand);
     if (op === Op.GET_PROPERTY) this.u16(this.cacheSites++);
     this.lastOp = fused;
     this.adjust(effect);

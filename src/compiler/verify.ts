@@ -63,6 +63,8 @@ export const OP_SPECS: Readonly<Record<string, OpSpec>> = {
   FOREACH_NEXT: spec('sj', 0, 1, 'branch'),
   IN_RANGE: spec('', 3, 1), IN_RANGE_INCLUSIVE: spec('', 3, 1),
   ECHO: spec('', 1, 0),
+  GET_LOCAL_CONSTANT: spec('sk', 0, 2), LOCAL_ADD_CONSTANT: spec('sk', 0, 1), LOCAL_SUBTRACT_CONSTANT: spec('sk', 0, 1),
+  RETURN_LOCAL: spec('s', 0, 0, 'end'), RETURN_NIL: spec('', 0, 0, 'end'), RETURN_LOCAL_PROPERTY: spec('sni', 0, 0, 'end'),
 };
 
 const OPERAND_SIZE: Readonly<Record<string, number>> = { k: 2, n: 2, f: 2, s: 1, u: 1, c: 1, w: 2, j: 2, b: 2, i: 2 };

@@ -1,4 +1,4 @@
-import { Op, OP_FACTS, OP_NAMES, instructionLength, operandAt, stackEffect } from '../../compiler/opcodes';
+import { Op, OP_FACTS, OP_NAMES, instructionLength, isReturnOp, operandAt, stackEffect } from '../../compiler/opcodes';
 import type { Runtime } from '../runtime';
 import { Tag } from '../value';
 import { Kind } from '../kinds';
@@ -132,7 +132,7 @@ export function generate(rt: Runtime, fn: number): string | null {
   while (work.length > 0) {
     const i = work.pop() as number;
     const ins = insns[i], d = depth[i];
-    if (ins.op === Op.RETURN) continue;
+    if (isReturnOp(ins.op)) continue;
     const next = d + stackEffectAt(u8, code, ins);
     const t = jumpTarget(rt, code, ins);
     if (t >= 0) {
@@ -170,6 +170,11 @@ export function generate(rt: Runtime, fn: number): string | null {
     const isNum = (t: string) => `(${t} === ${Tag.INT} || ${t} === ${Tag.DOUBLE})`;
     const fail = (msg: string) => `{ ${IP} H.fail(${JSON.stringify(msg)}); }`;
     out.push(`// ${pc} ${OP_NAMES[op]} d=${d}`);
+    const ret = (tag: string, val: string) => {
+      out.push(`t = ${tag}; x = ${val};`);
+      out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
+      out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return;`);
+    };
     switch (op) {
       case Op.CONSTANT: {
         const c = cst(w1);
@@ -181,6 +186,11 @@ export function generate(rt: Runtime, fn: number): string | null {
       case Op.FALSE: out.push(`${T(d)} = ${Tag.FALSE};`); break;
       case Op.POP: case Op.POPN: break;
       case Op.GET_LOCAL: out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`); break;
+      case Op.GET_LOCAL_CONSTANT: {
+        const c = cst(u8[a + 1] | (u8[a + 2] << 8));
+        out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${T(d + 1)} = ${u32[c >>> 2]}; ${V(d + 1)} = ${num(f64[(c + 8) >>> 3])};`);
+        break;
+      }
       case Op.SET_LOCAL: out.push(`${T(b1)} = ${T(d - 1)}; ${V(b1)} = ${V(d - 1)};`); break;
       case Op.SET_LOCAL_POP: out.push(`${T(b1)} = ${T(d - 1)}; ${V(b1)} = ${V(d - 1)};`); break;
       case Op.GET_GLOBAL: {
@@ -212,9 +222,9 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) H.storeUpvalue(o, ${T(d - 1)}, ${V(d - 1)});`);
         out.push(`else { s = u32[o >>> 2]; tags[s] = ${T(d - 1)}; vals[s] = ${V(d - 1)}; }`);
         break;
-      case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: {
+      case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: case Op.RETURN_LOCAL_PROPERTY: {
         let r = d - 1, nm: number, entry: number;
-        if (op === Op.GET_LOCAL_PROPERTY) {
+        if (op === Op.GET_LOCAL_PROPERTY || op === Op.RETURN_LOCAL_PROPERTY) {
           out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`);
           r = d;
           nm = nameAt(1);
@@ -230,6 +240,7 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`  ${save(r + 1)} x = H.fieldIndex(${S(r)}, ${nm}); if (x >= 0) { ${k} = u32[${V(r)} >>> 2]; ${x} = x; }`);
         out.push(`  H.getProperty(${S(r)}, ${nm}, ${entry});`);
         out.push(`}`);
+        if (op === Op.RETURN_LOCAL_PROPERTY) ret(T(d), V(d));
         break;
       }
       case Op.SET_PROPERTY: case Op.SET_PROPERTY_POP: {
@@ -276,14 +287,18 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`else { ${save(d)} ${slow}; }`);
         break;
       }
-      case Op.ADD_CONSTANT: case Op.SUBTRACT_CONSTANT: {
-        const c = cst(w1), tb = u32[c >>> 2], bv = f64[(c + 8) >>> 3];
-        const add = op === Op.ADD_CONSTANT, js = add ? '+' : '-';
-        out.push(`t = ${T(d - 1)};`);
-        if (tb === Tag.INT) out.push(`if (t === ${Tag.INT}) ${V(d - 1)} = (${V(d - 1)} ${js} ${num(bv)}) | 0; else if (t === ${Tag.DOUBLE}) { ${T(d - 1)} = ${Tag.DOUBLE}; ${V(d - 1)} = ${V(d - 1)} ${js} ${num(bv)}; }`);
-        else if (tb === Tag.DOUBLE) out.push(`if (${isNum('t')}) { ${T(d - 1)} = ${Tag.DOUBLE}; ${V(d - 1)} = ${V(d - 1)} ${js} ${num(bv)}; }`);
+      case Op.ADD_CONSTANT: case Op.SUBTRACT_CONSTANT: case Op.LOCAL_ADD_CONSTANT: case Op.LOCAL_SUBTRACT_CONSTANT: {
+        // LOCAL_*: GET_LOCAL first, then the same as *_CONSTANT one slot higher.
+        const local = op === Op.LOCAL_ADD_CONSTANT || op === Op.LOCAL_SUBTRACT_CONSTANT;
+        if (local) out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`);
+        const e = local ? d + 1 : d; // the depth after the left operand's push
+        const c = cst(local ? u8[a + 1] | (u8[a + 2] << 8) : w1), tb = u32[c >>> 2], bv = f64[(c + 8) >>> 3];
+        const add = op === Op.ADD_CONSTANT || op === Op.LOCAL_ADD_CONSTANT, js = add ? '+' : '-';
+        out.push(`t = ${T(e - 1)};`);
+        if (tb === Tag.INT) out.push(`if (t === ${Tag.INT}) ${V(e - 1)} = (${V(e - 1)} ${js} ${num(bv)}) | 0; else if (t === ${Tag.DOUBLE}) { ${T(e - 1)} = ${Tag.DOUBLE}; ${V(e - 1)} = ${V(e - 1)} ${js} ${num(bv)}; }`);
+        else if (tb === Tag.DOUBLE) out.push(`if (${isNum('t')}) { ${T(e - 1)} = ${Tag.DOUBLE}; ${V(e - 1)} = ${V(e - 1)} ${js} ${num(bv)}; }`);
         else out.push(`if (false) {}`);
-        out.push(`else { ${save(d)} H.constSlow(${S(d - 1)}, ${add}, ${tb}, ${num(bv)}); }`);
+        out.push(`else { ${save(e)} H.constSlow(${S(e - 1)}, ${add}, ${tb}, ${num(bv)}); }`);
         break;
       }
       case Op.DIVIDE:
@@ -369,11 +384,9 @@ export function generate(rt: Runtime, fn: number): string | null {
       case Op.CLOSE_UPVALUE:
         out.push(`H.closeUpvalues(${S(d - 1)});`);
         break;
-      case Op.RETURN:
-        out.push(`t = ${T(d - 1)}; x = ${V(d - 1)};`);
-        out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
-        out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return;`);
-        break;
+      case Op.RETURN: ret(T(d - 1), V(d - 1)); break;
+      case Op.RETURN_LOCAL: ret(T(b1), V(b1)); break;
+      case Op.RETURN_NIL: ret(`${Tag.NIL}`, '0'); break;
       case Op.CLASS:
         out.push(`${IP} H.classObject(${S(d)}, ${nameAt(0)});`);
         break;
