@@ -151,6 +151,10 @@ export const enum Op {
   RETURN_NIL,
   /** GET_LOCAL_PROPERTY s n; RETURN (a getter): u8 slot, u16 name, u16 cache site */
   RETURN_LOCAL_PROPERTY,
+  /** GET_LOCAL a; GET_LOCAL b: u8 slot, u8 slot */
+  GET_LOCAL_LOCAL,
+  /** GET_GLOBAL g; INVOKE name 0 (`g.m()`): u16 global (rewritten by the loader), u16 name, u16 cache site */
+  GLOBAL_INVOKE,
 }
 
 /**
@@ -304,6 +308,8 @@ const FACTS: { readonly [K in keyof typeof Op]: Entry } = {
   RETURN_LOCAL: f(Op.RETURN_LOCAL, [SLOT], 0),
   RETURN_NIL: f(Op.RETURN_NIL, [], 0),
   RETURN_LOCAL_PROPERTY: f(Op.RETURN_LOCAL_PROPERTY, [SLOT, CONSTANT, CACHE], 0, ALLOCATES),
+  GET_LOCAL_LOCAL: f(Op.GET_LOCAL_LOCAL, [SLOT, SLOT], 2),
+  GLOBAL_INVOKE: f(Op.GLOBAL_INVOKE, [GLOBAL, CONSTANT, CACHE], 1, ALLOCATES),
 };
 
 /** Instructions that leave the function (no fall-through). */
@@ -354,8 +360,8 @@ export function stackEffect(op: Op, a = 0, b = 0): number {
   return typeof s === 'number' ? s : s(a, b);
 }
 
-/** Opcodes whose u16 operand names a global (the loader rewrites them into slots). */
+/** Opcodes whose first operand (a u16) names a global (the loader rewrites it into a slot). */
 export function isGlobalOp(op: number): boolean {
   const x = OP_FACTS[op];
-  return x !== undefined && x.operands.length === 1 && x.operands[0] === Operand.GLOBAL;
+  return x !== undefined && x.operands.length >= 1 && x.operands[0] === Operand.GLOBAL;
 }

@@ -17,7 +17,7 @@
  */
 import { Constant, FunctionKind, Prototype } from './prototype';
 
-// 3: the superinstructions GET_LOCAL_CONSTANT .. RETURN_LOCAL_PROPERTY (a cached program of version 2 has none).
+// 3: the superinstructions GET_LOCAL_CONSTANT .. GLOBAL_INVOKE (a cached program of version 2 has none).
 export const FORMAT_VERSION = 3;
 
 /** Deeper nesting of functions than this is not cached (decoding recurses once per level). */

@@ -66,6 +66,15 @@ export function execute(rt: Runtime, stopAt: number): void {
           vals[sp++] = vals[s];
           break;
         }
+        case Op.GET_LOCAL_LOCAL: {
+          const s = base + u8[ip], s2 = base + u8[ip + 1];
+          ip += 2;
+          tags[sp] = tags[s];
+          vals[sp++] = vals[s];
+          tags[sp] = tags[s2];
+          vals[sp++] = vals[s2];
+          break;
+        }
         case Op.SET_LOCAL: {
           const s = base + u8[ip++];
           tags[s] = tags[sp - 1];
@@ -444,7 +453,8 @@ export function execute(rt: Runtime, stopAt: number): void {
 
         case Op.CALL:
         case Op.INVOKE:
-        case Op.SUPER_INVOKE: {
+        case Op.SUPER_INVOKE:
+        case Op.GLOBAL_INVOKE: {
           // Resolve the callee into the slot below the arguments, then call it.
           const op = u8[ip - 1];
           let argc: number;
@@ -455,6 +465,20 @@ export function execute(rt: Runtime, stopAt: number): void {
             calleeSlot = sp - argc - 1;
             if (tags[calleeSlot] !== Tag.OBJ) throw new RuntimeError('Can only call functions and classes.');
             callee = vals[calleeSlot] >>> 0;
+          } else if (op === Op.GLOBAL_INVOKE) {
+            // GET_GLOBAL, then INVOKE with no arguments.
+            const g = u8[ip] | (u8[ip + 1] << 8);
+            const t = gTags[g];
+            if (t === Tag.EMPTY) throw new RuntimeError(`Undefined variable '${rt.globalNames[g]}'.`);
+            argc = 0;
+            calleeSlot = sp;
+            tags[sp] = t;
+            vals[sp++] = gVals[g];
+            const entry = cacheEntry(u8, u32, fn, ip + 4);
+            callee = t === Tag.OBJ && u8[vals[calleeSlot] - 4] === Kind.INSTANCE
+              ? cachedMethod(u32, u32[(vals[calleeSlot] + L.INST_CLASS) >>> 2], entry) : 0;
+            if (callee === 0) callee = invokeTarget(rt, calleeSlot, constantObject(u8, f64, constants, ip + 2), entry);
+            ip += 6;
           } else {
             argc = u8[ip + 2];
             const entry = cacheEntry(u8, u32, fn, ip + 3);
@@ -577,13 +601,18 @@ export function execute(rt: Runtime, stopAt: number): void {
             if (stopAt > 0) { tags[sp] = rTag; vals[sp] = rVal; rt.sp = sp + 1; }
             return;
           }
-          tags[sp] = rTag;
-          vals[sp++] = rVal;
           closure = frameClosure[fc - 1];
           fn = u32[(closure + L.CLOSURE_FN) >>> 2];
           constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
           base = frameBase[fc - 1];
           ip = frameIp[fc - 1];
+          // A call made for its effect (`f();`) is followed by a POP of its result: do both here.
+          if (u8[ip] === Op.POP) {
+            ip++;
+          } else {
+            tags[sp] = rTag;
+            vals[sp++] = rVal;
+          }
           break;
         }
         case Op.CLASS: {

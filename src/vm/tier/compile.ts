@@ -186,6 +186,7 @@ export function generate(rt: Runtime, fn: number): string | null {
       case Op.FALSE: out.push(`${T(d)} = ${Tag.FALSE};`); break;
       case Op.POP: case Op.POPN: break;
       case Op.GET_LOCAL: out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`); break;
+      case Op.GET_LOCAL_LOCAL: out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${T(d + 1)} = ${T(u8[a + 1])}; ${V(d + 1)} = ${V(u8[a + 1])};`); break;
       case Op.GET_LOCAL_CONSTANT: {
         const c = cst(u8[a + 1] | (u8[a + 2] << 8));
         out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${T(d + 1)} = ${u32[c >>> 2]}; ${V(d + 1)} = ${num(f64[(c + 8) >>> 3])};`);
@@ -358,8 +359,15 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`} else { if (${T(slot)} === ${Tag.OBJ} && (f = H.compiledFor(o, ${argc})) !== null) { ${cc} = o; ${cf} = f; ${cn} = H.slotsNeeded(o); } H.call(${S(slot)}, ${argc}); }`);
         break;
       }
-      case Op.INVOKE: {
-        const argc = u8[a + 2], slot = d - 1 - argc, nm = nameAt(0);
+      case Op.INVOKE: case Op.GLOBAL_INVOKE: {
+        // GLOBAL_INVOKE: GET_GLOBAL (as above), then INVOKE with no arguments one slot higher.
+        const gi = op === Op.GLOBAL_INVOKE;
+        if (gi) {
+          out.push(`t = gTags[${w1}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[w1]}'.`)}`);
+          out.push(`${T(d)} = t; ${V(d)} = gVals[${w1}];`);
+        }
+        const argc = gi ? 0 : u8[a + 2], slot = gi ? d : d - 1 - argc, nm = nameAt(gi ? 2 : 0);
+        const top = gi ? d + 1 : d; // the depth with the receiver and arguments pushed
         // Per-site cache: receiver class (and its field count: a later field of the same name
         // would shadow the method) -> method closure, its compiled code and its stack need.
         const k = `ic${pc}k`, f = `ic${pc}f`, m = `ic${pc}m`, mf = `ic${pc}mf`, mn = `ic${pc}mn`;
@@ -369,8 +377,8 @@ export function generate(rt: Runtime, fn: number): string | null {
         out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === ${k} && u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2] === ${f}) {`);
         out.push(`  if (${mf} !== null && T.depth < ${TIER_MAX_DEPTH} && interrupt[0] === 0 && (fc = rt.frameCount) < maxFrames && ${S(slot)} + ${mn} < capacity) {`);
         out.push(`    frameClosure[fc] = ${m}; frameBase[fc] = ${S(slot)}; rt.frameCount = fc + 1; ${mf}(${S(slot)}, 0);`);
-        out.push(`  } else { ${SP(d)} H.callClosure(${m}, ${S(slot)}, ${argc}); ${mf} = H.compiledFor(${m}, ${argc}); }`);
-        out.push(`} else { m = H.methodFor(${S(slot)}, ${nm}); if (m !== 0) { ${k} = u32[o >>> 2]; ${f} = u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2]; ${m} = m; ${mf} = H.compiledFor(m, ${argc}); ${mn} = H.slotsNeeded(m); } ${SP(d)} H.invoke(${S(slot)}, ${argc}, ${nm}); }`);
+        out.push(`  } else { ${SP(top)} H.callClosure(${m}, ${S(slot)}, ${argc}); ${mf} = H.compiledFor(${m}, ${argc}); }`);
+        out.push(`} else { m = H.methodFor(${S(slot)}, ${nm}); if (m !== 0) { ${k} = u32[o >>> 2]; ${f} = u32[(${k} + ${L.CLASS_FIELD_COUNT}) >>> 2]; ${m} = m; ${mf} = H.compiledFor(m, ${argc}); ${mn} = H.slotsNeeded(m); } ${SP(top)} H.invoke(${S(slot)}, ${argc}, ${nm}); }`);
         break;
       }
       case Op.SUPER_INVOKE:
