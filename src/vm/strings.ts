@@ -185,20 +185,15 @@ export class StringStore {
     u32[base + i] = s;
   }
 
-  /**
-   * Makes room for one more entry; may allocate (and so collect) before the new string exists.
-   * The load (live entries and tombstones) stays at most 1/2: every concatenation probes the
-   * table for a miss first, and a linear-probing miss scans about (1 + 1/(1-load)^2)/2 slots,
-   * each a read of another string's header (8.5 at load 3/4, 2.5 at 1/2).
-   */
+  /** Makes room for one more entry; may allocate (and so collect) before the new string exists. */
   private ensureRoom(): void {
-    if ((this.used + 1) * 2 <= this.capacity) return;
+    if ((this.used + 1) * 4 <= this.capacity * 3) return;
     // Count live entries: if tombstones are most of the load, rehash at the same size.
     const u32 = this.u32;
     let live = 0;
     for (let i = 0; i < this.capacity; i++) if (u32[(this.tableAddr >>> 2) + i] > TOMBSTONE) live++;
     let cap = Math.max(MIN_CAPACITY, this.capacity);
-    while ((live + 1) * 4 > cap) cap *= 2;
+    while ((live + 1) * 2 > cap) cap *= 2;
     const oldAddr = this.tableAddr, oldCap = this.capacity;
     const fresh = this.gc.allocate(cap * 4, Kind.STRING_SET);
     // The collection that allocation may have run only tombstoned entries of the old table.
