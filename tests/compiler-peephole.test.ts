@@ -36,20 +36,32 @@ function run(source: string): string {
 
 test('a counting loop uses the fused compare-jump, add-constant and set-local-pop', () => {
   const ops = opsOf(fnNamed('fun f() { var i = 0; while (i < 10) { i = i + 1; } return i; }', 'f'));
-  assert.ok(ops.includes('LESS_JUMP_IF_FALSE'), ops.join(' '));
-  assert.ok(ops.includes('ADD_CONSTANT'), ops.join(' '));
-  assert.ok(ops.includes('SET_LOCAL_POP'), ops.join(' '));
+  // i < 10: GET_LOCAL; CONSTANT fused, then the compare-jump; i = i + 1: one instruction and the store.
+  assert.equal(ops.slice(0, 8), ['CONSTANT', 'GET_LOCAL_CONSTANT', 'LESS_JUMP_IF_FALSE', 'LOCAL_ADD_CONSTANT', 'SET_LOCAL_POP', 'LOOP', 'RETURN_LOCAL', 'RETURN_NIL']);
   assert.not.ok(ops.includes('POP_JUMP_IF_FALSE'));
+  const other = opsOf(fnNamed('fun f(n) { var x = 2.5; x = x + 1; return n - 1; }', 'f'));
+  assert.equal(other, ['CONSTANT', 'LOCAL_ADD_CONSTANT', 'SET_LOCAL_POP', 'LOCAL_SUBTRACT_CONSTANT', 'RETURN', 'RETURN_NIL']);
+  const global = opsOf(fnNamed('var g = 0; fun f() { g = g + 1; }', 'f'));
+  assert.equal(global, ['GET_GLOBAL', 'ADD_CONSTANT', 'SET_GLOBAL_POP', 'RETURN_NIL']);
 });
 
-test('self.field reads fuse into GET_LOCAL_PROPERTY', () => {
-  const ops = opsOf(fnNamed('class A { get() { return self.x; } }', 'get'));
-  assert.equal(ops.slice(0, 2), ['GET_LOCAL_PROPERTY', 'RETURN']);
+test('self.field reads fuse into GET_LOCAL_PROPERTY, a getter into RETURN_LOCAL_PROPERTY', () => {
+  assert.equal(opsOf(fnNamed('class A { get() { return self.x; } }', 'get')), ['RETURN_LOCAL_PROPERTY', 'RETURN_NIL']);
+  assert.equal(opsOf(fnNamed('class A { get() { var y = self.x; return y; } }', 'get')), ['GET_LOCAL_PROPERTY', 'RETURN_LOCAL', 'RETURN_NIL']);
+});
+
+test('the fused returns give the values of the pairs they replace', () => {
+  const src = `
+    class A { init(x) { self.x = x; } get() { return self.x; } m() { return self.get; } same() { return self; } }
+    fun f(a) { if (a) return a; }
+    var a = A(7);
+    print a.get(); print a.m()(); print a.same().get(); print f(3); print f(false);`;
+  assert.is(run(src), '7\n7\n7\n3\nnil\n');
 });
 
 test('a statement that only reads a local emits nothing', () => {
   const fused = opsOf(fnNamed('fun f(a) { a; a; return a; }', 'f'));
-  assert.equal(fused, ['GET_LOCAL', 'RETURN', 'NIL', 'RETURN']);
+  assert.equal(fused, ['RETURN_LOCAL', 'RETURN_NIL']);
   const plain = opsOf(fnNamed('fun f(a) { a; a; return a; }', 'f', false));
   assert.equal(plain.slice(0, 4), ['GET_LOCAL', 'POP', 'GET_LOCAL', 'POP']);
 });

@@ -104,10 +104,21 @@ export class Emitter {
       else if (prev === Op.EQUAL) fused = Op.EQUAL_JUMP_IF_FALSE;
       else if (prev === Op.NOT_EQUAL) fused = Op.NOT_EQUAL_JUMP_IF_FALSE;
     } else if (op === Op.GET_PROPERTY && prev === Op.GET_LOCAL) fused = Op.GET_LOCAL_PROPERTY;
+    // A local with a constant (`n - 1`, `i < 10`), chained: GET_LOCAL; CONSTANT; then ADD or SUBTRACT.
+    else if (op === Op.CONSTANT && prev === Op.GET_LOCAL) fused = Op.GET_LOCAL_CONSTANT;
+    else if (op === Op.GET_LOCAL && prev === Op.GET_LOCAL) fused = Op.GET_LOCAL_LOCAL;
+    else if (op === Op.ADD && prev === Op.GET_LOCAL_CONSTANT) fused = Op.LOCAL_ADD_CONSTANT;
+    else if (op === Op.SUBTRACT && prev === Op.GET_LOCAL_CONSTANT) fused = Op.LOCAL_SUBTRACT_CONSTANT;
+    else if (op === Op.RETURN) {
+      if (prev === Op.GET_LOCAL) fused = Op.RETURN_LOCAL;
+      else if (prev === Op.NIL) fused = Op.RETURN_NIL;
+      else if (prev === Op.GET_LOCAL_PROPERTY) fused = Op.RETURN_LOCAL_PROPERTY;
+    }
     if (fused === -1) return false;
     this.code[this.lastStart] = fused;
-    // Operands of `op` that the fused form keeps: the jump offset or the property name.
-    if (op === Op.POP_JUMP_IF_FALSE || op === Op.GET_PROPERTY) this.u16(operand);
+    // Operands of `op` that the fused form keeps: the jump offset, the property name or the constant.
+    if (op === Op.POP_JUMP_IF_FALSE || op === Op.GET_PROPERTY || op === Op.CONSTANT) this.u16(operand);
+    if (op === Op.GET_LOCAL) this.byte(operand);
     if (op === Op.GET_PROPERTY) this.u16(this.cacheSites++);
     this.lastOp = fused;
     this.adjust(effect);
@@ -116,6 +127,15 @@ export class Emitter {
 
   /** INVOKE / SUPER_INVOKE: u16 name, u8 argc, u16 cache site. */
   invoke(op: Op.INVOKE | Op.SUPER_INVOKE, name: number, argc: number): void {
+    if (op === Op.INVOKE && argc === 0 && this.peephole && this.lastOp === Op.GET_GLOBAL && this.lastStart >= this.barrier && this.lastStart >= 0) {
+      // `g.m()`: GET_GLOBAL g; INVOKE m 0 -> GLOBAL_INVOKE g m (u16 global, u16 name, u16 cache site).
+      this.code[this.lastStart] = Op.GLOBAL_INVOKE;
+      this.lastOp = Op.GLOBAL_INVOKE;
+      this.u16(name);
+      this.u16(this.cacheSites++);
+      this.adjust(stackEffect(op, name, argc));
+      return;
+    }
     this.lastStart = this.code.length;
     this.lastOp = op;
     this.byte(op);

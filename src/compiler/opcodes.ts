@@ -137,6 +137,24 @@ export const enum Op {
   IN_RANGE_INCLUSIVE,
   /** The REPL's echo of an expression entry: PRINT, but strings quoted (`"1"`, not `1`). */
   ECHO,
+
+  // More superinstructions (emitter.ts), after the rest so that the numbers above stay put.
+  /** GET_LOCAL s; CONSTANT k: u8 slot, u16 constant (pushes both) */
+  GET_LOCAL_CONSTANT,
+  /** GET_LOCAL s; ADD_CONSTANT k (from GET_LOCAL_CONSTANT; ADD): u8 slot, u16 constant */
+  LOCAL_ADD_CONSTANT,
+  /** GET_LOCAL s; SUBTRACT_CONSTANT k: u8 slot, u16 constant */
+  LOCAL_SUBTRACT_CONSTANT,
+  /** GET_LOCAL s; RETURN */
+  RETURN_LOCAL,
+  /** NIL; RETURN */
+  RETURN_NIL,
+  /** GET_LOCAL_PROPERTY s n; RETURN (a getter): u8 slot, u16 name, u16 cache site */
+  RETURN_LOCAL_PROPERTY,
+  /** GET_LOCAL a; GET_LOCAL b: u8 slot, u8 slot */
+  GET_LOCAL_LOCAL,
+  /** GET_GLOBAL g; INVOKE name 0 (`g.m()`): u16 global (rewritten by the loader), u16 name, u16 cache site */
+  GLOBAL_INVOKE,
 }
 
 /**
@@ -283,7 +301,21 @@ const FACTS: { readonly [K in keyof typeof Op]: Entry } = {
   IN_RANGE: f(Op.IN_RANGE, [], -2),
   IN_RANGE_INCLUSIVE: f(Op.IN_RANGE_INCLUSIVE, [], -2),
   ECHO: f(Op.ECHO, [], -1),
+  GET_LOCAL_CONSTANT: f(Op.GET_LOCAL_CONSTANT, [SLOT, CONSTANT], 2),
+  LOCAL_ADD_CONSTANT: f(Op.LOCAL_ADD_CONSTANT, [SLOT, CONSTANT], 1, ALLOCATES),
+  LOCAL_SUBTRACT_CONSTANT: f(Op.LOCAL_SUBTRACT_CONSTANT, [SLOT, CONSTANT], 1, ALLOCATES),
+  // The returns leave the function: their stack effect is that of the pair (the frame goes).
+  RETURN_LOCAL: f(Op.RETURN_LOCAL, [SLOT], 0),
+  RETURN_NIL: f(Op.RETURN_NIL, [], 0),
+  RETURN_LOCAL_PROPERTY: f(Op.RETURN_LOCAL_PROPERTY, [SLOT, CONSTANT, CACHE], 0, ALLOCATES),
+  GET_LOCAL_LOCAL: f(Op.GET_LOCAL_LOCAL, [SLOT, SLOT], 2),
+  GLOBAL_INVOKE: f(Op.GLOBAL_INVOKE, [GLOBAL, CONSTANT, CACHE], 1, ALLOCATES),
 };
+
+/** Instructions that leave the function (no fall-through). */
+export function isReturnOp(op: number): boolean {
+  return op === Op.RETURN || op === Op.RETURN_LOCAL || op === Op.RETURN_NIL || op === Op.RETURN_LOCAL_PROPERTY;
+}
 
 /** Every opcode's facts, indexed by opcode number. */
 export const OP_FACTS: readonly OpFacts[] = (() => {
@@ -328,8 +360,8 @@ export function stackEffect(op: Op, a = 0, b = 0): number {
   return typeof s === 'number' ? s : s(a, b);
 }
 
-/** Opcodes whose u16 operand names a global (the loader rewrites them into slots). */
+/** Opcodes whose first operand (a u16) names a global (the loader rewrites it into a slot). */
 export function isGlobalOp(op: number): boolean {
   const x = OP_FACTS[op];
-  return x !== undefined && x.operands.length === 1 && x.operands[0] === Operand.GLOBAL;
+  return x !== undefined && x.operands.length >= 1 && x.operands[0] === Operand.GLOBAL;
 }

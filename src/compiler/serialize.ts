@@ -17,7 +17,8 @@
  */
 import { Constant, FunctionKind, Prototype } from './prototype';
 
-export const FORMAT_VERSION = 2;
+// 3: the superinstructions GET_LOCAL_CONSTANT .. GLOBAL_INVOKE (a cached program of version 2 has none).
+export const FORMAT_VERSION = 3;
 
 /** Deeper nesting of functions than this is not cached (decoding recurses once per level). */
 export const MAX_NESTING = 200;

@@ -63,6 +63,9 @@ export const OP_SPECS: Readonly<Record<string, OpSpec>> = {
   FOREACH_NEXT: spec('sj', 0, 1, 'branch'),
   IN_RANGE: spec('', 3, 1), IN_RANGE_INCLUSIVE: spec('', 3, 1),
   ECHO: spec('', 1, 0),
+  GET_LOCAL_CONSTANT: spec('sk', 0, 2), LOCAL_ADD_CONSTANT: spec('sk', 0, 1), LOCAL_SUBTRACT_CONSTANT: spec('sk', 0, 1),
+  RETURN_LOCAL: spec('s', 0, 0, 'end'), RETURN_NIL: spec('', 0, 0, 'end'), RETURN_LOCAL_PROPERTY: spec('sni', 0, 0, 'end'),
+  GET_LOCAL_LOCAL: spec('ss', 0, 2), GLOBAL_INVOKE: spec('nni', 0, 1),
 };
 
 const OPERAND_SIZE: Readonly<Record<string, number>> = { k: 2, n: 2, f: 2, s: 1, u: 1, c: 1, w: 2, j: 2, b: 2, i: 2 };
@@ -122,7 +125,9 @@ function verifyFunction(p: Prototype): string | null {
     const operands: number[] = [];
     for (const letter of s.operands) {
       const v = OPERAND_SIZE[letter] === 2 ? code[at] | (code[at + 1] << 8) : code[at];
-      const problem = checkOperand(p, letter, v, depth);
+      // GET_LOCAL_LOCAL's second read comes after its first push (`var a = b; a`: slot 2 is then live).
+      const live = op === Op.GET_LOCAL_LOCAL && operands.length === 1 ? depth + 1 : depth;
+      const problem = checkOperand(p, letter, v, live);
       if (problem !== null) return `${OP_NAMES[op]} at ${i}: ${problem}`;
       at += OPERAND_SIZE[letter];
       operands.push(v);

@@ -32,6 +32,9 @@ export function execute(rt: Runtime, stopAt: number): void {
   const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase;
   const interrupt = rt.interrupt;
   const tier = rt.tier, hot = tier.hot;
+  // --tier=interp never compiles: then calls and back-edges skip the hotness count (a heap
+  // read and write each).
+  const counting = hot !== TIER_NEVER;
   // True while compiled code runs below this loop: its errors carry their own frame ip.
   let inTier = false;
 
@@ -61,6 +64,15 @@ export function execute(rt: Runtime, stopAt: number): void {
           const s = base + u8[ip++];
           tags[sp] = tags[s];
           vals[sp++] = vals[s];
+          break;
+        }
+        case Op.GET_LOCAL_LOCAL: {
+          const s = base + u8[ip], s2 = base + u8[ip + 1];
+          ip += 2;
+          tags[sp] = tags[s];
+          vals[sp++] = vals[s];
+          tags[sp] = tags[s2];
+          vals[sp++] = vals[s2];
           break;
         }
         case Op.SET_LOCAL: {
@@ -243,6 +255,34 @@ export function execute(rt: Runtime, stopAt: number): void {
           }
           break;
         }
+        case Op.GET_LOCAL_CONSTANT: {
+          const s = base + u8[ip];
+          const c = constants + (u8[ip + 1] | (u8[ip + 2] << 8)) * L.VALUE_SLOT;
+          ip += 3;
+          tags[sp] = tags[s];
+          vals[sp++] = vals[s];
+          tags[sp] = u32[c >>> 2];
+          vals[sp++] = f64[(c + 8) >>> 3];
+          break;
+        }
+        case Op.LOCAL_ADD_CONSTANT:
+        case Op.LOCAL_SUBTRACT_CONSTANT: {
+          const s = base + u8[ip];
+          const c = constants + (u8[ip + 1] | (u8[ip + 2] << 8)) * L.VALUE_SLOT;
+          ip += 3;
+          const add = u8[ip - 4] === Op.LOCAL_ADD_CONSTANT;
+          const ta = tags[s], a = vals[s];
+          tags[sp] = ta;
+          if (ta === Tag.INT && u32[c >>> 2] === Tag.INT) {
+            const b = f64[(c + 8) >>> 3];
+            vals[sp++] = add ? (a + b) | 0 : (a - b) | 0;
+          } else {
+            vals[sp++] = a;
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
+            constantArithmetic(rt, sp - 1, c, add);
+          }
+          break;
+        }
         case Op.ADD: {
           const ta = tags[sp - 2], tb = tags[sp - 1];
           if (ta === Tag.INT && tb === Tag.INT) {
@@ -386,6 +426,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           const back = ip - 1;
           ip = ip + 2 - (u8[ip] | (u8[ip + 1] << 8));
           if (interrupt[0] !== 0) throw interrupted(interrupt);
+          if (!counting) break;
           // Back-edges count toward the tier like calls; a hot loop enters compiled code at its header.
           const w = u32[(fn + L.FN_TIER) >>> 2];
           if (w < hot) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; break; }
@@ -418,7 +459,8 @@ export function execute(rt: Runtime, stopAt: number): void {
 
         case Op.CALL:
         case Op.INVOKE:
-        case Op.SUPER_INVOKE: {
+        case Op.SUPER_INVOKE:
+        case Op.GLOBAL_INVOKE: {
           // Resolve the callee into the slot below the arguments, then call it.
           const op = u8[ip - 1];
           let argc: number;
@@ -429,6 +471,20 @@ export function execute(rt: Runtime, stopAt: number): void {
             calleeSlot = sp - argc - 1;
             if (tags[calleeSlot] !== Tag.OBJ) throw new RuntimeError('Can only call functions and classes.');
             callee = vals[calleeSlot] >>> 0;
+          } else if (op === Op.GLOBAL_INVOKE) {
+            // GET_GLOBAL, then INVOKE with no arguments.
+            const g = u8[ip] | (u8[ip + 1] << 8);
+            const t = gTags[g];
+            if (t === Tag.EMPTY) throw new RuntimeError(`Undefined variable '${rt.globalNames[g]}'.`);
+            argc = 0;
+            calleeSlot = sp;
+            tags[sp] = t;
+            vals[sp++] = gVals[g];
+            const entry = cacheEntry(u8, u32, fn, ip + 4);
+            callee = t === Tag.OBJ && u8[vals[calleeSlot] - 4] === Kind.INSTANCE
+              ? cachedMethod(u32, u32[(vals[calleeSlot] + L.INST_CLASS) >>> 2], entry) : 0;
+            if (callee === 0) callee = invokeTarget(rt, calleeSlot, constantObject(u8, f64, constants, ip + 2), entry);
+            ip += 6;
           } else {
             argc = u8[ip + 2];
             const entry = cacheEntry(u8, u32, fn, ip + 3);
@@ -466,8 +522,9 @@ export function execute(rt: Runtime, stopAt: number): void {
           frameClosure[fc] = callee;
           frameBase[fc] = calleeSlot;
           rt.frameCount = fc + 1;
-          let w = u32[(calleeFn + L.FN_TIER) >>> 2];
-          if (w < hot) u32[(calleeFn + L.FN_TIER) >>> 2] = w + 1;
+          let w = counting ? u32[(calleeFn + L.FN_TIER) >>> 2] : 0;
+          if (!counting) { /* --tier=interp */ }
+          else if (w < hot) u32[(calleeFn + L.FN_TIER) >>> 2] = w + 1;
           else if (w !== TIER_NEVER && tier.depth < TIER_MAX_DEPTH) {
             if (w < TIER_COMPILED) w = tier.compile(calleeFn);
             if (w >= TIER_COMPILED) {
@@ -510,8 +567,37 @@ export function execute(rt: Runtime, stopAt: number): void {
           closeUpvalues(rt, sp - 1);
           sp--;
           break;
-        case Op.RETURN: {
-          const rTag = tags[sp - 1], rVal = vals[sp - 1];
+        case Op.RETURN_LOCAL_PROPERTY: {
+          // A getter: GET_LOCAL_PROPERTY, then RETURN below. ip stays after the opcode (the
+          // RETURN code tells the fused forms apart by it); a saved ip anywhere inside the
+          // instruction names it for error lines and --track-sites.
+          const s = base + u8[ip];
+          const entry = cacheEntry(u8, u32, fn, ip + 3);
+          const slot = cachedField(u8, u32, tags[s], vals[s], entry);
+          tags[sp] = tags[s];
+          vals[sp++] = vals[s];
+          if (slot !== 0) {
+            tags[sp - 1] = u32[slot >>> 2];
+            vals[sp - 1] = f64[(slot + 8) >>> 3];
+          } else {
+            rt.sp = sp; frameIp[rt.frameCount - 1] = ip + 5;
+            getProperty(rt, sp - 1, constantObject(u8, f64, constants, ip + 1), entry);
+          }
+        }
+        // falls through
+        case Op.RETURN:
+        case Op.RETURN_LOCAL:
+        case Op.RETURN_NIL: {
+          const op = u8[ip - 1];
+          let rTag: number, rVal: number;
+          if (op === Op.RETURN_LOCAL) {
+            const s = base + u8[ip];
+            rTag = tags[s]; rVal = vals[s];
+          } else if (op === Op.RETURN_NIL) {
+            rTag = Tag.NIL; rVal = 0;
+          } else {
+            rTag = tags[sp - 1]; rVal = vals[sp - 1];
+          }
           if (rt.openUpvalues !== 0) closeUpvalues(rt, base);
           const fc = rt.frameCount - 1;
           rt.frameCount = fc;
@@ -521,13 +607,18 @@ export function execute(rt: Runtime, stopAt: number): void {
             if (stopAt > 0) { tags[sp] = rTag; vals[sp] = rVal; rt.sp = sp + 1; }
             return;
           }
-          tags[sp] = rTag;
-          vals[sp++] = rVal;
           closure = frameClosure[fc - 1];
           fn = u32[(closure + L.CLOSURE_FN) >>> 2];
           constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
           base = frameBase[fc - 1];
           ip = frameIp[fc - 1];
+          // A call made for its effect (`f();`) is followed by a POP of its result: do both here.
+          if (u8[ip] === Op.POP) {
+            ip++;
+          } else {
+            tags[sp] = rTag;
+            vals[sp++] = rVal;
+          }
           break;
         }
         case Op.CLASS: {
@@ -687,6 +778,27 @@ export function execute(rt: Runtime, stopAt: number): void {
 export function interrupted(flag: Int32Array): RuntimeError {
   Atomics.store(flag, 0, 0);
   return new RuntimeError('Interrupted.');
+}
+
+/**
+ * LOCAL_ADD_CONSTANT / LOCAL_SUBTRACT_CONSTANT when not both ints: the local's copy is in slot i
+ * (rt.sp above it), the constant at address c; the result replaces the copy. As ADD_CONSTANT.
+ */
+function constantArithmetic(rt: Runtime, i: number, c: Addr, add: boolean): void {
+  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8;
+  const ta = tags[i], tb = rt.u32[c >>> 2];
+  const a = vals[i], b = rt.f64[(c + 8) >>> 3];
+  if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
+    tags[i] = ta === Tag.INT && tb === Tag.INT ? Tag.INT : Tag.DOUBLE;
+    vals[i] = ta === Tag.INT && tb === Tag.INT ? (add ? (a + b) | 0 : (a - b) | 0) : add ? a + b : a - b;
+  } else if (add && ta === Tag.OBJ && tb === Tag.OBJ && u8[a - 4] === Kind.STRING && u8[b - 4] === Kind.STRING) {
+    vals[i] = rt.strings.concat(a >>> 0, b >>> 0); // the constant is held by its function
+  } else {
+    tags[i + 1] = tb;
+    vals[i + 1] = b;
+    rt.sp = i + 2;
+    objectArithmetic(rt, add ? ArithOp.ADD : ArithOp.SUB, i);
+  }
 }
 
 /** The string or function address held by the u16 constant at ip (as an integer: no boxing). */

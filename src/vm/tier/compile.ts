@@ -1,4 +1,4 @@
-import { Op, OP_FACTS, OP_NAMES, instructionLength, operandAt, stackEffect } from '../../compiler/opcodes';
+import { Op, OP_FACTS, OP_NAMES, instructionLength, isReturnOp, operandAt, stackEffect } from '../../compiler/opcodes';
 import type { Runtime } from '../runtime';
 import { Tag } from '../value';
 import { Kind } from '../kinds';
@@ -184,7 +184,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   while (work.length > 0) {
     const i = work.pop() as number;
     const ins = insns[i], d = depth[i];
-    if (ins.op === Op.RETURN) continue;
+    if (isReturnOp(ins.op)) continue;
     const next = d + stackEffectAt(u8, code, ins);
     const t = jumpTarget(rt, code, ins);
     if (t >= 0) {
@@ -232,6 +232,11 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     const go = (to: number) => region === null || (to >= region.from && to < region.to) ? `{ pc = ${to}; continue; }`
       : `{ ${SP(depth[at.get(to) as number])} T.depth--; return ${to}; }`;
     out.push(`// ${pc} ${OP_NAMES[op]} d=${d}`);
+    const ret = (tag: string, val: string) => {
+      out.push(`t = ${tag}; x = ${val};`);
+      out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
+      out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return -1;`);
+    };
     switch (op) {
       case Op.CONSTANT: {
         const c = cst(w1);
@@ -243,6 +248,12 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
       case Op.FALSE: out.push(`${T(d)} = ${Tag.FALSE};`); break;
       case Op.POP: case Op.POPN: break;
       case Op.GET_LOCAL: out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`); break;
+      case Op.GET_LOCAL_LOCAL: out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${T(d + 1)} = ${T(u8[a + 1])}; ${V(d + 1)} = ${V(u8[a + 1])};`); break;
+      case Op.GET_LOCAL_CONSTANT: {
+        const c = cst(u8[a + 1] | (u8[a + 2] << 8));
+        out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${T(d + 1)} = ${u32[c >>> 2]}; ${V(d + 1)} = ${num(f64[(c + 8) >>> 3])};`);
+        break;
+      }
       case Op.SET_LOCAL: out.push(`${T(b1)} = ${T(d - 1)}; ${V(b1)} = ${V(d - 1)};`); break;
       case Op.SET_LOCAL_POP: out.push(`${T(b1)} = ${T(d - 1)}; ${V(b1)} = ${V(d - 1)};`); break;
       case Op.GET_GLOBAL: {
@@ -274,9 +285,9 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) H.storeUpvalue(o, ${T(d - 1)}, ${V(d - 1)});`);
         out.push(`else { s = u32[o >>> 2]; tags[s] = ${T(d - 1)}; vals[s] = ${V(d - 1)}; }`);
         break;
-      case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: {
+      case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: case Op.RETURN_LOCAL_PROPERTY: {
         let r = d - 1, nm: number, entry: number;
-        if (op === Op.GET_LOCAL_PROPERTY) {
+        if (op === Op.GET_LOCAL_PROPERTY || op === Op.RETURN_LOCAL_PROPERTY) {
           out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`);
           r = d;
           nm = nameAt(1);
@@ -290,6 +301,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
         out.push(`  ${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry});`);
         out.push(`}`);
+        if (op === Op.RETURN_LOCAL_PROPERTY) ret(T(d), V(d));
         break;
       }
       case Op.SET_PROPERTY: case Op.SET_PROPERTY_POP: {
@@ -334,14 +346,18 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         out.push(`else { ${save(d)} ${slow}; }`);
         break;
       }
-      case Op.ADD_CONSTANT: case Op.SUBTRACT_CONSTANT: {
-        const c = cst(w1), tb = u32[c >>> 2], bv = f64[(c + 8) >>> 3];
-        const add = op === Op.ADD_CONSTANT, js = add ? '+' : '-';
-        out.push(`t = ${T(d - 1)};`);
-        if (tb === Tag.INT) out.push(`if (t === ${Tag.INT}) ${V(d - 1)} = (${V(d - 1)} ${js} ${num(bv)}) | 0; else if (t === ${Tag.DOUBLE}) { ${T(d - 1)} = ${Tag.DOUBLE}; ${V(d - 1)} = ${V(d - 1)} ${js} ${num(bv)}; }`);
-        else if (tb === Tag.DOUBLE) out.push(`if (${isNum('t')}) { ${T(d - 1)} = ${Tag.DOUBLE}; ${V(d - 1)} = ${V(d - 1)} ${js} ${num(bv)}; }`);
+      case Op.ADD_CONSTANT: case Op.SUBTRACT_CONSTANT: case Op.LOCAL_ADD_CONSTANT: case Op.LOCAL_SUBTRACT_CONSTANT: {
+        // LOCAL_*: GET_LOCAL first, then the same as *_CONSTANT one slot higher.
+        const local = op === Op.LOCAL_ADD_CONSTANT || op === Op.LOCAL_SUBTRACT_CONSTANT;
+        if (local) out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`);
+        const e = local ? d + 1 : d; // the depth after the left operand's push
+        const c = cst(local ? u8[a + 1] | (u8[a + 2] << 8) : w1), tb = u32[c >>> 2], bv = f64[(c + 8) >>> 3];
+        const add = op === Op.ADD_CONSTANT || op === Op.LOCAL_ADD_CONSTANT, js = add ? '+' : '-';
+        out.push(`t = ${T(e - 1)};`);
+        if (tb === Tag.INT) out.push(`if (t === ${Tag.INT}) ${V(e - 1)} = (${V(e - 1)} ${js} ${num(bv)}) | 0; else if (t === ${Tag.DOUBLE}) { ${T(e - 1)} = ${Tag.DOUBLE}; ${V(e - 1)} = ${V(e - 1)} ${js} ${num(bv)}; }`);
+        else if (tb === Tag.DOUBLE) out.push(`if (${isNum('t')}) { ${T(e - 1)} = ${Tag.DOUBLE}; ${V(e - 1)} = ${V(e - 1)} ${js} ${num(bv)}; }`);
         else out.push(`if (false) {}`);
-        out.push(`else { ${save(d)} H.constSlow(${S(d - 1)}, ${add}, ${tb}, ${num(bv)}); }`);
+        out.push(`else { ${save(e)} H.constSlow(${S(e - 1)}, ${add}, ${tb}, ${num(bv)}); }`);
         break;
       }
       case Op.DIVIDE:
@@ -398,14 +414,21 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         out.push(`if (o === icv[${j}] && ${T(slot)} === ${Tag.OBJ}) icf[${k}](o | 0, ${S(slot)}, 0); else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
         break;
       }
-      case Op.INVOKE: {
-        const argc = u8[a + 2], slot = d - 1 - argc, nm = nameAt(0);
+      case Op.INVOKE: case Op.GLOBAL_INVOKE: {
+        // GLOBAL_INVOKE: GET_GLOBAL (as above), then INVOKE with no arguments one slot higher.
+        const gi = op === Op.GLOBAL_INVOKE;
+        if (gi) {
+          out.push(`t = gTags[${w1}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[w1]}'.`)}`);
+          out.push(`${T(d)} = t; ${V(d)} = gVals[${w1}];`);
+        }
+        const argc = gi ? 0 : u8[a + 2], slot = gi ? d : d - 1 - argc, nm = nameAt(gi ? 2 : 0);
+        const top = gi ? d + 1 : d; // the depth with the receiver and arguments pushed
         // Per-site cache: receiver class (and its field count: a later field of the same name
         // would shadow the method) -> method closure, its stack need and its compiled code.
         const j = site(3), k = fnSite();
         out.push(`${IP} o = ${V(slot)};`);
         out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]) icf[${k}](icv[${j + 2}] | 0, ${S(slot)}, 0);`);
-        out.push(`else { ${SP(d)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
+        out.push(`else { ${SP(top)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
         break;
       }
       case Op.SUPER_INVOKE:
@@ -419,11 +442,9 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
       case Op.CLOSE_UPVALUE:
         out.push(`H.closeUpvalues(${S(d - 1)});`);
         break;
-      case Op.RETURN:
-        out.push(`t = ${T(d - 1)}; x = ${V(d - 1)};`);
-        out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
-        out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return -1;`);
-        break;
+      case Op.RETURN: ret(T(d - 1), V(d - 1)); break;
+      case Op.RETURN_LOCAL: ret(T(b1), V(b1)); break;
+      case Op.RETURN_NIL: ret(`${Tag.NIL}`, '0'); break;
       case Op.CLASS:
         out.push(`${IP} H.classObject(${S(d)}, ${nameAt(0)});`);
         break;
