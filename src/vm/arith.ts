@@ -6,6 +6,25 @@ import { RuntimeError } from './errors';
 import { concatenate } from './operators';
 
 /**
+ * ADD_CONSTANT / SUBTRACT_CONSTANT (and the fused LOCAL_ forms) when the operand in slot i and the
+ * constant (tag tb, payload b) are not two numbers: string + string concatenates, anything else
+ * goes through objectArithmetic with the constant pushed above the operand. Shared by the
+ * interpreter and the JS tier so both give the same results and errors.
+ */
+export function constantArithmeticSlow(rt: Runtime, i: number, add: boolean, tb: number, b: number): void {
+  const tags = rt.stackTags, vals = rt.stackVals;
+  const ta = tags[i], a = vals[i];
+  if (add && ta === Tag.OBJ && tb === Tag.OBJ && rt.u8[a - 4] === Kind.STRING && rt.u8[b - 4] === Kind.STRING) {
+    vals[i] = rt.strings.concat(a >>> 0, b >>> 0); // the constant is held by its function
+  } else {
+    tags[i + 1] = tb;
+    vals[i + 1] = b;
+    rt.sp = i + 2;
+    objectArithmetic(rt, add ? ArithOp.ADD : ArithOp.SUB, i);
+  }
+}
+
+/**
  * Arithmetic when an operand is not a plain number: the interpreter's slow path.
  * Dispatch order (upstream-builtins §3.1): `+` with a string concatenates; then complex,
  * matrix, float vector. Operands are in stack slots i and i+1 (rooted; rt.sp covers them); the

@@ -7,7 +7,7 @@ import { RuntimeError, MufiRuntimeError } from './errors';
 import { OutOfMemoryError } from '../gc';
 import { L } from './layout';
 import { valuesEqual, inRange } from './operators';
-import { objectArithmetic, negateComplex, ArithOp } from './arith';
+import { objectArithmetic, negateComplex, ArithOp, constantArithmeticSlow } from './arith';
 import { indexGet, indexSet, slice } from './indexing';
 import { foreachNext } from './iteration';
 import { TraceBuilder } from './stack-trace';
@@ -785,19 +785,14 @@ export function interrupted(flag: Int32Array): RuntimeError {
  * (rt.sp above it), the constant at address c; the result replaces the copy. As ADD_CONSTANT.
  */
 function constantArithmetic(rt: Runtime, i: number, c: Addr, add: boolean): void {
-  const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8;
+  const tags = rt.stackTags, vals = rt.stackVals;
   const ta = tags[i], tb = rt.u32[c >>> 2];
   const a = vals[i], b = rt.f64[(c + 8) >>> 3];
   if ((ta === Tag.INT || ta === Tag.DOUBLE) && (tb === Tag.INT || tb === Tag.DOUBLE)) {
     tags[i] = ta === Tag.INT && tb === Tag.INT ? Tag.INT : Tag.DOUBLE;
     vals[i] = ta === Tag.INT && tb === Tag.INT ? (add ? (a + b) | 0 : (a - b) | 0) : add ? a + b : a - b;
-  } else if (add && ta === Tag.OBJ && tb === Tag.OBJ && u8[a - 4] === Kind.STRING && u8[b - 4] === Kind.STRING) {
-    vals[i] = rt.strings.concat(a >>> 0, b >>> 0); // the constant is held by its function
   } else {
-    tags[i + 1] = tb;
-    vals[i + 1] = b;
-    rt.sp = i + 2;
-    objectArithmetic(rt, add ? ArithOp.ADD : ArithOp.SUB, i);
+    constantArithmeticSlow(rt, i, add, tb, b);
   }
 }
 

@@ -5,7 +5,7 @@ import { L } from '../layout';
 import { RuntimeError } from '../errors';
 import { execute, getProperty, setProperty, captureUpvalue, closeUpvalues, interrupted } from '../interpreter';
 import { valuesEqual, inRange } from '../operators';
-import { objectArithmetic, negateComplex, ArithOp } from '../arith';
+import { objectArithmetic, negateComplex, ArithOp, constantArithmeticSlow } from '../arith';
 import { indexGet, indexSet, slice } from '../indexing';
 import { foreachNext } from '../iteration';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from '../literals';
@@ -164,15 +164,7 @@ export function makeHelpers(rt: Runtime) {
 
   /** ADD_CONSTANT / SUBTRACT_CONSTANT when the operand in slot i and the constant are not two numbers. */
   function constSlow(i: number, add: boolean, tb: number, b: number): void {
-    const ta = tags[i], a = vals[i];
-    if (add && ta === Tag.OBJ && tb === Tag.OBJ && u8[a - 4] === Kind.STRING && u8[b - 4] === Kind.STRING) {
-      vals[i] = rt.strings.concat(a >>> 0, b >>> 0); // the constant is held by its function
-    } else {
-      tags[i + 1] = tb;
-      vals[i + 1] = b;
-      rt.sp = i + 2;
-      objectArithmetic(rt, add ? ArithOp.ADD : ArithOp.SUB, i);
-    }
+    constantArithmeticSlow(rt, i, add, tb, b);
   }
 
   function arith(op: number, i: number): void {
