@@ -45,6 +45,7 @@ const CONFIGS = {
   default: [],
   interp: ['--tier=interp'],
   js: ['--tier=js'],
+  auto: ['--tier=auto'],
 };
 
 /** Configurations that run another build (--bin): name -> its bin/mufiz.js. */
