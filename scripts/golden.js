@@ -13,6 +13,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const os = require('os');
+const { mufiFiles } = require('./cases/find');
 
 function parseArgs(argv) {
   const o = { dir: null, list: null, timeout: 10, quiet: false, flags: [], jobs: Math.max(1, os.cpus().length) };
@@ -27,19 +28,6 @@ function parseArgs(argv) {
   }
   if (!o.dir) throw new Error('usage: golden.js DIR [--list FILE] [--timeout S] [--quiet] [-- FLAGS...]');
   return o;
-}
-
-function findCases(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const name of fs.readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.mufi')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 function readListed(listFile) {
@@ -92,7 +80,7 @@ function judge(file, r) {
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const root = path.resolve(o.dir);
-  let cases = findCases(root);
+  let cases = mufiFiles(root);
   if (o.list) {
     const listed = readListed(o.list);
     cases = cases.filter((c) => listed.has(path.relative(path.dirname(path.resolve(o.list)), c)) || listed.has(path.relative(root, c)));

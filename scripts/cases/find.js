@@ -76,7 +76,7 @@ function corpusCases(conformanceDir) {
 
 /**
  * The examples of a Markdown guide: every ```mufi block, with the ```output block right after it
- * as its exact stdout (or none: it must only run cleanly). Same parser as scripts/doc-examples.js.
+ * as its exact stdout (or none: it must only run cleanly). scripts/doc-examples.js uses it too.
  */
 function guideCases(root, mdFile) {
   const rel = path.relative(root, mdFile);
@@ -132,4 +132,4 @@ function caseFlags(c, modeFlags) {
   });
 }
 
-module.exports = { goldenCases, corpusCases, guideCases, caseFlags };
+module.exports = { mufiFiles, goldenCases, corpusCases, guideCases, caseFlags };

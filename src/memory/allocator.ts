@@ -251,7 +251,7 @@ export class Allocator {
 
   /**
    * Fills a block's payload with POISON. Blocks are 8-byte aligned and sized, so a small one is
-   * filled by 32-bit stores: a sweep poisons millions of small dead blocks, and a call of
+   * filled by 32-bit stores: a sweep (and a minor collection's frees) poisons millions of small dead blocks, and a call of
    * TypedArray.fill costs more than the few stores of a typical 24-80 byte payload.
    */
   private poison(b: number, size: number): void {
@@ -642,13 +642,13 @@ export class Allocator {
   /** Puts a block that was live back on a free list (or into quarantine), remembering its kind. */
   private release(b: number, size: number, kind: number): void {
     if (this.quarantine) { this.quarantineBlock(b, size, kind); return; }
-    if (this.safety) this.u8.fill(POISON, b + HEADER_BYTES, b + size);
+    if (this.safety) this.poison(b, size);
     this.pushFree(b, size);
     this.u8[b + 5] = kind;
   }
 
   private quarantineBlock(b: number, size: number, kind: number): void {
-    this.u8.fill(POISON, b + HEADER_BYTES, b + size);
+    this.poison(b, size);
     this.u8[b + 4] = QUARANTINE_KIND;
     this.u8[b + 5] = kind;
     this.u16[(b + 6) >>> 1] = FREE_MAGIC;
