@@ -5,17 +5,18 @@ const path = require('path');
 const dist = path.join(__dirname, '..', 'dist');
 
 /**
- * dist/cli/bundle.js (scripts/bundle.js, part of `npm run build`) holds the CLI's ~100 modules
- * in one file, which loads much faster. It is used only while every file it was made from is
- * unchanged (bundle.json: size and mtime of each); after a plain `npx tsc` it is stale, and the
- * modules load one by one as tsc wrote them.
+ * dist/cli/bundle.js (scripts/bundle.js, part of `npm run build`) holds the CLI, the compiler
+ * and chevrotain, ~115 modules, in one file, which loads much faster. It is used only while every
+ * file it was made from is unchanged (bundle.json: size and mtime of each, named from the
+ * package's root); after a plain `npx tsc` it is stale, and the modules load one by one as tsc
+ * wrote them.
  */
 function entry() {
   const fs = require('fs');
   try {
     const { inputs } = JSON.parse(fs.readFileSync(path.join(dist, 'cli', 'bundle.json'), 'utf8'));
     for (const name of Object.keys(inputs)) {
-      const st = fs.statSync(path.join(dist, name), { throwIfNoEntry: false });
+      const st = fs.statSync(path.join(dist, '..', name), { throwIfNoEntry: false });
       if (st === undefined || st.size !== inputs[name][0] || st.mtimeMs !== inputs[name][1]) return 'main.js';
     }
     return 'bundle.js';
@@ -54,7 +55,13 @@ try {
   process.stderr.write('mufiz: the compiled sources are missing (dist/). Run `npm install` or `npm run build` first.\n');
   process.exit(70);
 }
-const status = main(process.argv.slice(2));
+let status = main(process.argv.slice(2));
+if (process.env.MUFIZ_V8CACHE_WRITE && typeof status === 'number') {
+  // Training the V8 code cache (scripts/bundle.js): the first run compiled the program and
+  // stored it in the (empty) compiled-code cache; the same program again takes the cached path,
+  // so the code cache holds the functions of both kinds of start.
+  status = main(process.argv.slice(2));
+}
 if (typeof status === 'number') {
   process.exitCode = status;
 } else {

@@ -22,7 +22,7 @@ function copy(): string {
   const manifest = path.join(dir, 'dist', 'cli', 'bundle.json');
   const { inputs } = JSON.parse(readFileSync(manifest, 'utf8')) as { inputs: Record<string, [number, number]> };
   for (const name of Object.keys(inputs)) {
-    const st = statSync(path.join(dir, 'dist', name));
+    const st = statSync(path.join(dir, name));
     inputs[name] = [st.size, st.mtimeMs];
   }
   writeFileSync(manifest, JSON.stringify({ inputs }));

@@ -61,6 +61,17 @@ test('fallback (MUFIZ_PROGRAM_THREAD=1, the program in a worker): same behaviour
   assert.match(r.stderr, 'Interrupted.');
 });
 
+// A program with no loop and no call in a function runs without the watcher (src/cli/brief.ts)
+// until a native blocks: sleep() starts it, so Ctrl-C in the second sleep is an interrupt.
+const BRIEF_SLEEP = 'print "hello";\nsleep(0.5);\ncreate_file("MARKER");\nsleep(30);\nprint "not reached";\n';
+
+test('a brief program blocked in sleep(): the watcher started there, SIGINT interrupts it', async () => {
+  const r = await signalled(BRIEF_SLEEP, ['SIGINT']);
+  assert.is(r.code, 130, r.stderr);
+  assert.is(r.stdout, 'hello\n');
+  assert.match(r.stderr, /^Interrupted\.\n\[line 4\] in script/);
+});
+
 // input() with an open, silent stdin: blocked in a native, the interrupt is not seen at once.
 const BLOCKED = 'print "waiting";\ncreate_file("MARKER");\nprint input();\n';
 

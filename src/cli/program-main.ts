@@ -1,5 +1,6 @@
 import { join } from 'path';
-import { Worker } from 'worker_threads';
+import type { Prototype } from '../compiler/prototype';
+import { runsBriefly } from './brief';
 import { CliOptions } from './options';
 import { DONE, INTERRUPT, READY, SIGNAL, SLOTS } from './signal-slots';
 
@@ -17,6 +18,13 @@ import { DONE, INTERRUPT, READY, SIGNAL, SLOTS } from './signal-slots';
  * GRACE_MS after the first (it is blocked in a native), the watcher ends the process with the
  * signal's default action; natives that block (input, sleep) flush the output before they block.
  *
+ * The watcher is started just before the program runs, and only if it may run for long: a
+ * program that provably ends soon (brief.ts: no loop, no call inside a function, like a hello
+ * world) runs without it, since starting a thread and joining it at exit cost more than such a
+ * program's whole run; should one of them block in input(), sleep() or a request, the watcher
+ * is started there (those flush their output first: ProgramIo.beforeBlock). With -l libraries
+ * the decision is made again before each script runs.
+ *
  * The window: the watcher thread comes up in parallel (tens of ms, on another core). Until it
  * catches signals a signal has its default action (the process ends at once, status 128 + signal
  * as a shell shows it), so until then every print is written at once: nothing printed is lost,
@@ -28,16 +36,31 @@ import { DONE, INTERRUPT, READY, SIGNAL, SLOTS } from './signal-slots';
  */
 export function runProgramHere(options: CliOptions): number {
   const shared = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
-  const watcher = new Worker(join(__dirname, 'signal-watcher.js'), { workerData: shared, stdin: false, stdout: true, stderr: true });
-  // Never keeps the process alive, and a watcher that failed to start changes nothing: signals
-  // keep their default action and the output stays unbuffered (see above).
-  watcher.unref();
-  watcher.on('error', () => {});
+  let started = false;
+  const startWatcher = (): void => {
+    if (started) return;
+    started = true;
+    // Required here: worker_threads loads a dozen of node's own modules that a brief program never needs.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { Worker } = require('worker_threads') as typeof import('worker_threads');
+    const watcher = new Worker(join(__dirname, 'signal-watcher.js'), { workerData: shared, stdin: false, stdout: true, stderr: true });
+    // Never keeps the process alive, and a watcher that failed to start changes nothing: signals
+    // keep their default action and the output stays unbuffered (see above).
+    watcher.unref();
+    watcher.on('error', () => {});
+  };
+  // MUFIZ_SIGNAL_WATCHER=always: the watcher for every program (tests of the brief path's twin).
+  const always = process.env.MUFIZ_SIGNAL_WATCHER === 'always';
+  if (always) startWatcher();
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { readProgram, runProgram } = require('./run') as typeof import('./run');
   const program = readProgram(options);
-  let status = typeof program === 'number' ? program : runProgram(options, program.source, program.file,
-    { stdout: 1, stderr: 2, interrupt: shared.subarray(INTERRUPT, INTERRUPT + 1), bufferOnce: () => Atomics.load(shared, READY) !== 0 }, program.libs);
+  let status = typeof program === 'number' ? program : runProgram(options, program.source, program.file, {
+    stdout: 1, stderr: 2, interrupt: shared.subarray(INTERRUPT, INTERRUPT + 1),
+    bufferOnce: () => Atomics.load(shared, READY) !== 0,
+    beforeRun: (script: Prototype) => { if (!runsBriefly(script)) startWatcher(); },
+    beforeBlock: startWatcher,
+  }, program.libs);
   Atomics.store(shared, DONE, 1);
   const signal = Atomics.load(shared, SIGNAL);
   if (signal !== 0) status = 128 + signal;

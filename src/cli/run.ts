@@ -1,6 +1,6 @@
-import { isatty } from 'tty';
-import { Engine, RunOutcome, formatDiagnostics, loadCompiler } from '../index';
+import { Engine, RunOutcome, compile, formatDiagnostics, loadCompiler } from '../index';
 import type { Diagnostic } from '../index';
+import type { Prototype } from '../compiler/prototype';
 import { waitFor } from '../vm/natives/host';
 import { checkReadSize } from '../vm/natives/read-limit';
 import { CliOptions } from './options';
@@ -9,6 +9,7 @@ import { createEngine, describeOutcome, internalError } from './engine';
 import { cacheDirectory, compileCached } from './code-cache';
 import { readStdinLine } from './stdin';
 import { wantColor } from './color';
+import { isatty } from './isatty';
 import { EXIT_OK, EXIT_COMPILE, EXIT_RUNTIME, EXIT_NO_INPUT } from './status';
 import { SourceFile, readLibraries, readText, stderr } from './read-source';
 
@@ -30,6 +31,10 @@ export interface ProgramIo {
   setup?: (engine: Engine) => void;
   /** stdout is not buffered until this returns true (see program-main.ts). */
   bufferOnce?: () => boolean;
+  /** Called with each compiled script (a -l library, then the program) just before it runs. */
+  beforeRun?: (script: Prototype) => void;
+  /** Called when a native is about to block (input, sleep, a request: they flush the output first). */
+  beforeBlock?: () => void;
 }
 
 const PROCESS_IO: ProgramIo = { stdout: 1, stderr: 2 };
@@ -90,7 +95,7 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
   let engine: Engine;
   try {
     engine = createEngine(o, {
-      write: out.write, flush: () => out.flush(), trace: (line) => { out.flush(); stderr(line); }, interrupt: io.interrupt,
+      write: out.write, flush: () => { io.beforeBlock?.(); out.flush(); }, trace: (line) => { out.flush(); stderr(line); }, interrupt: io.interrupt,
       // The program's thread owns stdin (the main thread only waits): input() reads fd 0 here,
       // in waits that an interrupt cuts short, and stops once the heap could not hold the line.
       readLine: io.readLine ?? (() => readStdinLine((ms) => { waitFor(engine.vm.runtime, ms); }, (n) => checkReadSize(engine.vm.runtime, n))),
@@ -103,7 +108,7 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
   let status = EXIT_OK;
   try {
     for (const unit of [...libs, { source, file }]) {
-      const outcome = compileAndRun(o, engine, unit.source, unit.file);
+      const outcome = compileAndRun(o, engine, unit.source, unit.file, io);
       out.flush();
       const { status: s, text } = describeOutcome(outcome, unit.source, wantColor());
       if (text !== '') stderr(text);
@@ -125,10 +130,10 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
  * A FILE goes through the code cache (unless --no-cache); -e CODE and stdin programs are
  * compiled each time: they are usually one-off, and have no file to key an entry by.
  */
-function compileAndRun(o: CliOptions, engine: Engine, source: string, file: string): RunOutcome {
-  if (o.noCache || file.startsWith('<')) return engine.run(source, file);
-  const { result } = compileCached(source, file, cacheDirectory());
+function compileAndRun(o: CliOptions, engine: Engine, source: string, file: string, io: ProgramIo): RunOutcome {
+  const result = o.noCache || file.startsWith('<') ? compile(source, file) : compileCached(source, file, cacheDirectory()).result;
   if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors, omitted: result.omitted };
+  io.beforeRun?.(result.script);
   return engine.runScript(result.script, file);
 }
 

@@ -4,7 +4,7 @@ import { NativeModule, NativeDef } from './native';
 import { Tag } from '../value';
 import { RuntimeError } from '../errors';
 import { expectArgCount, stringArg } from './args';
-import { waitFor } from './host';
+import { flushOutput, waitFor } from './host';
 import { readAllowance } from './read-limit';
 import { OutOfMemoryError } from '../../gc';
 import { nodeFs, nodePath, nodeThreads, nodeChildProcess } from './node';
@@ -116,6 +116,9 @@ function httpRequest(rt: Runtime, name: string, method: string, url: string, bod
   worker.on('error', () => { /* reported through the port, or as a timeout */ });
   worker.unref();
   try {
+    // As every native that blocks: what was printed is visible meanwhile (and the CLI starts
+    // its signal watcher here for a program that would otherwise run without it).
+    flushOutput(rt);
     if (!waitFor(rt, REQUEST_TIMEOUT_MS + 5000, flag)) throw new RuntimeError(`${name}() failed: timed out`);
     const answer = receiveMessageOnPort(port1)?.message as { body?: string; error?: string; tooLarge?: boolean } | undefined;
     if (answer === undefined) throw new RuntimeError(`${name}() failed: no answer from the request`);
