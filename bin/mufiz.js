@@ -5,52 +5,78 @@ const path = require('path');
 const dist = path.join(__dirname, '..', 'dist');
 
 /**
- * dist/cli/bundle.js (scripts/bundle.js, part of `npm run build`) holds the CLI, the compiler
- * and chevrotain, ~115 modules, in one file, which loads much faster. It is used only while every
- * file it was made from is unchanged (bundle.json: size and mtime of each, named from the
- * package's root); after a plain `npx tsc` it is stale, and the modules load one by one as tsc
- * wrote them.
+ * dist/cli/bundle.js and dist/cli/compiler-bundle.js (scripts/bundle.js, part of `npm run
+ * build`) hold the CLI with the VM, and the compiler with chevrotain: ~115 modules in two files,
+ * which load much faster. They are used only while every file they were made from is unchanged
+ * (bundle.json: size and mtime of each, named from the package's root); after a plain `npx tsc`
+ * they are stale, and the modules load one by one as tsc wrote them.
  */
 function entry() {
   const fs = require('fs');
   try {
     const { inputs } = JSON.parse(fs.readFileSync(path.join(dist, 'cli', 'bundle.json'), 'utf8'));
+    // ~120 stats: plain string paths (the names use '/', which every platform's fs accepts).
+    const root = path.join(dist, '..') + '/';
     for (const name of Object.keys(inputs)) {
-      const st = fs.statSync(path.join(dist, '..', name), { throwIfNoEntry: false });
+      const st = fs.statSync(root + name, { throwIfNoEntry: false });
       if (st === undefined || st.size !== inputs[name][0] || st.mtimeMs !== inputs[name][1]) return 'main.js';
     }
-    return 'bundle.js';
+    return fs.existsSync(path.join(dist, 'cli', 'compiler-bundle.js')) ? 'bundle.js' : 'main.js';
   } catch {
     return 'main.js';
   }
 }
 
 /**
- * Loads the bundle as require() would, but compiled with V8's code cache made at build time
- * (bundle.v8cache: the bundle's functions as compiled during a cached run of a small program),
- * which skips most of the compiling. V8 checks the cache against the source and its own
- * version and flags; a cache it rejects only means compiling as usual.
- * MUFIZ_V8CACHE_WRITE=FILE (scripts/bundle.js) writes that cache at the end of the run.
+ * Runs one bundle as require() would run a module, but compiled with V8's code cache made at
+ * build time (NAME.v8cache beside it: its functions as compiled by a first and a cached run of
+ * a small program), which skips most of the compiling. V8 checks the cache against the source
+ * and its own version and flags; a cache it rejects only means compiling as usual.
+ * MUFIZ_V8CACHE_WRITE=1 (scripts/bundle.js) compiles without the caches and writes them at the
+ * end of the run.
  */
-function loadBundle(file) {
+function runBundle(file, requireIn) {
   const fs = require('fs');
   const vm = require('vm');
-  const { createRequire, wrap } = require('module');
+  const { wrap } = require('module');
+  const cacheFile = file.replace(/\.js$/, '.v8cache');
+  const train = Boolean(process.env.MUFIZ_V8CACHE_WRITE);
   let cachedData;
-  try { cachedData = fs.readFileSync(file.replace(/\.js$/, '.v8cache')); } catch { cachedData = undefined; }
+  try { cachedData = train ? undefined : fs.readFileSync(cacheFile); } catch { cachedData = undefined; }
   const script = new vm.Script(wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
   const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
-  const out = process.env.MUFIZ_V8CACHE_WRITE;
-  if (out) process.on('exit', () => fs.writeFileSync(out, script.createCachedData()));
+  script.runInThisContext().call(module.exports, module.exports, requireIn, module, file, path.dirname(file));
+  if (train) process.on('exit', () => fs.writeFileSync(cacheFile, script.createCachedData()));
   return module.exports;
+}
+
+/**
+ * The CLI bundle; the compiler bundle is run on the first compile (a cached program never
+ * needs it). The two share the compiler modules the CLI uses itself (the opcode table, the
+ * prototype format, diagnostics...): the compiler bundle asks the CLI bundle for them
+ * (`mufiz-shared:NAME`), so there is one instance of each, as with separate modules.
+ */
+function loadBundles() {
+  const { createRequire } = require('module');
+  const cliFile = path.join(dist, 'cli', 'bundle.js');
+  const compilerFile = path.join(dist, 'cli', 'compiler-bundle.js');
+  const plain = createRequire(cliFile);
+  let cli = null;
+  let compiler = null;
+  const fromCompiler = (id) => (id.startsWith('mufiz-shared:') ? cli.compilerShared(id.slice('mufiz-shared:'.length)) : plain(id));
+  const fromCli = (id) => {
+    if (id !== 'mufiz:compiler') return plain(id);
+    if (compiler === null) compiler = runBundle(compilerFile, Object.assign(fromCompiler, { resolve: plain.resolve }));
+    return compiler;
+  };
+  cli = runBundle(cliFile, Object.assign(fromCli, { resolve: plain.resolve }));
+  return cli;
 }
 
 let main;
 try {
   const name = process.env.MUFIZ_NO_BUNDLE === '1' ? 'main.js' : entry();
-  const file = path.join(dist, 'cli', name);
-  main = (name === 'bundle.js' ? loadBundle(file) : require(file)).main;
+  main = (name === 'bundle.js' ? loadBundles() : require(path.join(dist, 'cli', name))).main;
 } catch (e) {
   process.stderr.write('mufiz: the compiled sources are missing (dist/). Run `npm install` or `npm run build` first.\n');
   process.exit(70);

@@ -1,24 +1,30 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * After `tsc`: bundles the command line's modules (dist/cli/main.js and what it imports, the VM,
- * the heap, the collector) into one file, dist/cli/bundle.js, which bin/mufiz.js loads instead
- * of ~100 separate files. One file to find, read and compile is much of a start-up: see
- * docs/performance.md ("Start-up").
+ * After `tsc`: bundles the command line's modules into two files that bin/mufiz.js loads instead
+ * of ~115 separate ones (one file to find, read and compile is much of a start-up: see
+ * docs/performance.md, "Start-up"):
  *
- * - The compiler (dist/compiler/) and chevrotain (its one-file build, lib/chevrotain.min.js) are
- *   in the bundle too, one copy of each module for the compiler and the VM. esbuild keeps every
- *   module in a function run on its first require(), so a run that finds its program in the
- *   compiled-code cache still never runs chevrotain or builds the parser; a first run no longer
- *   resolves and reads some 25 files and chevrotain's package. Three compiler modules are
- *   adjusted for their new place (see compilerShims): chevrotain.js requires the bundled file,
- *   fingerprint.js returns the fingerprint computed here from dist/compiler/ (the same string
- *   it computes there: no per-run stat of the compiler's files), and big-stack.js starts its
- *   helper thread from dist/compiler/big-stack.js, not from the bundle.
+ * - dist/cli/bundle.js: dist/cli/main.js and what it imports (the VM, the heap, the collector,
+ *   and the compiler modules the CLI uses itself: the opcode table, the code cache's decoder
+ *   and verifier, diagnostics, the disassembler);
+ * - dist/cli/compiler-bundle.js: the rest of the compiler (dist/compiler/index.js and what it
+ *   imports: lexer, parser, code generator) and chevrotain (its one-file build,
+ *   lib/chevrotain.min.js). It is run on the first compile only, so a run that finds its program
+ *   in the compiled-code cache never reads it. The modules both need are in the CLI bundle
+ *   only, and handed to this one (bundle-entry's compilerShared, mufiz-shared:NAME): one
+ *   instance of each, as with separate modules.
+ *
+ * Each has a V8 code cache beside it (NAME.v8cache), so that the smaller one a cached run loads
+ * is not slowed by the compiler's. Three compiler modules are adjusted for the bundles (see
+ * compilerShims): chevrotain.js requires the bundled file, fingerprint.js returns the
+ * fingerprint computed here from dist/compiler/ (the same string it computes there: no per-run
+ * stat of the compiler's files), and big-stack.js starts its helper thread from
+ * dist/compiler/big-stack.js, not from a bundle.
  * - The worker entries (signal-watcher.js, program-worker.js, repl-worker.js) stay separate
  *   files beside the bundle, so __dirname means dist/cli as before.
- * - dist/cli/bundle.json lists every bundled file (named from the package's root) with its size
- *   and mtime. bin/mufiz.js uses the bundle only when all of them are unchanged: a later
+ * - dist/cli/bundle.json lists every file of both bundles (named from the package's root) with its size
+ *   and mtime. bin/mufiz.js uses the bundles only when all of them are unchanged: a later
  *   `npx tsc` alone (which rewrites every file) makes the CLI load dist/ directly, never a stale
  *   bundle.
  * - Optional: without esbuild (it comes with vite, a devDependency) it says so and does nothing;
@@ -32,13 +38,17 @@ const dist = path.join(root, 'dist');
 const out = path.join(dist, 'cli', 'bundle.js');
 const manifest = path.join(dist, 'cli', 'bundle.json');
 const v8cache = path.join(dist, 'cli', 'bundle.v8cache');
+const outCompiler = path.join(dist, 'cli', 'compiler-bundle.js');
+const v8cacheCompiler = path.join(dist, 'cli', 'compiler-bundle.v8cache');
+/** The CLI bundle's export that hands the compiler bundle the modules both use. */
+const SHARED_EXPORT = 'compilerShared';
 
 /**
- * V8's code cache for the bundle (bin/mufiz.js loads it with the bundle): made by one run of
- * examples/hello.mufi with an empty compiled-code cache, which (with MUFIZ_V8CACHE_WRITE) runs
- * the program a second time, from that cache, and then writes it: it holds the functions both a
- * first run (the compiler, chevrotain, the parser's construction) and a cached run compile.
- * Failing here costs only the cache.
+ * The V8 code caches of the two bundles (bin/mufiz.js loads each with its bundle): made by one
+ * run of examples/hello.mufi with an empty compiled-code cache, which (with
+ * MUFIZ_V8CACHE_WRITE=1) runs the program a second time, from that cache, and then writes them:
+ * they hold the functions a first run (the compiler, chevrotain, the parser's construction)
+ * and a cached run compile. Failing here costs only the caches.
  */
 function trainCodeCache() {
   const { spawnSync } = require('child_process');
@@ -48,9 +58,9 @@ function trainCodeCache() {
     const env = { ...process.env, MUFIZ_CACHE_DIR: dir, MUFIZ_OPTIONS: '' };
     const run = (extra) => spawnSync(process.execPath, [path.join(root, 'bin', 'mufiz.js'), path.join(root, 'examples', 'hello.mufi')],
       { env: { ...env, ...extra }, encoding: 'utf8' });
-    const r = run({ MUFIZ_V8CACHE_WRITE: v8cache });
+    const r = run({ MUFIZ_V8CACHE_WRITE: '1' });
     if (r.status !== 0) {
-      fs.rmSync(v8cache, { force: true });
+      for (const f of [v8cache, v8cacheCompiler]) fs.rmSync(f, { force: true });
       console.log(`bundle: no V8 code cache (the training run failed: ${r.stderr.trim()})`);
     }
   } finally {
@@ -102,8 +112,13 @@ function manifestName(file) {
   return path.relative(root, file).split(path.sep).join('/');
 }
 
+const COMPILER_ENTRY = path.join(dist, 'compiler', 'index.js');
+/** How the CLI bundle requires the compiler bundle, and how that one requires a shared module (bin/mufiz.js answers both). */
+const COMPILER_ID = 'mufiz:compiler';
+const SHARED_PREFIX = 'mufiz-shared:';
+
 async function main() {
-  for (const f of [out, manifest, v8cache]) fs.rmSync(f, { force: true });
+  for (const f of [out, outCompiler, manifest, v8cache, v8cacheCompiler]) fs.rmSync(f, { force: true });
   let esbuild;
   try {
     esbuild = require('esbuild');
@@ -112,9 +127,7 @@ async function main() {
     return;
   }
   const shims = compilerShims();
-  const result = await esbuild.build({
-    entryPoints: [path.join(dist, 'cli', 'main.js')],
-    outfile: out,
+  const common = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -122,29 +135,79 @@ async function main() {
     metafile: true,
     logLevel: 'warning',
     // No comments, no indentation: a third less to read, and pure ASCII (some comments are not),
-    // which V8 keeps as a one-byte string (see bin/mufiz.js). Names are kept.
+    // which V8 keeps as a one-byte string. Names are kept.
     minifyWhitespace: true,
     charset: 'ascii',
-    plugins: [{
-      name: 'compiler-shims',
-      setup(build) {
-        build.onLoad({ filter: /[\\/]dist[\\/]compiler[\\/][a-z-]+\.js$/ }, (args) => {
-          const shim = shims[path.basename(args.path)];
-          return shim === undefined ? undefined : { contents: shim(fs.readFileSync(args.path, 'utf8')), loader: 'js', resolveDir: path.dirname(args.path) };
-        });
-      },
-    }],
+  };
+  const shimPlugin = {
+    name: 'compiler-shims',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]dist[\\/]compiler[\\/][a-z-]+\.js$/ }, (args) => {
+        const shim = shims[path.basename(args.path)];
+        return shim === undefined ? undefined : { contents: shim(fs.readFileSync(args.path, 'utf8')), loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+  /** Relative imports that resolve to `test(file)` become the external module `id(file)`. */
+  const externals = (test, id) => ({
+    name: 'externals',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        let file = path.resolve(args.resolveDir, args.path);
+        if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.js');
+        else if (!file.endsWith('.js')) file += '.js';
+        return test(file) ? { path: id(file), external: true } : undefined;
+      });
+    },
   });
+  const isCompilerEntry = (file) => file === COMPILER_ENTRY;
+
+  // 1. The CLI's side, the compiler's entry left out, to learn which compiler modules it needs
+  //    itself (the opcode table, the code cache's decoder and verifier, diagnostics...).
+  const cliEntry = (shared) => ({
+    contents: `module.exports = require('./main.js');\n` +
+      `module.exports.${SHARED_EXPORT} = function (name) {\n  switch (name) {\n` +
+      shared.map((f) => `    case ${JSON.stringify(f)}: return require(${JSON.stringify('./' + path.relative(path.join(dist, 'cli'), path.join(root, f)).split(path.sep).join('/'))});\n`).join('') +
+      `  }\n  throw new Error('not in the CLI bundle: ' + name);\n};\n`,
+    resolveDir: path.join(dist, 'cli'),
+    sourcefile: 'bundle-entry.js',
+  });
+  const cliBuild = (shared) => esbuild.build({
+    ...common,
+    stdin: cliEntry(shared),
+    outfile: out,
+    plugins: [externals(isCompilerEntry, () => COMPILER_ID), shimPlugin],
+  });
+  const compilerFiles = (result) => Object.keys(result.metafile.inputs).map((f) => path.resolve(root, f))
+    .filter((f) => f.startsWith(path.join(dist, 'compiler') + path.sep));
+  const firstPass = await cliBuild([]);
+  const shared = compilerFiles(firstPass).map((f) => manifestName(f));
+  const cli = await cliBuild(shared);
+
+  // 2. The compiler's side, loaded on the first compile: what the CLI bundle holds is required
+  //    from it (one instance of each module), the rest (parser, code generator, chevrotain) is here.
+  const sharedFiles = new Set(shared.map((f) => path.join(root, f)));
+  const compiler = await esbuild.build({
+    ...common,
+    entryPoints: [COMPILER_ENTRY],
+    outfile: outCompiler,
+    plugins: [externals((f) => sharedFiles.has(f), (f) => SHARED_PREFIX + manifestName(f)), shimPlugin],
+  });
+
   const inputs = {};
-  for (const input of Object.keys(result.metafile.inputs).sort()) {
-    const file = path.resolve(root, input);
-    const st = fs.statSync(file);
-    inputs[manifestName(file)] = [st.size, st.mtimeMs];
+  for (const result of [cli, compiler]) {
+    for (const input of Object.keys(result.metafile.inputs)) {
+      if (path.basename(input) === 'bundle-entry.js') continue; // the generated entry (stdin)
+      const file = path.resolve(root, input);
+      const st = fs.statSync(file);
+      inputs[manifestName(file)] = [st.size, st.mtimeMs];
+    }
   }
-  fs.writeFileSync(manifest, JSON.stringify({ inputs }) + '\n');
+  const sorted = Object.fromEntries(Object.entries(inputs).sort(([a], [b]) => (a < b ? -1 : 1)));
+  fs.writeFileSync(manifest, JSON.stringify({ inputs: sorted }) + '\n');
   trainCodeCache();
-  console.log(`bundle: ${path.relative(root, out)} from ${Object.keys(inputs).length} modules` +
-    (fs.existsSync(v8cache) ? `, V8 code cache ${path.relative(root, v8cache)}` : ''));
+  console.log(`bundle: ${path.relative(root, out)} and ${path.basename(outCompiler)} from ${Object.keys(inputs).length} modules` +
+    (fs.existsSync(v8cache) && fs.existsSync(v8cacheCompiler) ? ', with their V8 code caches' : ''));
 }
 
 main().catch((e) => {

@@ -37,3 +37,12 @@ function straight(p: Prototype, topLevel: boolean): boolean {
   for (const k of p.constants) if (k.kind === 'function' && !straight(k.proto, false)) return false;
   return true;
 }
+
+/**
+ * A quick look at the source before compiling: a loop keyword (even in a string or a comment)
+ * means the program is probably not brief, and its watcher can be started at once, in
+ * parallel with the compile. False says nothing: runsBriefly decides after the compile.
+ */
+export function mayLoop(source: string): boolean {
+  return /\b(?:while|for|foreach)\b/.test(source);
+}

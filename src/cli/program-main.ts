@@ -1,6 +1,6 @@
 import { join } from 'path';
 import type { Prototype } from '../compiler/prototype';
-import { runsBriefly } from './brief';
+import { mayLoop, runsBriefly } from './brief';
 import { CliOptions } from './options';
 import { DONE, INTERRUPT, READY, SIGNAL, SLOTS } from './signal-slots';
 
@@ -18,12 +18,14 @@ import { DONE, INTERRUPT, READY, SIGNAL, SLOTS } from './signal-slots';
  * GRACE_MS after the first (it is blocked in a native), the watcher ends the process with the
  * signal's default action; natives that block (input, sleep) flush the output before they block.
  *
- * The watcher is started just before the program runs, and only if it may run for long: a
- * program that provably ends soon (brief.ts: no loop, no call inside a function, like a hello
- * world) runs without it, since starting a thread and joining it at exit cost more than such a
- * program's whole run; should one of them block in input(), sleep() or a request, the watcher
- * is started there (those flush their output first: ProgramIo.beforeBlock). With -l libraries
- * the decision is made again before each script runs.
+ * The watcher is started only for a program that may run for long. One whose source has a loop
+ * keyword gets it before it is compiled (or found in the compiled-code cache), so that it is up
+ * by the time the program prints (as when it was started for every program); the others are
+ * checked once compiled, before they run: a program that provably ends soon (brief.ts: no loop,
+ * no call inside a function, like a hello world) runs without it, since starting a thread and
+ * joining it at exit cost more than such a program's whole run. Should such a program block in
+ * input(), sleep() or a request, the watcher is started there (those flush their output first:
+ * ProgramIo.beforeBlock). With -l libraries this is done for each script.
  *
  * The window: the watcher thread comes up in parallel (tens of ms, on another core). Until it
  * catches signals a signal has its default action (the process ends at once, status 128 + signal
@@ -58,6 +60,7 @@ export function runProgramHere(options: CliOptions): number {
   let status = typeof program === 'number' ? program : runProgram(options, program.source, program.file, {
     stdout: 1, stderr: 2, interrupt: shared.subarray(INTERRUPT, INTERRUPT + 1),
     bufferOnce: () => Atomics.load(shared, READY) !== 0,
+    beforeLoad: (source: string) => { if (mayLoop(source)) startWatcher(); },
     beforeRun: (script: Prototype) => { if (!runsBriefly(script)) startWatcher(); },
     beforeBlock: startWatcher,
   }, program.libs);

@@ -31,6 +31,8 @@ export interface ProgramIo {
   setup?: (engine: Engine) => void;
   /** stdout is not buffered until this returns true (see program-main.ts). */
   bufferOnce?: () => boolean;
+  /** Called with the source of each script (a -l library, then the program) before it is compiled or looked up. */
+  beforeLoad?: (source: string) => void;
   /** Called with each compiled script (a -l library, then the program) just before it runs. */
   beforeRun?: (script: Prototype) => void;
   /** Called when a native is about to block (input, sleep, a request: they flush the output first). */
@@ -131,6 +133,7 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
  * compiled each time: they are usually one-off, and have no file to key an entry by.
  */
 function compileAndRun(o: CliOptions, engine: Engine, source: string, file: string, io: ProgramIo): RunOutcome {
+  io.beforeLoad?.(source);
   const result = o.noCache || file.startsWith('<') ? compile(source, file) : compileCached(source, file, cacheDirectory()).result;
   if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors, omitted: result.omitted };
   io.beforeRun?.(result.script);

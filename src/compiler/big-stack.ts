@@ -9,37 +9,37 @@
  * synchronous. Normal programs never start the worker. The measured limits are in
  * docs/compatibility.md ("Nesting limits").
  */
-/**
- * worker_threads where there is one (Node: required, not imported, so that the compiler also
- * loads in a browser, tests/host.test.ts); null in a browser bundle, which has no require.
- */
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const threads: typeof import('worker_threads') | null = typeof require === 'function' ? require('worker_threads') : null;
-
 /** Stack of the helper thread. Reserved address space; only the part used is touched. */
 export const BIG_STACK_MB = 64;
 
 /** Work the helper thread can do: the name of a function of ./index and its arguments. */
 export type BigStackTask = { readonly fn: 'compile' | 'astJson'; readonly args: readonly unknown[] };
 
-/** True inside the helper thread: no second helper is started from there. */
-export const onBigStack = threads === null
-  // No helper thread can be had (a browser): compile as on the biggest stack there is, so too
-  // deep a program is the "Program too deeply nested." error at once.
-  || (!threads.isMainThread && (threads.workerData as { bigStack?: boolean } | null)?.bigStack === true);
+/** Set (on the global object) by the helper thread's code before it loads the compiler. */
+const MARK = '__mufizBigStack';
+
+/**
+ * True inside the helper thread: no second helper is started from there. Also true where no
+ * helper thread can be had (a browser: no require): compile as on the biggest stack there is,
+ * so too deep a program is the "Program too deeply nested." error at once. (worker_threads is
+ * required only to start the helper: it loads a dozen of node's modules a compile never needs.)
+ */
+export const onBigStack = typeof require !== 'function' || (globalThis as Record<string, unknown>)[MARK] === true;
 
 /**
  * Runs `task` in a helper thread with a BIG_STACK_MB stack and returns its result (which must be
  * structured-cloneable). Throws if the thread fails.
  */
 export function runOnBigStack<T>(task: BigStackTask): T {
-  const { MessageChannel, Worker, receiveMessageOnPort } = threads as typeof import('worker_threads');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { MessageChannel, Worker, receiveMessageOnPort } = require('worker_threads') as typeof import('worker_threads');
   const done = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   // Under ts-node (the unit tests) the sources are .ts files: register it in the thread too.
   const entry = __filename;
   const code = `
     const { workerData } = require('worker_threads');
+    globalThis.${MARK} = true;
     if (${JSON.stringify(entry)}.endsWith('.ts')) require('ts-node').register({ transpileOnly: true });
     const { port, done, task, entry } = workerData;
     let reply;
