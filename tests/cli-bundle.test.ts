@@ -1,7 +1,8 @@
 /**
- * bin/mufiz.js loads dist/cli/bundle.js (scripts/bundle.js) only while every file it was made
- * from is unchanged; otherwise the modules tsc wrote. Checked on a copy of bin/ and dist/ whose
- * "bundle" only prints a marker, so which entry ran is visible.
+ * bin/mufiz.js loads dist/cli/bundle.js (scripts/bundle.js; with compiler-bundle.js beside it)
+ * only while every file they were made from is unchanged; otherwise the modules tsc wrote.
+ * Checked on a copy of bin/ and dist/ whose "bundle" only prints a marker, so which entry ran
+ * is visible.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -38,6 +39,12 @@ test('a fresh bundle is used; an input changed after it, or MUFIZ_NO_BUNDLE=1, l
   try {
     assert.is(run(dir), 'BUNDLE\n');
     assert.is(run(dir, { MUFIZ_NO_BUNDLE: '1' }), '1\n');
+    const compilerBundle = path.join(dir, 'dist', 'cli', 'compiler-bundle.js');
+    const kept = readFileSync(compilerBundle);
+    rmSync(compilerBundle); // the CLI bundle alone cannot compile
+    assert.is(run(dir), '1\n');
+    writeFileSync(compilerBundle, kept);
+    assert.is(run(dir), 'BUNDLE\n');
     appendFileSync(path.join(dir, 'dist', 'vm', 'interpreter.js'), '\n'); // as a later `npx tsc` would
     assert.is(run(dir), '1\n');
   } finally {
