@@ -24,7 +24,6 @@
  * directory to its MAX_ENTRIES most recently written entries.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'fs';
-import { homedir } from 'os';
 import { isAbsolute, join, resolve } from 'path';
 import { compile } from '../index';
 import type { CompileOptions } from '../compiler';
@@ -48,8 +47,19 @@ export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string | n
   // The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
   if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'mufiz');
   let home: string;
-  try { home = homedir(); } catch { return null; }
+  try { home = homeDirectory(); } catch { return null; }
   return home === '' ? null : join(home, '.cache', 'mufiz');
+}
+
+/**
+ * os.homedir(), which on POSIX is this process's $HOME when set (libuv's uv_os_homedir): read
+ * here directly, so that a start does not load node's os module for it.
+ */
+function homeDirectory(): string {
+  const home = process.env.HOME;
+  if (process.platform !== 'win32' && home) return home;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('os') as typeof import('os')).homedir();
 }
 
 /** What a lookup did, for tests and --cache diagnostics. */
