@@ -6,12 +6,12 @@ import { Kind } from './kinds';
 import { RuntimeError, MufiRuntimeError } from './errors';
 import { OutOfMemoryError } from '../gc';
 import { L } from './layout';
-import { valuesEqual, inRange } from './operators';
+import { valuesEqual } from './operators';
 import { objectArithmetic, negateComplex, ArithOp, constantArithmeticSlow } from './arith';
-import { indexGet, indexSet, slice } from './indexing';
-import { foreachNext } from './iteration';
+import { indexGet, indexSet } from './indexing';
 import { TraceBuilder } from './stack-trace';
-import { buildVector, buildMatrix, buildHash, buildString, buildRange } from './literals';
+import { rareOp } from './rare-ops';
+import { closeUpvalues } from './upvalues';
 import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './tier/state';
 
 /**
@@ -28,7 +28,7 @@ export function execute(rt: Runtime, stopAt: number): void {
   const u8 = rt.u8, u32 = rt.u32, i32 = rt.i32, f64 = rt.f64;
   const tags = rt.stackTags, vals = rt.stackVals;
   const gTags = rt.globalTags, gVals = rt.globalVals;
-  const objects = rt.objects, tables = rt.tables;
+  const objects = rt.objects;
   const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase;
   const interrupt = rt.interrupt;
   const tier = rt.tier, hot = tier.hot;
@@ -106,18 +106,6 @@ export function execute(rt: Runtime, stopAt: number): void {
           gTags[g] = tags[sp - 1];
           gVals[g] = vals[sp - 1];
           if (u8[ip - 3] === Op.SET_GLOBAL_POP) sp--;
-          break;
-        }
-        case Op.DEFINE_GLOBAL:
-        case Op.DEFINE_CONST_GLOBAL: {
-          const isConst = u8[ip - 1] === Op.DEFINE_CONST_GLOBAL;
-          const g = u8[ip] | (u8[ip + 1] << 8);
-          ip += 2;
-          if (rt.globalConst[g] !== 0) throw new RuntimeError(`Cannot assign to constant variable '${rt.globalNames[g]}'.`);
-          gTags[g] = tags[sp - 1];
-          gVals[g] = vals[sp - 1];
-          if (isConst) rt.globalConst[g] = 1;
-          sp--;
           break;
         }
         case Op.GET_UPVALUE: {
@@ -357,14 +345,6 @@ export function execute(rt: Runtime, stopAt: number): void {
           sp--;
           break;
         }
-        case Op.POWER: {
-          const ta = tags[sp - 2], tb = tags[sp - 1];
-          if ((ta !== Tag.INT && ta !== Tag.DOUBLE) || (tb !== Tag.INT && tb !== Tag.DOUBLE)) throw new RuntimeError('Operands must be numbers.');
-          tags[sp - 2] = Tag.DOUBLE;
-          vals[sp - 2] = Math.pow(vals[sp - 2], vals[sp - 1]);
-          sp--;
-          break;
-        }
         case Op.NOT:
           tags[sp - 1] = tags[sp - 1] <= Tag.FALSE ? Tag.TRUE : Tag.FALSE;
           break;
@@ -374,17 +354,6 @@ export function execute(rt: Runtime, stopAt: number): void {
           else if (t === Tag.DOUBLE) vals[sp - 1] = -vals[sp - 1];
           else if (t === Tag.OBJ && u8[vals[sp - 1] - 4] === Kind.COMPLEX) { rt.sp = sp; frameIp[rt.frameCount - 1] = ip; negateComplex(rt, sp - 1); }
           else throw new RuntimeError('Operand must be a number.');
-          break;
-        }
-        case Op.PRINT: {
-          sp--;
-          rt.write(rt.formatter.text(tags[sp], vals[sp]) + '\n');
-          break;
-        }
-        case Op.ECHO: {
-          // The REPL shows a value as it would appear inside a container: strings quoted.
-          sp--;
-          rt.write(rt.formatter.text(tags[sp], vals[sp], true) + '\n');
           break;
         }
         case Op.JUMP:
@@ -398,30 +367,36 @@ export function execute(rt: Runtime, stopAt: number): void {
           sp -= 2;
           const op = u8[ip - 1];
           const r = op === Op.LESS_JUMP_IF_FALSE ? a < b : op === Op.GREATER_JUMP_IF_FALSE ? a > b : op === Op.LESS_EQUAL_JUMP_IF_FALSE ? a <= b : a >= b;
-          if (r) ip += 2;
-          else ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
+          const off = u8[ip] | (u8[ip + 1] << 8); // read either way: see JUMP_IF_FALSE
+          ip += 2 + (r ? 0 : off);
           break;
         }
         case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE: {
           let eq = valuesEqual(rt, tags[sp - 2], vals[sp - 2], tags[sp - 1], vals[sp - 1]);
           if (u8[ip - 1] === Op.NOT_EQUAL_JUMP_IF_FALSE) eq = !eq;
           sp -= 2;
-          if (eq) ip += 2;
-          else ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
+          const off = u8[ip] | (u8[ip + 1] << 8); // read either way: see JUMP_IF_FALSE
+          ip += 2 + (eq ? 0 : off);
           break;
         }
-        case Op.JUMP_IF_FALSE:
-          if (tags[sp - 1] <= Tag.FALSE) ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
-          else ip += 2;
+        case Op.JUMP_IF_FALSE: {
+          // The offset is read whether or not the jump is taken: code on a path never run before
+          // V8 optimised this loop has no type feedback, and reaching it (a loop's exit) would
+          // deoptimise the whole loop and cost another compile.
+          const off = u8[ip] | (u8[ip + 1] << 8);
+          ip += 2 + (tags[sp - 1] <= Tag.FALSE ? off : 0);
           break;
-        case Op.JUMP_IF_TRUE:
-          if (tags[sp - 1] > Tag.FALSE) ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
-          else ip += 2;
+        }
+        case Op.JUMP_IF_TRUE: {
+          const off = u8[ip] | (u8[ip + 1] << 8); // read either way: see JUMP_IF_FALSE
+          ip += 2 + (tags[sp - 1] > Tag.FALSE ? off : 0);
           break;
-        case Op.POP_JUMP_IF_FALSE:
-          if (tags[--sp] <= Tag.FALSE) ip += 2 + (u8[ip] | (u8[ip + 1] << 8));
-          else ip += 2;
+        }
+        case Op.POP_JUMP_IF_FALSE: {
+          const off = u8[ip] | (u8[ip + 1] << 8); // read either way: see JUMP_IF_FALSE
+          ip += 2 + (tags[--sp] <= Tag.FALSE ? off : 0);
           break;
+        }
         case Op.LOOP: {
           const back = ip - 1;
           ip = ip + 2 - (u8[ip] | (u8[ip + 1] << 8));
@@ -544,29 +519,6 @@ export function execute(rt: Runtime, stopAt: number): void {
           break;
         }
 
-        case Op.CLOSURE: {
-          const proto = constantObject(u8, f64, constants, ip);
-          ip += 2;
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          const c = objects.closure(proto);
-          tags[sp] = Tag.OBJ;
-          vals[sp++] = c;
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip; // the new closure is rooted while its upvalues are captured
-          const n = u32[(proto + L.FN_UPVALUES) >>> 2];
-          for (let i = 0; i < n; i++) {
-            const isLocal = u8[ip++];
-            const index = u8[ip++];
-            const upv = isLocal !== 0
-              ? captureUpvalue(rt, base + index)
-              : u32[(closure + L.CLOSURE_UPVALUES + index * 4) >>> 2];
-            rt.gc.writeRef(c, c + L.CLOSURE_UPVALUES + i * 4, upv);
-          }
-          break;
-        }
-        case Op.CLOSE_UPVALUE:
-          closeUpvalues(rt, sp - 1);
-          sp--;
-          break;
         case Op.RETURN_LOCAL_PROPERTY: {
           // A getter: GET_LOCAL_PROPERTY, then RETURN below. ip stays after the opcode (the
           // RETURN code tells the fused forms apart by it); a saved ip anywhere inside the
@@ -621,35 +573,6 @@ export function execute(rt: Runtime, stopAt: number): void {
           }
           break;
         }
-        case Op.CLASS: {
-          const name = constantObject(u8, f64, constants, ip);
-          ip += 2;
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          tags[sp] = Tag.OBJ;
-          vals[sp++] = objects.classObject(name);
-          break;
-        }
-        case Op.INHERIT: {
-          const superTag = tags[sp - 2], superclass = vals[sp - 2] >>> 0;
-          if (superTag !== Tag.OBJ || u8[superclass - 4] !== Kind.CLASS) throw new RuntimeError('Superclass must be a class.');
-          const sub = vals[sp - 1] >>> 0;
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          tables.copyAll(superclass + L.CLASS_METHODS, sub, sub + L.CLASS_METHODS);
-          rt.gc.writeRef(sub, sub + L.CLASS_INIT, u32[(superclass + L.CLASS_INIT) >>> 2]);
-          sp--;
-          break;
-        }
-        case Op.METHOD: {
-          const name = constantObject(u8, f64, constants, ip);
-          ip += 2;
-          const klass = vals[sp - 2] >>> 0;
-          const method = vals[sp - 1];
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          tables.set(klass, klass + L.CLASS_METHODS, name, Tag.OBJ, method);
-          if (name === rt.initString) rt.gc.writeRef(klass, klass + L.CLASS_INIT, method);
-          sp--;
-          break;
-        }
         case Op.INDEX_GET: {
           const t = tags[sp - 2], obj = vals[sp - 2] >>> 0;
           // Fast path: a float vector read at a non-negative int index in range.
@@ -684,88 +607,13 @@ export function execute(rt: Runtime, stopAt: number): void {
           sp -= 2;
           break;
         }
-        case Op.SLICE:
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          slice(rt, sp - 3);
-          sp -= 2;
-          break;
-        case Op.FOREACH_NEXT: {
-          const slot = base + u8[ip];
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          if (foreachNext(rt, slot, sp)) {
-            sp++;
-            ip += 3;
-          } else {
-            ip += 3 + (u8[ip + 1] | (u8[ip + 2] << 8));
-          }
-          break;
-        }
-        case Op.BUILD_VECTOR: {
-          const n = u8[ip] | (u8[ip + 1] << 8);
-          ip += 2;
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          buildVector(rt, sp - n, n);
-          sp = sp - n + 1;
-          break;
-        }
-        case Op.BUILD_MATRIX: {
-          const rows = u8[ip] | (u8[ip + 1] << 8), cols = u8[ip + 2] | (u8[ip + 3] << 8);
-          ip += 4;
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          buildMatrix(rt, sp - rows * cols, rows, cols);
-          sp = sp - rows * cols + 1;
-          break;
-        }
-        case Op.BUILD_HASH: {
-          const n = u8[ip] | (u8[ip + 1] << 8);
-          ip += 2;
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          buildHash(rt, sp - 2 * n, n);
-          sp = sp - 2 * n + 1;
-          break;
-        }
-        case Op.BUILD_STRING: {
-          const n = u8[ip] | (u8[ip + 1] << 8);
-          ip += 2;
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          buildString(rt, sp - n, n);
-          sp = sp - n + 1;
-          break;
-        }
-        case Op.RANGE:
-        case Op.RANGE_INCLUSIVE:
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          buildRange(rt, sp - 2, u8[ip - 1] === Op.RANGE_INCLUSIVE);
-          sp--;
-          break;
-        case Op.IN_RANGE:
-        case Op.IN_RANGE_INCLUSIVE: {
-          // The bounds follow the rule of `..` (ints); the subject is tested like `subject == range`.
-          if (tags[sp - 2] !== Tag.INT || tags[sp - 1] !== Tag.INT) throw new RuntimeError('Range operands must be integers.');
-          const t = tags[sp - 3];
-          const hit = (t === Tag.INT || t === Tag.DOUBLE) && inRange(vals[sp - 2], vals[sp - 1], u8[ip - 1] === Op.IN_RANGE_INCLUSIVE, vals[sp - 3]);
-          tags[sp - 3] = hit ? Tag.TRUE : Tag.FALSE;
-          sp -= 2;
-          break;
-        }
-        case Op.PAIR: {
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          const pair = objects.pair(tags[sp - 2], vals[sp - 2], tags[sp - 1], vals[sp - 1]);
-          tags[sp - 2] = Tag.OBJ;
-          vals[sp - 2] = pair;
-          sp--;
-          break;
-        }
-        case Op.IMAGINARY: {
-          const t = tags[sp - 1];
-          if (t !== Tag.INT && t !== Tag.DOUBLE) throw new RuntimeError('Operand must be a number.');
-          rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
-          vals[sp - 1] = objects.complex(0, vals[sp - 1]);
-          tags[sp - 1] = Tag.OBJ;
-          break;
-        }
         default:
-          throw new RuntimeError(`Unknown opcode: ${u8[ip - 1]}`);
+          // Definitions, output, container literals, ranges, foreach and rare operators run
+          // out of line (rare-ops.ts says why); sp travels in rt.sp.
+          rt.sp = sp;
+          ip = rareOp(rt, u8[ip - 1], ip, base, closure, constants);
+          sp = rt.sp;
+          break;
       }
     }
   } catch (e) {
@@ -774,6 +622,8 @@ export function execute(rt: Runtime, stopAt: number): void {
     throw unwind(rt, e, stopAt);
   }
 }
+
+export { captureUpvalue, closeUpvalues } from './upvalues';
 
 export function interrupted(flag: Int32Array): RuntimeError {
   Atomics.store(flag, 0, 0);
@@ -954,34 +804,6 @@ function callOther(rt: Runtime, callee: Addr, calleeSlot: number, argc: number):
     return 0;
   }
   throw new RuntimeError('Can only call functions and classes.');
-}
-
-export function captureUpvalue(rt: Runtime, stackIndex: number): Addr {
-  const u32 = rt.u32;
-  let prev = 0;
-  let upv = rt.openUpvalues;
-  while (upv !== 0 && u32[(upv + L.UPV_STACK_INDEX) >>> 2] > stackIndex) {
-    prev = upv;
-    upv = u32[(upv + L.UPV_NEXT_OPEN) >>> 2];
-  }
-  if (upv !== 0 && u32[(upv + L.UPV_STACK_INDEX) >>> 2] === stackIndex) return upv;
-  const created = rt.objects.openUpvalue(stackIndex, upv);
-  if (prev === 0) rt.openUpvalues = created;
-  else u32[(prev + L.UPV_NEXT_OPEN) >>> 2] = created;
-  return created;
-}
-
-/** Closes every open upvalue at or above stack slot `last`: the variable moves into the upvalue. */
-export function closeUpvalues(rt: Runtime, last: number): void {
-  const u32 = rt.u32;
-  while (rt.openUpvalues !== 0) {
-    const upv = rt.openUpvalues;
-    const s = u32[(upv + L.UPV_STACK_INDEX) >>> 2];
-    if (s < last) break;
-    rt.gc.writeSlot(upv, upv + L.UPV_SLOT, rt.stackTags[s], rt.stackVals[s]);
-    u32[(upv + L.UPV_CLOSED) >>> 2] = 1;
-    rt.openUpvalues = u32[(upv + L.UPV_NEXT_OPEN) >>> 2];
-  }
 }
 
 /**

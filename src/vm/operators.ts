@@ -13,7 +13,8 @@ import { L } from './layout';
 export function valuesEqual(rt: Runtime, ta: number, a: number, tb: number, b: number): boolean {
   if (ta === tb) {
     if (ta === Tag.INT || ta === Tag.DOUBLE) return a === b;
-    if (ta === Tag.OBJ) return a === b || objectsEqual(rt, a >>> 0, b >>> 0, 0);
+    // Distinct strings are unequal (all strings are interned): no call for the commonest case.
+    if (ta === Tag.OBJ) return a === b || (rt.u8[a - 4] !== Kind.STRING && objectsEqual(rt, a >>> 0, b >>> 0, 0));
     return true; // nil, true, false: the tag is the value
   }
   const aNum = ta === Tag.INT || ta === Tag.DOUBLE, bNum = tb === Tag.INT || tb === Tag.DOUBLE;
