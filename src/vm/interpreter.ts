@@ -13,7 +13,7 @@ import { foreachNext } from './iteration';
 import { TraceBuilder } from './stack-trace';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from './literals';
 import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './tier/state';
-import { runTrivial } from './trivial';
+import { runTrivial, TRIVIAL_START } from './trivial';
 
 /**
  * Before anything that may allocate, the loop also saves ip in the frame (`frameIp`), so an
@@ -519,7 +519,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (fc >= rt.maxFrames || calleeSlot + u32[(calleeFn + L.FN_MAX_SLOTS) >>> 2] + 1 >= rt.stackCapacity) {
             throw new RuntimeError('Stack overflow.');
           }
-          if (op !== Op.CALL && runTrivial(rt, calleeFn, calleeSlot)) {
+          if (op !== Op.CALL && TRIVIAL_START[u8[u32[(calleeFn + L.FN_CODE) >>> 2]]] !== 0 && runTrivial(rt, calleeFn, calleeSlot)) {
             // A trivial method ran without a frame (trivial.ts); a POP after it goes as after RETURN.
             if (u8[ip] === Op.POP) { ip++; sp = calleeSlot; } else sp = calleeSlot + 1;
             break;
