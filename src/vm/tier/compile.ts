@@ -5,7 +5,7 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
-import { INVOKE_SITE_SIZE, trivialHit, trivialSource } from './trivial-calls';
+import { INVOKE_SITE_SIZE, trivialGuess, trivialHit, trivialSource } from './trivial-calls';
 import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, TIER_MAX_DEPTH, AUTO_HOT } from './state';
 
 /**
@@ -429,7 +429,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         // A trivial method runs in place (trivial-calls.ts).
         const j = site(INVOKE_SITE_SIZE), k = fnSite();
         out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]) ${trivialHit(j, k, S(slot))}`);
+        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]) ${trivialHit(j, k, S(slot), trivialGuess(rt, cacheEntry(2), argc))}`);
         out.push(`else { ${SP(top)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
         break;
       }

@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime';
 import { Tag } from '../value';
 import { L } from '../layout';
+import { Kind } from '../kinds';
 import { Op } from '../../compiler/opcodes';
 import { Trivial, trivialKind } from '../trivial';
 import type { CompiledFn } from './state';
@@ -41,9 +42,41 @@ export function trivialSource(): string {
   ].join('\n');
 }
 
-/** The statement of a site whose class check hit: the trivial body, else the compiled call. */
-export function trivialHit(j: number, k: number, slot: string): string {
-  return `{ if (icv[${j + 3}] === ${Trivial.NONE} || !trivial(${j}, ${slot}, o, fi)) icf[${k}](icv[${j + 2}] | 0, ${slot}, 0); }`;
+/**
+ * The statement of a site whose class check hit: the trivial body, else the compiled call.
+ * `guess` is the kind of the method the interpreter's cache for this site held when the caller
+ * was compiled: a getter or an empty method gets its body written out at the site (V8 does not
+ * inline `trivial` at 30 sites of one loop: its inlining budget runs out, and a call costs
+ * about 12 ns), with the same checks; any other case goes through `trivial`.
+ */
+export function trivialHit(j: number, k: number, slot: string, guess: Trivial): string {
+  const call = `if (icv[${j + 3}] === ${Trivial.NONE} || !trivial(${j}, ${slot}, o, fi)) icf[${k}](icv[${j + 2}] | 0, ${slot}, 0);`;
+  if (guess !== Trivial.GETTER && guess !== Trivial.EMPTY) return `{ ${call} }`;
+  const checks = `icv[${j + 3}] === ${guess} && interrupt[0] === 0 && fi + 1 < maxFrames && ${slot} < icv[${j + 6}] && rt.openUpvalues === 0`;
+  const tag = `tags[${slot}]`, val = `vals[${slot}]`;
+  if (guess === Trivial.EMPTY) return `{ if (${checks}) { ${tag} = ${Tag.NIL}; ${val} = 0; } else ${call} }`;
+  // The field's slot, inline or in the overflow array (as Objects.fieldSlotForRead: an instance
+  // made before its class learnt its fields, e.g. in `init`, has them all there), set (not EMPTY).
+  const field = `((x = icv[${j + 4}]) < (y = u32[(o + ${L.INST_INLINE}) >>> 2]) ? (s = o + ${L.INST_SLOTS} + x * ${L.VALUE_SLOT}) : ` +
+    `(x -= y) < u32[(o + ${L.INST_OVERFLOW_CAP}) >>> 2] ? (s = u32[(o + ${L.INST_OVERFLOW}) >>> 2] + x * ${L.VALUE_SLOT}) : 0) !== 0 && ` +
+    `(t = u32[s >>> 2]) !== ${Tag.EMPTY}`;
+  return `{ if (${checks} && ${field}) { ${tag} = t; ${val} = f64[(s + 8) >>> 3]; } else ${call} }`;
+}
+
+/**
+ * The kind of the method closure in the interpreter's cache entry `entry` of an invoke site
+ * called with argc arguments, as a guess for code generation only (the entry is not traced by the
+ * collector: a stale closure address is possible, so everything read is checked, and the
+ * generated code tests the site's own kind at run time anyway).
+ */
+export function trivialGuess(rt: Runtime, entry: number, argc: number): Trivial {
+  const u8 = rt.u8, u32 = rt.u32;
+  const m = u32[(entry + L.IC_DATA) >>> 2];
+  if (u32[(entry + L.IC_CLASS_ID) >>> 2] === 0 || m < 4 || m >= u8.length || u8[m - 4] !== Kind.CLOSURE) return Trivial.NONE;
+  const fn = u32[(m + L.CLOSURE_FN) >>> 2];
+  if (fn < 4 || fn >= u8.length || u8[fn - 4] !== Kind.FUNCTION || u32[(fn + L.FN_ARITY) >>> 2] !== argc) return Trivial.NONE;
+  const code = u32[(fn + L.FN_CODE) >>> 2];
+  return code < u8.length ? trivialKind(u8, u32, fn) : Trivial.NONE;
 }
 
 /**
