@@ -88,7 +88,7 @@ test('every trivial kind: the same results inlined and called, in every tier', (
 test('an unset field through an inlined getter: the real call raises the same error and trace', () => {
   // One site (in get) first sees instances that have the field, then one whose slot is empty.
   const source = 'class A { gety() { /*T*/ return self.y; } }\nfun get(o) { return o.gety(); }\nvar a = A();\nvar n = 0;\n' +
-    'for (var i = 0; i < 1000; i = i + 1) { a.y = i; n = n + get(a); }\nprint n;\na.y = nil;\nprint get(a);\n' +
+    'for (var i = 0; i < 5000; i = i + 1) { a.y = i; n = n + get(a); }\nprint n;\na.y = nil;\nprint get(a);\n' +
     'var c = A();\nprint get(c);\n';
   const text = same(source);
   assert.ok(text.includes("\nnil\n\n<error>\nUndefined property 'y'.\n[line 1] in gety() (trivial.mufi:1)\n[line 2] in get() (trivial.mufi:2)\n[line 10] in script"), text);
@@ -120,6 +120,34 @@ r();
     lines.add(text.split('\n')[3].replace(/ \(.*/, ''));
   }
   assert.ok(lines.has('[line 8] in r2()'), `the limit met at the trivial call a.e(): ${[...lines].join(' | ')}`);
+});
+
+test('stack overflow at the same call when the compiled caller was made hot first (the tier writes the body out at the site)', () => {
+  // --tier=auto compiles r and r2 during the warm-up loop, after the interpreter's caches saw
+  // the getter and the empty method at their sites; then r(-1) recurses to the limit.
+  const source = `class A { init() { self.f = 1; } g() { /*T*/ return self.f; } e() { /*T*/ } }
+var a = A();
+fun r(n) {
+  if (n == 0) return 0;
+  r2(n);
+  a.g();
+  return 0;
+}
+fun r2(n) {
+  a.e();
+  r(n - 1);
+}
+for (var i = 0; i < 6000; i = i + 1) r(3);
+print "warm";
+r(-1);
+`;
+  const lines = new Set<string>();
+  for (const maxFrames of [50, 51]) {
+    const text = same(source, { maxFrames });
+    assert.ok(text.startsWith('warm\n\n<error>\nStack overflow.\n'), text);
+    lines.add(text.split('\n')[4].replace(/ \(.*/, ''));
+  }
+  assert.ok(lines.has('[line 10] in r2()'), `the limit met at the trivial call a.e(): ${[...lines].join(' | ')}`);
 });
 
 test('inline-cache misses: a subclass, a redefined class, a field that comes to shadow the method', () => {
