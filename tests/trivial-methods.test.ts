@@ -61,7 +61,7 @@ class A {
   no() { /*T*/ return false; }
   bm() { /*T*/ return self.getx; }
 }
-class B < A { getx() { return self.x * 10; } }
+class B < A { getx() { return self.x * 10; } sup() { return super.getx() + super.three(); } }
 var a = A(1);
 var b = B(2);
 var s = 0;
@@ -73,6 +73,7 @@ for (var i = 0; i < 3000; i = i + 1) {
   s = s + o.me().getx() + o.first(i, 2) + o.second(1, i) + o.three() + o.half();
   if (o.yes() and !o.no()) s = s + 1;
   if (o.nothing() != nil) s = s + 1000000;
+  if (i % 3 == 1) s = s + o.sup();
 }
 print s;
 print a.str() + b.str();
