@@ -285,7 +285,8 @@ export function makeHelpers(rt: Runtime) {
 
   /**
    * INVOKE miss: icv[j] = receiver class, icv[j+1] = its field count, icv[j+2] = method closure,
-   * icf[k] = its code (filled only once the method is compiled).
+   * icf[k] = its code (filled once the method is compiled, or at once for a trivial method:
+   * then icv[j+3..] say what it does, see trivial-calls.ts, and icf[k] is its full call until compiled).
    */
   function invokeMiss(icv: Float64Array, j: number, icf: CompiledFn[], k: number, slot: number, argc: number, name: number): void {
     const m = methodFor(slot, name);
