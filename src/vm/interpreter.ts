@@ -13,6 +13,7 @@ import { TraceBuilder } from './stack-trace';
 import { rareOp } from './rare-ops';
 import { closeUpvalues } from './upvalues';
 import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './tier/state';
+import { noUpvaluesFrom, runTrivial, TRIVIAL_START } from './trivial';
 
 /**
  * Before anything that may allocate, the loop also saves ip in the frame (`frameIp`), so an
@@ -492,6 +493,22 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (interrupt[0] !== 0) throw interrupted(interrupt);
           if (fc >= rt.maxFrames || calleeSlot + u32[(calleeFn + L.FN_MAX_SLOTS) >>> 2] + 1 >= rt.stackCapacity) {
             throw new RuntimeError('Stack overflow.');
+          }
+          const first = u32[(calleeFn + L.FN_CODE) >>> 2];
+          if (op !== Op.CALL && TRIVIAL_START[u8[first]] !== 0 && (rt.openUpvalues === 0 || noUpvaluesFrom(rt, calleeSlot))) {
+            // A trivial method runs without a frame (trivial.ts): a getter whose own cache hits and
+            // an empty method here, the other kinds in runTrivial. A POP after it goes as after RETURN.
+            let done = true;
+            if (u8[first] === Op.RETURN_LOCAL_PROPERTY && u8[first + 1] === 0) {
+              const slot = cachedField(u8, u32, tags[calleeSlot], vals[calleeSlot], cacheEntry(u8, u32, calleeFn, first + 4));
+              if (slot !== 0) { tags[calleeSlot] = u32[slot >>> 2]; vals[calleeSlot] = f64[(slot + 8) >>> 3]; } else done = false;
+            } else if (u8[first] === Op.RETURN_NIL) {
+              tags[calleeSlot] = Tag.NIL; vals[calleeSlot] = 0;
+            } else done = runTrivial(rt, calleeFn, calleeSlot);
+            if (done) {
+              if (u8[ip] === Op.POP) { ip++; sp = calleeSlot; } else sp = calleeSlot + 1;
+              break;
+            }
           }
           frameIp[fc - 1] = ip;
           frameClosure[fc] = callee;

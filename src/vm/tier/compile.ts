@@ -5,6 +5,7 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
+import { INVOKE_SITE_SIZE, trivialGuess, trivialHit, trivialSource } from './trivial-calls';
 import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, TIER_MAX_DEPTH, AUTO_HOT } from './state';
 
 /**
@@ -425,9 +426,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         const top = gi ? d + 1 : d; // the depth with the receiver and arguments pushed
         // Per-site cache: receiver class (and its field count: a later field of the same name
         // would shadow the method) -> method closure, its stack need and its compiled code.
-        const j = site(3), k = fnSite();
+        // A trivial method runs in place (trivial-calls.ts).
+        const j = site(INVOKE_SITE_SIZE), k = fnSite();
         out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]) icf[${k}](icv[${j + 2}] | 0, ${S(slot)}, 0);`);
+        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]) ${trivialHit(j, k, S(slot), trivialGuess(rt, cacheEntry(2), argc))}`);
         out.push(`else { ${SP(top)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
         break;
       }
@@ -514,6 +516,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     `/** The address of field slot ix of instance o, or 0 when it has no room for it (see Objects.fieldSlotForRead). */`,
     `function field(o, ix) { const n = u32[(o + ${L.INST_INLINE}) >>> 2]; return ix < n ? o + ${L.INST_SLOTS} + ix * ${L.VALUE_SLOT} : H.fieldSlotForRead(o, ix); }`,
     `const maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
+    trivialSource(),
     `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.`,
     `const icv = new Float64Array(${Math.max(icvCount, 1)}), icf = new Array(${icfCount}).fill(H.uncompiled);`,
     icvCount > 0 ? `T.caches.push(() => { icv.fill(0); icf.fill(H.uncompiled); });` : '',

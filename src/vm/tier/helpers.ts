@@ -11,6 +11,8 @@ import { foreachNext } from '../iteration';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from '../literals';
 import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH, CompiledFn } from './state';
 import { storeField, storeUpvalue } from './stores';
+import { fillTrivial, slowEntry } from './trivial-calls';
+import { Trivial } from '../trivial';
 
 /**
  * The runtime side of compiled code: what is too long or too rare to inline. Each helper does
@@ -251,6 +253,9 @@ export function makeHelpers(rt: Runtime) {
     callClosure(callee, slot, u32[(u32[(callee + L.CLOSURE_FN) >>> 2] + L.FN_ARITY) >>> 2]);
   }
 
+  /** The call-cache entry of a trivial method that is not compiled (trivial-calls.ts). */
+  const slowCall = slowEntry(callSlow);
+
   // --- Miss paths of the generated code's inline caches (see compile.ts): each refills the
   // site's entries in `icv` (numbers) / `icf` (compiled functions), then does the slow work.
 
@@ -280,15 +285,16 @@ export function makeHelpers(rt: Runtime) {
 
   /**
    * INVOKE miss: icv[j] = receiver class, icv[j+1] = its field count, icv[j+2] = method closure,
-   * icf[k] = its code (filled only once the method is compiled).
+   * icf[k] = its code (filled once the method is compiled, or at once for a trivial method:
+   * then icv[j+3..] say what it does, see trivial-calls.ts, and icf[k] is its full call until compiled).
    */
   function invokeMiss(icv: Float64Array, j: number, icf: CompiledFn[], k: number, slot: number, argc: number, name: number): void {
     const m = methodFor(slot, name);
     if (m === 0) return invoke(slot, argc, name);
     const f = compiledFor(m, argc);
-    if (f !== null) {
-      const klass = u32[vals[slot] >>> 2];
-      icv[j] = klass; icv[j + 1] = u32[(klass + L.CLASS_FIELD_COUNT) >>> 2]; icv[j + 2] = m; icf[k] = f;
+    const klass = u32[vals[slot] >>> 2];
+    if (fillTrivial(rt, icv, j, m, argc, klass) !== Trivial.NONE || f !== null) {
+      icv[j] = klass; icv[j + 1] = u32[(klass + L.CLASS_FIELD_COUNT) >>> 2]; icv[j + 2] = m; icf[k] = f !== null ? f : slowCall;
     }
     callClosure(m, slot, argc);
   }
