@@ -529,8 +529,10 @@ export function execute(rt: Runtime, stopAt: number): void {
             if (w < TIER_COMPILED) w = tier.compile(calleeFn);
             if (w >= TIER_COMPILED) {
               // A compiled callee runs as a JS call on the same frame and value stack.
+              // (Its prologue pushes the frame again: every call enters compiled code one way.)
               inTier = true;
-              tier.fns[w - TIER_COMPILED](0, calleeSlot, 0);
+              rt.frameCount = fc;
+              tier.fns[w - TIER_COMPILED](callee | 0, calleeSlot, 0);
               inTier = false;
               sp = calleeSlot + 1;
               break;

@@ -208,6 +208,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   const site = (n: number) => { const j = icvCount; icvCount += n; return j; };
   const fnSite = () => icfCount++;
   const name = rt.formatter.functionName(fn) || 'script';
+  // Only a function that makes closures can have open upvalues into its own frame to close when
+  // it returns; only code that reads upvalues or makes closures needs its closure.
+  const captures = insns.some((ins) => ins.op === Op.CLOSURE || ins.op === Op.CLOSE_UPVALUE);
+  let usesClosure = false;
   const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
   for (let i = 0; i < insns.length; i++) {
     const ins = insns[i], d = depth[i];
@@ -234,7 +238,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     out.push(`// ${pc} ${OP_NAMES[op]} d=${d}`);
     const ret = (tag: string, val: string) => {
       out.push(`t = ${tag}; x = ${val};`);
-      out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
+      if (captures) out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
       out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return -1;`);
     };
     switch (op) {
@@ -276,11 +280,13 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         break;
       }
       case Op.GET_UPVALUE:
+        usesClosure = true;
         out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
         out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) { ${T(d)} = u32[(o + ${L.UPV_SLOT}) >>> 2]; ${V(d)} = f64[(o + ${L.UPV_SLOT + 8}) >>> 3]; }`);
         out.push(`else { s = u32[o >>> 2]; ${T(d)} = tags[s]; ${V(d)} = vals[s]; }`);
         break;
       case Op.SET_UPVALUE:
+        usesClosure = true;
         out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
         out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) H.storeUpvalue(o, ${T(d - 1)}, ${V(d - 1)});`);
         out.push(`else { s = u32[o >>> 2]; tags[s] = ${T(d - 1)}; vals[s] = ${V(d - 1)}; }`);
@@ -431,10 +437,17 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         out.push(`else { ${SP(top)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
         break;
       }
-      case Op.SUPER_INVOKE:
-        out.push(`${save(d)} H.superInvoke(${S(d - 1)}, ${u8[a + 2]}, ${nameAt(0)});`);
+      case Op.SUPER_INVOKE: {
+        // Per-site cache: superclass -> method closure and its compiled code (a class's method
+        // table is complete before any of its methods can run, as the interpreter's cache assumes).
+        const argc = u8[a + 2], slot = d - 2 - argc;
+        const j = site(2), k = fnSite();
+        out.push(`${IP} if (${V(d - 1)} === icv[${j}]) icf[${k}](icv[${j + 1}] | 0, ${S(slot)}, 0);`);
+        out.push(`else { ${SP(d)} H.superMiss(icv, ${j}, icf, ${k}, ${S(d - 1)}, ${argc}, ${nameAt(0)}); }`);
         break;
+      }
       case Op.CLOSURE: {
+        usesClosure = true;
         const proto = nameAt(0);
         out.push(`frameIp[fi] = ${code + pc + 3}; H.closure(${S(d)}, ${proto}, ${code + pc + 3}, base, closure);`);
         break;
@@ -505,6 +518,9 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   }
 
   const fname = `mufi_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  // Only code that reads upvalues or makes closures needs its closure; only a function that
+  // makes closures can have open upvalues into its own frame to close when it returns.
+  const body = out.join('\n');
   return [
     `'use strict';`,
     `// ${name}: compiled from ${codeLen} bytes of bytecode at ${code}`,
@@ -519,17 +535,16 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     icvCount > 0 ? `T.caches.push(() => { icv.fill(0); icf.fill(H.uncompiled); });` : '',
     `return function ${fname}(callee, base, pc) {`,
     `let fi = rt.frameCount;`,
-    `if (callee === 0) fi--;`,
-    `else {`,
-    `  // A cached call from compiled code: the interpreter's checks (arity matched at the site), then the frame.`,
+    `if (callee !== 0) {`,
+    `  // A call (every caller but an on-stack entry at a loop header): the interpreter's checks (arity matched by the caller), then the frame.`,
     `  // (callee is the closure's address | 0, an int32 like the 0 of the other callers: V8 keeps one representation.)`,
     `  if (T.depth >= ${TIER_MAX_DEPTH} || interrupt[0] !== 0 || fi >= maxFrames || base + ${u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1} >= capacity) return H.callSlow(callee >>> 0, base);`,
     `  frameClosure[fi] = callee; frameBase[fi] = base; rt.frameCount = fi + 1;`,
-    `}`,
-    `const closure = frameClosure[fi];`,
+    `} else fi--;`,
+    usesClosure ? `const closure = frameClosure[fi];` : '',
     `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false;`,
     `T.depth++;`,
-    ...(straight ? out : [`for (;;) switch (pc) {`, ...out, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
+    ...(straight ? [body] : [`for (;;) switch (pc) {`, body, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
     `};`,
   ].join('\n');
 }

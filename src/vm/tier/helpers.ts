@@ -29,7 +29,13 @@ export function makeHelpers(rt: Runtime) {
     if (w < tier.hot) u32[(fn + L.FN_TIER) >>> 2] = w + 1;
     else if (w !== TIER_NEVER && tier.depth < TIER_MAX_DEPTH) {
       if (w < TIER_COMPILED) w = tier.compile(fn);
-      if (w >= TIER_COMPILED) { tier.fns[w - TIER_COMPILED](0, slot, 0); return; }
+      if (w >= TIER_COMPILED) {
+        // The compiled prologue pushes the frame again (every call enters compiled code one way).
+        const fc = rt.frameCount - 1;
+        rt.frameCount = fc;
+        tier.fns[w - TIER_COMPILED](frameClosure[fc] | 0, slot, 0);
+        return;
+      }
     }
     const fc = rt.frameCount;
     frameIp[fc - 1] = u32[(fn + L.FN_CODE) >>> 2];
@@ -293,13 +299,25 @@ export function makeHelpers(rt: Runtime) {
     callClosure(m, slot, argc);
   }
 
+  /** SUPER_INVOKE miss: icv[j] = superclass, icv[j+1] = method closure, icf[k] = its code (once compiled). */
+  function superMiss(icv: Float64Array, j: number, icf: CompiledFn[], k: number, top: number, argc: number, name: number): void {
+    const superclass = vals[top] >>> 0;
+    const me = tables.find(superclass + L.CLASS_METHODS, name);
+    if (me !== 0) {
+      const m = f64[(me + 8) >>> 3] >>> 0;
+      const f = compiledFor(m, argc);
+      if (f !== null) { icv[j] = superclass; icv[j + 1] = m; icf[k] = f; }
+    }
+    superInvoke(top, argc, name);
+  }
+
   /** What an empty call-cache entry holds (never called: its key matches no object). */
   function uncompiled(): void {
     throw new Error('tier: empty call cache entry');
   }
 
   return {
-    RuntimeError, compiledFor, getMiss, setMiss, callMiss, invokeMiss, uncompiled, callSlow, interrupted: () => interrupted(interrupt), fail,
+    RuntimeError, compiledFor, getMiss, setMiss, callMiss, invokeMiss, superMiss, uncompiled, callSlow, interrupted: () => interrupted(interrupt), fail,
     call, invoke, methodFor, superInvoke, callClosure, getSuper, fieldIndex,
     getProperty: (r: number, name: number, entry: number) => getProperty(rt, r, name, entry),
     setProperty: (r: number, name: number, entry: number) => setProperty(rt, r, name, entry),
