@@ -12,7 +12,7 @@ import { indexGet, indexSet, slice } from './indexing';
 import { foreachNext } from './iteration';
 import { TraceBuilder } from './stack-trace';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from './literals';
-import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './tier/state';
+import { TIER_COMPILED, TIER_NEVER } from './tier/state';
 
 /**
  * Before anything that may allocate, the loop also saves ip in the frame (`frameIp`), so an
@@ -430,7 +430,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           // Back-edges count toward the tier like calls; a hot loop enters compiled code at its header.
           const w = u32[(fn + L.FN_TIER) >>> 2];
           if (w < hot) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; break; }
-          if (w === TIER_NEVER || tier.depth >= TIER_MAX_DEPTH) break;
+          if (w === TIER_NEVER || rt.frameCount > tier.frames) break;
           const code = u32[(fn + L.FN_CODE) >>> 2];
           const compiled = tier.loopEntry(fn, ip - code, back - code);
           if (compiled === null) break;
@@ -525,7 +525,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           let w = counting ? u32[(calleeFn + L.FN_TIER) >>> 2] : 0;
           if (!counting) { /* --tier=interp */ }
           else if (w < hot) u32[(calleeFn + L.FN_TIER) >>> 2] = w + 1;
-          else if (w !== TIER_NEVER && tier.depth < TIER_MAX_DEPTH) {
+          else if (w !== TIER_NEVER && fc < tier.frames) {
             if (w < TIER_COMPILED) w = tier.compile(calleeFn);
             if (w >= TIER_COMPILED) {
               // A compiled callee runs as a JS call on the same frame and value stack.

@@ -5,7 +5,7 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
-import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, TIER_MAX_DEPTH, AUTO_HOT } from './state';
+import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './state';
 
 /**
  * The second tier: one MufiZ function's bytecode -> the source of one JavaScript function, built
@@ -234,12 +234,12 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     const fail = (msg: string) => `{ ${IP} H.fail(${JSON.stringify(msg)}); }`;
     // A jump: inside the compiled code, or (a loop region) out to the interpreter at that offset.
     const go = (to: number) => region === null || (to >= region.from && to < region.to) ? `{ pc = ${to}; continue; }`
-      : `{ ${SP(depth[at.get(to) as number])} T.depth--; return ${to}; }`;
+      : `{ ${SP(depth[at.get(to) as number])} return ${to}; }`;
     out.push(`// ${pc} ${OP_NAMES[op]} d=${d}`);
     const ret = (tag: string, val: string) => {
       out.push(`t = ${tag}; x = ${val};`);
       if (captures) out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
-      out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return -1;`);
+      out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; return -1;`);
     };
     switch (op) {
       case Op.CONSTANT: {
@@ -409,7 +409,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
       case Op.LOOP:
         out.push(`if (interrupt[0] !== 0) { frameIp[fi] = ${code + target}; throw H.interrupted(); }`);
         // A loop compiled alone returns after each iteration (see compileLoop).
-        out.push(region !== null && target === region.from ? `{ ${SP(depth[at.get(target) as number])} T.depth--; return ${target}; }` : go(target));
+        out.push(region !== null && target === region.from ? `{ ${SP(depth[at.get(target) as number])} return ${target}; }` : go(target));
         break;
       case Op.CALL: {
         // Per-site cache: the callee closure last seen here and its compiled code; a hit pushes
@@ -529,21 +529,21 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     `const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase, interrupt = rt.interrupt;`,
     `/** The address of field slot ix of instance o, or 0 when it has no room for it (see Objects.fieldSlotForRead). */`,
     `function field(o, ix) { const n = u32[(o + ${L.INST_INLINE}) >>> 2]; return ix < n ? o + ${L.INST_SLOTS} + ix * ${L.VALUE_SLOT} : H.fieldSlotForRead(o, ix); }`,
-    `const maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
+    `const tierFrames = T.frames, capacity = rt.stackCapacity;`,
     `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.`,
     `const icv = new Float64Array(${Math.max(icvCount, 1)}), icf = new Array(${icfCount}).fill(H.uncompiled);`,
     icvCount > 0 ? `T.caches.push(() => { icv.fill(0); icf.fill(H.uncompiled); });` : '',
     `return function ${fname}(callee, base, pc) {`,
     `let fi = rt.frameCount;`,
     `if (callee !== 0) {`,
-    `  // A call (every caller but an on-stack entry at a loop header): the interpreter's checks (arity matched by the caller), then the frame.`,
+    `  // A call (every caller but an on-stack entry at a loop header): the interpreter's checks (arity matched by the caller), then the frame;`,
+    `  // in a frame beyond T.frames (the host-stack bound, or --max-frames: then Stack overflow.) callSlow runs the interpreter's call.`,
     `  // (callee is the closure's address | 0, an int32 like the 0 of the other callers: V8 keeps one representation.)`,
-    `  if (T.depth >= ${TIER_MAX_DEPTH} || interrupt[0] !== 0 || fi >= maxFrames || base + ${u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1} >= capacity) return H.callSlow(callee >>> 0, base);`,
+    `  if (fi >= tierFrames || interrupt[0] !== 0 || base + ${u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1} >= capacity) return H.callSlow(callee >>> 0, base);`,
     `  frameClosure[fi] = callee; frameBase[fi] = base; rt.frameCount = fi + 1;`,
     `} else fi--;`,
     usesClosure ? `const closure = frameClosure[fi];` : '',
     `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false;`,
-    `T.depth++;`,
     ...(straight ? [body] : [`for (;;) switch (pc) {`, body, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
     `};`,
   ].join('\n');

@@ -9,7 +9,7 @@ import { objectArithmetic, negateComplex, ArithOp, constantArithmeticSlow } from
 import { indexGet, indexSet, slice } from '../indexing';
 import { foreachNext } from '../iteration';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from '../literals';
-import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH, CompiledFn } from './state';
+import { TIER_COMPILED, TIER_NEVER, CompiledFn } from './state';
 import { storeField, storeUpvalue } from './stores';
 
 /**
@@ -27,7 +27,7 @@ export function makeHelpers(rt: Runtime) {
   function enter(fn: number, slot: number): void {
     let w = u32[(fn + L.FN_TIER) >>> 2];
     if (w < tier.hot) u32[(fn + L.FN_TIER) >>> 2] = w + 1;
-    else if (w !== TIER_NEVER && tier.depth < TIER_MAX_DEPTH) {
+    else if (w !== TIER_NEVER && rt.frameCount <= tier.frames) {
       if (w < TIER_COMPILED) w = tier.compile(fn);
       if (w >= TIER_COMPILED) {
         // The compiled prologue pushes the frame again (every call enters compiled code one way).
@@ -39,9 +39,7 @@ export function makeHelpers(rt: Runtime) {
     }
     const fc = rt.frameCount;
     frameIp[fc - 1] = u32[(fn + L.FN_CODE) >>> 2];
-    tier.depth++;
     execute(rt, fc - 1);
-    tier.depth--;
   }
 
   /** A closure call: the interpreter's arity, interrupt and depth checks, then a new frame. */
