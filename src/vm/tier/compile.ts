@@ -200,6 +200,12 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   // 3. Emit. Code without jumps (most methods) needs no dispatch loop: V8 compiles (and
   // inlines) a straight-line function faster than a one-case `for (;;) switch`.
   const straight = region === null && leaders.size === 1;
+  // Code whose jumps all go forward (no loop: most functions with an `if`) is entered only at 0
+  // and needs no dispatch loop either: each jump target t closes a labelled block `J<t>` opened
+  // at the top, and a jump to t is `break J<t>`. V8 then optimises it as loop-free code (fib:
+  // see docs/performance.md) instead of a `for (;;) switch` it may enter by OSR.
+  const forward = region === null && !straight && insns.every((ins, i) => depth[i] < 0 || ins.op !== Op.LOOP);
+  const targets = [...leaders].filter((t) => t !== 0).sort((x, y) => y - x);
   const out: string[] = [];
   // Inline caches: numbers (class or closure addresses, field indices, counts) in one
   // Float64Array, compiled functions in one array, so that the miss paths are shared helpers
@@ -220,7 +226,8 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     const { pc, op } = ins;
     const a = code + pc + 1; // operands
     const b1 = u8[a], w1 = u8[a] | (u8[a + 1] << 8);
-    if (leaders.has(pc) && !straight) out.push(`case ${pc}:`);
+    if (leaders.has(pc) && forward && pc !== 0) out.push(`} // J${pc}`);
+    else if (leaders.has(pc) && !straight && !forward) out.push(`case ${pc}:`);
     const S = (k: number) => `(base + ${k})`;
     const T = (k: number) => `tags[base + ${k}]`;
     const V = (k: number) => `vals[base + ${k}]`;
@@ -233,7 +240,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     const isNum = (t: string) => `(${t} === ${Tag.INT} || ${t} === ${Tag.DOUBLE})`;
     const fail = (msg: string) => `{ ${IP} H.fail(${JSON.stringify(msg)}); }`;
     // A jump: inside the compiled code, or (a loop region) out to the interpreter at that offset.
-    const go = (to: number) => region === null || (to >= region.from && to < region.to) ? `{ pc = ${to}; continue; }`
+    const go = (to: number) => forward ? `break J${to};` : region === null || (to >= region.from && to < region.to) ? `{ pc = ${to}; continue; }`
       : `{ ${SP(depth[at.get(to) as number])} return ${to}; }`;
     out.push(`// ${pc} ${OP_NAMES[op]} d=${d}`);
     const ret = (tag: string, val: string) => {
@@ -544,7 +551,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     `} else fi--;`,
     usesClosure ? `const closure = frameClosure[fi];` : '',
     `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false;`,
-    ...(straight ? [body] : [`for (;;) switch (pc) {`, body, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
+    ...(straight ? [body] : forward ? [targets.map((t) => `J${t}: {`).join(' '), body] : [`for (;;) switch (pc) {`, body, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
     `};`,
   ].join('\n');
 }
