@@ -419,12 +419,16 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         out.push(region !== null && target === region.from ? `{ ${SP(depth[at.get(target) as number])} return ${target}; }` : go(target));
         break;
       case Op.CALL: {
-        // Per-site cache: the callee closure last seen here and its compiled code; a hit pushes
-        // the frame and calls the compiled function directly (after the interpreter's checks).
+        // Per-site cache: the callee last seen here (a closure, or a class and its init closure)
+        // and the compiled code to run; a hit (after a class's new instance replaces it in its
+        // slot, as the interpreter does) calls the compiled function directly, whose prologue
+        // makes the interpreter's checks and pushes the frame.
         const argc = b1, slot = d - 1 - argc;
-        const j = site(1), k = fnSite();
+        const j = site(2), k = fnSite();
         out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (o === icv[${j}] && ${T(slot)} === ${Tag.OBJ}) icf[${k}](o | 0, ${S(slot)}, 0); else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
+        // (The code is read before the instance is allocated: a collection then clears the caches.)
+        out.push(`if (o === icv[${j}] && ${T(slot)} === ${Tag.OBJ}) { g = icf[${k}]; if ((m = icv[${j + 1}]) !== 0) { ${SP(d)} H.instance(${S(slot)}, o); } else m = o; g(m | 0, ${S(slot)}, 0); }`);
+        out.push(`else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
         break;
       }
       case Op.INVOKE: case Op.GLOBAL_INVOKE: {
@@ -550,7 +554,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     `  frameClosure[fi] = callee; frameBase[fi] = base; rt.frameCount = fi + 1;`,
     `} else fi--;`,
     usesClosure ? `const closure = frameClosure[fi];` : '',
-    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false;`,
+    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false, g = H.uncompiled;`,
     ...(straight ? [body] : forward ? [targets.map((t) => `J${t}: {`).join(' '), body] : [`for (;;) switch (pc) {`, body, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
     `};`,
   ].join('\n');

@@ -272,14 +272,25 @@ export function makeHelpers(rt: Runtime) {
     if (x >= 0) { icv[j] = u32[vals[r] >>> 2]; icv[j + 1] = x; }
   }
 
-  /** CALL miss: icv[j] = callee closure (only once compiled), icf[k] = its code. */
+  /**
+   * CALL miss: icv[j] = the callee, icv[j+1] = 0 for a closure or the init closure of a class,
+   * icf[k] = the compiled code of the closure (or init) to run (cached only once compiled).
+   */
   function callMiss(icv: Float64Array, j: number, icf: CompiledFn[], k: number, slot: number, argc: number): void {
     if (tags[slot] === Tag.OBJ) {
       const o = vals[slot] >>> 0;
-      const f = compiledFor(o, argc);
-      if (f !== null) { icv[j] = o; icf[k] = f; }
+      const init = u8[o - 4] === Kind.CLASS ? u32[(o + L.CLASS_INIT) >>> 2] : 0;
+      const f = init !== 0 ? compiledFor(init, argc) : compiledFor(o, argc);
+      if (f !== null) { icv[j] = o; icv[j + 1] = init; icf[k] = f; }
     }
     call(slot, argc);
+  }
+
+  /** A cached call of class `klass` (slot = the callee slot, rt.sp above the arguments): its new instance replaces it, as in dispatch. */
+  function instance(slot: number, klass: number): void {
+    const inst = objects.instance(klass >>> 0);
+    tags[slot] = Tag.OBJ;
+    vals[slot] = inst;
   }
 
   /**
@@ -315,7 +326,7 @@ export function makeHelpers(rt: Runtime) {
   }
 
   return {
-    RuntimeError, compiledFor, getMiss, setMiss, callMiss, invokeMiss, superMiss, uncompiled, callSlow, interrupted: () => interrupted(interrupt), fail,
+    RuntimeError, compiledFor, getMiss, setMiss, callMiss, instance, invokeMiss, superMiss, uncompiled, callSlow, interrupted: () => interrupted(interrupt), fail,
     call, invoke, methodFor, superInvoke, callClosure, getSuper, fieldIndex,
     getProperty: (r: number, name: number, entry: number) => getProperty(rt, r, name, entry),
     setProperty: (r: number, name: number, entry: number) => setProperty(rt, r, name, entry),
