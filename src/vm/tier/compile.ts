@@ -299,10 +299,13 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         out.push(`else { s = u32[o >>> 2]; tags[s] = ${T(d - 1)}; vals[s] = ${V(d - 1)}; }`);
         break;
       case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: case Op.RETURN_LOCAL_PROPERTY: {
-        let r = d - 1, nm: number, entry: number;
+        // The *_LOCAL_* forms read the receiver from its local slot; only the miss path (whose
+        // helper works on the stack top) copies it up first.
+        let r = d - 1, src = d - 1, copy = '', nm: number, entry: number;
         if (op === Op.GET_LOCAL_PROPERTY || op === Op.RETURN_LOCAL_PROPERTY) {
-          out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`);
+          copy = `${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; `;
           r = d;
+          src = b1;
           nm = nameAt(1);
           entry = cacheEntry(2);
         } else {
@@ -311,8 +314,8 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         }
         const j = site(2);
         out.push(`L${pc}: {`);
-        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
-        out.push(`  ${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry});`);
+        out.push(`  if (${T(src)} === ${Tag.OBJ}) { o = ${V(src)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
+        out.push(`  ${copy}${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry});`);
         out.push(`}`);
         if (op === Op.RETURN_LOCAL_PROPERTY) ret(T(d), V(d));
         break;
