@@ -35,9 +35,10 @@ export type TierMode = 'auto' | 'interp' | 'js';
  * A compiled function: runs a frame (base = its slot 0) from bytecode offset `entry` (0, or a
  * loop header for on-stack entry) to its RETURN, which pops the frame and leaves the result in
  * slot `base`, and returns -1; code compiled from one loop (compileLoop) may instead return the
- * bytecode offset where the interpreter goes on with the frame (rt.sp set). With callee 0 the frame is already on rt's frame stack (pushed by the
- * interpreter or a helper); with a closure address (a cached call from compiled code, arity
- * already matched) the function makes the interpreter's call checks and pushes the frame itself.
+ * bytecode offset where the interpreter goes on with the frame (rt.sp set). Every call passes
+ * the closure's address (arity already matched by the caller): the function makes the
+ * interpreter's call checks and pushes the frame itself. Only an on-stack entry at a loop header
+ * (the frame already running) passes callee 0.
  */
 export type CompiledFn = (callee: number, base: number, entry: number) => number;
 
