@@ -177,6 +177,35 @@ test('Ctrl-C: a compiled loop stops with Interrupted. within 100 ms (or as fast 
   }
 });
 
+const CALLS = `
+class P { init(n) { self.n = n; } act(d) { self.n = self.n + d; return self; } name() { return "P"; } }
+class Q < P { init(n) { super.init(n * 2); self.k = 0; } act(d) { self.k = self.k + 1; if (self.k >= 3) { super.act(d); self.k = 0; } return self; } }
+class E { init() {} }
+class R < Q { name() { return "R" + super.name(); } }
+fun make(i) { if (i % 3 == 0) return P(i); if (i % 3 == 1) return Q(i); return R(i); }
+fun run(n) {
+  var sum = 0;
+  for (var i = 0; i < n; i++) {
+    var o = make(i);
+    E();
+    sum = sum + o.act(i).act(1).n;
+    if (i % 97 == 0) print f"{i} {o.name()} {sum}";
+  }
+  return sum;
+}
+print run(1500);
+print E(1);
+`;
+
+test('cached calls: classes (instance then compiled init), super invokes, under gc-stress too', () => {
+  const text = same(CALLS);
+  assert.ok(text.includes('Expected 0 arguments but got 1.'), text);
+  assert.ok(text.includes('RP'), text);
+  const a = run(CALLS, 'interp').text;
+  assert.is(run(CALLS, 'js', { gc: { stress: 7, verify: true } }).text, a, 'js under gc-stress');
+  assert.is(run(CALLS, 'auto', { gc: { stress: 7, verify: true } }).text, a, 'auto under gc-stress');
+});
+
 test('--tier and --dump-js on the command line', () => {
   const r = mufiz(['--tier=js', '--dump-js=sq', '-e', 'fun sq(x) { return x * x; }\nprint sq(7);']);
   assert.is(r.status, 0, r.stderr);

@@ -12,7 +12,7 @@ import { indexGet, indexSet } from './indexing';
 import { TraceBuilder } from './stack-trace';
 import { rareOp } from './rare-ops';
 import { closeUpvalues } from './upvalues';
-import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH } from './tier/state';
+import { TIER_COMPILED, TIER_NEVER } from './tier/state';
 import { noUpvaluesFrom, runTrivial, TRIVIAL_START } from './trivial';
 
 /**
@@ -406,7 +406,7 @@ export function execute(rt: Runtime, stopAt: number): void {
           // Back-edges count toward the tier like calls; a hot loop enters compiled code at its header.
           const w = u32[(fn + L.FN_TIER) >>> 2];
           if (w < hot) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; break; }
-          if (w === TIER_NEVER || tier.depth >= TIER_MAX_DEPTH) break;
+          if (w === TIER_NEVER || rt.frameCount > tier.frames) break;
           const code = u32[(fn + L.FN_CODE) >>> 2];
           const compiled = tier.loopEntry(fn, ip - code, back - code);
           if (compiled === null) break;
@@ -517,12 +517,14 @@ export function execute(rt: Runtime, stopAt: number): void {
           let w = counting ? u32[(calleeFn + L.FN_TIER) >>> 2] : 0;
           if (!counting) { /* --tier=interp */ }
           else if (w < hot) u32[(calleeFn + L.FN_TIER) >>> 2] = w + 1;
-          else if (w !== TIER_NEVER && tier.depth < TIER_MAX_DEPTH) {
+          else if (w !== TIER_NEVER && fc < tier.frames) {
             if (w < TIER_COMPILED) w = tier.compile(calleeFn);
             if (w >= TIER_COMPILED) {
               // A compiled callee runs as a JS call on the same frame and value stack.
+              // (Its prologue pushes the frame again: every call enters compiled code one way.)
               inTier = true;
-              tier.fns[w - TIER_COMPILED](0, calleeSlot, 0);
+              rt.frameCount = fc;
+              tier.fns[w - TIER_COMPILED](callee | 0, calleeSlot, 0);
               inTier = false;
               sp = calleeSlot + 1;
               break;

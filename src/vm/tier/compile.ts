@@ -6,7 +6,7 @@ import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
 import { INVOKE_SITE_SIZE, trivialGuess, trivialHit, trivialSource } from './trivial-calls';
-import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, TIER_MAX_DEPTH, AUTO_HOT } from './state';
+import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './state';
 
 /**
  * The second tier: one MufiZ function's bytecode -> the source of one JavaScript function, built
@@ -201,6 +201,12 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   // 3. Emit. Code without jumps (most methods) needs no dispatch loop: V8 compiles (and
   // inlines) a straight-line function faster than a one-case `for (;;) switch`.
   const straight = region === null && leaders.size === 1;
+  // Code whose jumps all go forward (no loop: most functions with an `if`) is entered only at 0
+  // and needs no dispatch loop either: each jump target t closes a labelled block `J<t>` opened
+  // at the top, and a jump to t is `break J<t>`. V8 then optimises it as loop-free code (fib:
+  // see docs/performance.md) instead of a `for (;;) switch` it may enter by OSR.
+  const forward = region === null && !straight && insns.every((ins, i) => depth[i] < 0 || ins.op !== Op.LOOP);
+  const targets = [...leaders].filter((t) => t !== 0).sort((x, y) => y - x);
   const out: string[] = [];
   // Inline caches: numbers (class or closure addresses, field indices, counts) in one
   // Float64Array, compiled functions in one array, so that the miss paths are shared helpers
@@ -209,6 +215,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   const site = (n: number) => { const j = icvCount; icvCount += n; return j; };
   const fnSite = () => icfCount++;
   const name = rt.formatter.functionName(fn) || 'script';
+  // Only a function that makes closures can have open upvalues into its own frame to close when
+  // it returns; only code that reads upvalues or makes closures needs its closure.
+  const captures = insns.some((ins) => ins.op === Op.CLOSURE || ins.op === Op.CLOSE_UPVALUE);
+  let usesClosure = false;
   const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
   for (let i = 0; i < insns.length; i++) {
     const ins = insns[i], d = depth[i];
@@ -217,7 +227,8 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     const { pc, op } = ins;
     const a = code + pc + 1; // operands
     const b1 = u8[a], w1 = u8[a] | (u8[a + 1] << 8);
-    if (leaders.has(pc) && !straight) out.push(`case ${pc}:`);
+    if (leaders.has(pc) && forward && pc !== 0) out.push(`} // J${pc}`);
+    else if (leaders.has(pc) && !straight && !forward) out.push(`case ${pc}:`);
     const S = (k: number) => `(base + ${k})`;
     const T = (k: number) => `tags[base + ${k}]`;
     const V = (k: number) => `vals[base + ${k}]`;
@@ -230,13 +241,13 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     const isNum = (t: string) => `(${t} === ${Tag.INT} || ${t} === ${Tag.DOUBLE})`;
     const fail = (msg: string) => `{ ${IP} H.fail(${JSON.stringify(msg)}); }`;
     // A jump: inside the compiled code, or (a loop region) out to the interpreter at that offset.
-    const go = (to: number) => region === null || (to >= region.from && to < region.to) ? `{ pc = ${to}; continue; }`
-      : `{ ${SP(depth[at.get(to) as number])} T.depth--; return ${to}; }`;
+    const go = (to: number) => forward ? `break J${to};` : region === null || (to >= region.from && to < region.to) ? `{ pc = ${to}; continue; }`
+      : `{ ${SP(depth[at.get(to) as number])} return ${to}; }`;
     out.push(`// ${pc} ${OP_NAMES[op]} d=${d}`);
     const ret = (tag: string, val: string) => {
       out.push(`t = ${tag}; x = ${val};`);
-      out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
-      out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; T.depth--; return -1;`);
+      if (captures) out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
+      out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; return -1;`);
     };
     switch (op) {
       case Op.CONSTANT: {
@@ -277,20 +288,25 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         break;
       }
       case Op.GET_UPVALUE:
+        usesClosure = true;
         out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
         out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) { ${T(d)} = u32[(o + ${L.UPV_SLOT}) >>> 2]; ${V(d)} = f64[(o + ${L.UPV_SLOT + 8}) >>> 3]; }`);
         out.push(`else { s = u32[o >>> 2]; ${T(d)} = tags[s]; ${V(d)} = vals[s]; }`);
         break;
       case Op.SET_UPVALUE:
+        usesClosure = true;
         out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
         out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) H.storeUpvalue(o, ${T(d - 1)}, ${V(d - 1)});`);
         out.push(`else { s = u32[o >>> 2]; tags[s] = ${T(d - 1)}; vals[s] = ${V(d - 1)}; }`);
         break;
       case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: case Op.RETURN_LOCAL_PROPERTY: {
-        let r = d - 1, nm: number, entry: number;
+        // The *_LOCAL_* forms read the receiver from its local slot; only the miss path (whose
+        // helper works on the stack top) copies it up first.
+        let r = d - 1, src = d - 1, copy = '', nm: number, entry: number;
         if (op === Op.GET_LOCAL_PROPERTY || op === Op.RETURN_LOCAL_PROPERTY) {
-          out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`);
+          copy = `${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; `;
           r = d;
+          src = b1;
           nm = nameAt(1);
           entry = cacheEntry(2);
         } else {
@@ -299,8 +315,8 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         }
         const j = site(2);
         out.push(`L${pc}: {`);
-        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
-        out.push(`  ${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry});`);
+        out.push(`  if (${T(src)} === ${Tag.OBJ}) { o = ${V(src)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
+        out.push(`  ${copy}${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry});`);
         out.push(`}`);
         if (op === Op.RETURN_LOCAL_PROPERTY) ret(T(d), V(d));
         break;
@@ -404,15 +420,19 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
       case Op.LOOP:
         out.push(`if (interrupt[0] !== 0) { frameIp[fi] = ${code + target}; throw H.interrupted(); }`);
         // A loop compiled alone returns after each iteration (see compileLoop).
-        out.push(region !== null && target === region.from ? `{ ${SP(depth[at.get(target) as number])} T.depth--; return ${target}; }` : go(target));
+        out.push(region !== null && target === region.from ? `{ ${SP(depth[at.get(target) as number])} return ${target}; }` : go(target));
         break;
       case Op.CALL: {
-        // Per-site cache: the callee closure last seen here and its compiled code; a hit pushes
-        // the frame and calls the compiled function directly (after the interpreter's checks).
+        // Per-site cache: the callee last seen here (a closure, or a class and its init closure)
+        // and the compiled code to run; a hit (after a class's new instance replaces it in its
+        // slot, as the interpreter does) calls the compiled function directly, whose prologue
+        // makes the interpreter's checks and pushes the frame.
         const argc = b1, slot = d - 1 - argc;
-        const j = site(1), k = fnSite();
+        const j = site(2), k = fnSite();
         out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (o === icv[${j}] && ${T(slot)} === ${Tag.OBJ}) icf[${k}](o | 0, ${S(slot)}, 0); else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
+        // (The code is read before the instance is allocated: a collection then clears the caches.)
+        out.push(`if (o === icv[${j}] && ${T(slot)} === ${Tag.OBJ}) { g = icf[${k}]; if ((m = icv[${j + 1}]) !== 0) { ${SP(d)} H.instance(${S(slot)}, o); } else m = o; g(m | 0, ${S(slot)}, 0); }`);
+        out.push(`else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
         break;
       }
       case Op.INVOKE: case Op.GLOBAL_INVOKE: {
@@ -433,10 +453,17 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         out.push(`else { ${SP(top)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
         break;
       }
-      case Op.SUPER_INVOKE:
-        out.push(`${save(d)} H.superInvoke(${S(d - 1)}, ${u8[a + 2]}, ${nameAt(0)});`);
+      case Op.SUPER_INVOKE: {
+        // Per-site cache: superclass -> method closure and its compiled code (a class's method
+        // table is complete before any of its methods can run, as the interpreter's cache assumes).
+        const argc = u8[a + 2], slot = d - 2 - argc;
+        const j = site(2), k = fnSite();
+        out.push(`${IP} if (${V(d - 1)} === icv[${j}]) icf[${k}](icv[${j + 1}] | 0, ${S(slot)}, 0);`);
+        out.push(`else { ${SP(d)} H.superMiss(icv, ${j}, icf, ${k}, ${S(d - 1)}, ${argc}, ${nameAt(0)}); }`);
         break;
+      }
       case Op.CLOSURE: {
+        usesClosure = true;
         const proto = nameAt(0);
         out.push(`frameIp[fi] = ${code + pc + 3}; H.closure(${S(d)}, ${proto}, ${code + pc + 3}, base, closure);`);
         break;
@@ -507,6 +534,9 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   }
 
   const fname = `mufi_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  // Only code that reads upvalues or makes closures needs its closure; only a function that
+  // makes closures can have open upvalues into its own frame to close when it returns.
+  const body = out.join('\n');
   return [
     `'use strict';`,
     `// ${name}: compiled from ${codeLen} bytes of bytecode at ${code}`,
@@ -515,24 +545,24 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     `const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase, interrupt = rt.interrupt;`,
     `/** The address of field slot ix of instance o, or 0 when it has no room for it (see Objects.fieldSlotForRead). */`,
     `function field(o, ix) { const n = u32[(o + ${L.INST_INLINE}) >>> 2]; return ix < n ? o + ${L.INST_SLOTS} + ix * ${L.VALUE_SLOT} : H.fieldSlotForRead(o, ix); }`,
-    `const maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
+    // maxFrames: the true frame limit, which a trivial method's inline run checks as its call would (trivial-calls.ts).
+    `const tierFrames = T.frames, maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
     trivialSource(),
     `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.`,
     `const icv = new Float64Array(${Math.max(icvCount, 1)}), icf = new Array(${icfCount}).fill(H.uncompiled);`,
     icvCount > 0 ? `T.caches.push(() => { icv.fill(0); icf.fill(H.uncompiled); });` : '',
     `return function ${fname}(callee, base, pc) {`,
     `let fi = rt.frameCount;`,
-    `if (callee === 0) fi--;`,
-    `else {`,
-    `  // A cached call from compiled code: the interpreter's checks (arity matched at the site), then the frame.`,
+    `if (callee !== 0) {`,
+    `  // A call (every caller but an on-stack entry at a loop header): the interpreter's checks (arity matched by the caller), then the frame;`,
+    `  // in a frame beyond T.frames (the host-stack bound, or --max-frames: then Stack overflow.) callSlow runs the interpreter's call.`,
     `  // (callee is the closure's address | 0, an int32 like the 0 of the other callers: V8 keeps one representation.)`,
-    `  if (T.depth >= ${TIER_MAX_DEPTH} || interrupt[0] !== 0 || fi >= maxFrames || base + ${u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1} >= capacity) return H.callSlow(callee >>> 0, base);`,
+    `  if (fi >= tierFrames || interrupt[0] !== 0 || base + ${u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1} >= capacity) return H.callSlow(callee >>> 0, base);`,
     `  frameClosure[fi] = callee; frameBase[fi] = base; rt.frameCount = fi + 1;`,
-    `}`,
-    `const closure = frameClosure[fi];`,
-    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false;`,
-    `T.depth++;`,
-    ...(straight ? out : [`for (;;) switch (pc) {`, ...out, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
+    `} else fi--;`,
+    usesClosure ? `const closure = frameClosure[fi];` : '',
+    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false, g = H.uncompiled;`,
+    ...(straight ? [body] : forward ? [targets.map((t) => `J${t}: {`).join(' '), body] : [`for (;;) switch (pc) {`, body, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
     `};`,
   ].join('\n');
 }

@@ -9,7 +9,7 @@ import { objectArithmetic, negateComplex, ArithOp, constantArithmeticSlow } from
 import { indexGet, indexSet, slice } from '../indexing';
 import { foreachNext } from '../iteration';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from '../literals';
-import { TIER_COMPILED, TIER_NEVER, TIER_MAX_DEPTH, CompiledFn } from './state';
+import { TIER_COMPILED, TIER_NEVER, CompiledFn } from './state';
 import { storeField, storeUpvalue } from './stores';
 import { fillTrivial, slowEntry } from './trivial-calls';
 import { Trivial } from '../trivial';
@@ -29,15 +29,19 @@ export function makeHelpers(rt: Runtime) {
   function enter(fn: number, slot: number): void {
     let w = u32[(fn + L.FN_TIER) >>> 2];
     if (w < tier.hot) u32[(fn + L.FN_TIER) >>> 2] = w + 1;
-    else if (w !== TIER_NEVER && tier.depth < TIER_MAX_DEPTH) {
+    else if (w !== TIER_NEVER && rt.frameCount <= tier.frames) {
       if (w < TIER_COMPILED) w = tier.compile(fn);
-      if (w >= TIER_COMPILED) { tier.fns[w - TIER_COMPILED](0, slot, 0); return; }
+      if (w >= TIER_COMPILED) {
+        // The compiled prologue pushes the frame again (every call enters compiled code one way).
+        const fc = rt.frameCount - 1;
+        rt.frameCount = fc;
+        tier.fns[w - TIER_COMPILED](frameClosure[fc] | 0, slot, 0);
+        return;
+      }
     }
     const fc = rt.frameCount;
     frameIp[fc - 1] = u32[(fn + L.FN_CODE) >>> 2];
-    tier.depth++;
     execute(rt, fc - 1);
-    tier.depth--;
   }
 
   /** A closure call: the interpreter's arity, interrupt and depth checks, then a new frame. */
@@ -273,14 +277,25 @@ export function makeHelpers(rt: Runtime) {
     if (x >= 0) { icv[j] = u32[vals[r] >>> 2]; icv[j + 1] = x; }
   }
 
-  /** CALL miss: icv[j] = callee closure (only once compiled), icf[k] = its code. */
+  /**
+   * CALL miss: icv[j] = the callee, icv[j+1] = 0 for a closure or the init closure of a class,
+   * icf[k] = the compiled code of the closure (or init) to run (cached only once compiled).
+   */
   function callMiss(icv: Float64Array, j: number, icf: CompiledFn[], k: number, slot: number, argc: number): void {
     if (tags[slot] === Tag.OBJ) {
       const o = vals[slot] >>> 0;
-      const f = compiledFor(o, argc);
-      if (f !== null) { icv[j] = o; icf[k] = f; }
+      const init = u8[o - 4] === Kind.CLASS ? u32[(o + L.CLASS_INIT) >>> 2] : 0;
+      const f = init !== 0 ? compiledFor(init, argc) : compiledFor(o, argc);
+      if (f !== null) { icv[j] = o; icv[j + 1] = init; icf[k] = f; }
     }
     call(slot, argc);
+  }
+
+  /** A cached call of class `klass` (slot = the callee slot, rt.sp above the arguments): its new instance replaces it, as in dispatch. */
+  function instance(slot: number, klass: number): void {
+    const inst = objects.instance(klass >>> 0);
+    tags[slot] = Tag.OBJ;
+    vals[slot] = inst;
   }
 
   /**
@@ -299,13 +314,25 @@ export function makeHelpers(rt: Runtime) {
     callClosure(m, slot, argc);
   }
 
+  /** SUPER_INVOKE miss: icv[j] = superclass, icv[j+1] = method closure, icf[k] = its code (once compiled). */
+  function superMiss(icv: Float64Array, j: number, icf: CompiledFn[], k: number, top: number, argc: number, name: number): void {
+    const superclass = vals[top] >>> 0;
+    const me = tables.find(superclass + L.CLASS_METHODS, name);
+    if (me !== 0) {
+      const m = f64[(me + 8) >>> 3] >>> 0;
+      const f = compiledFor(m, argc);
+      if (f !== null) { icv[j] = superclass; icv[j + 1] = m; icf[k] = f; }
+    }
+    superInvoke(top, argc, name);
+  }
+
   /** What an empty call-cache entry holds (never called: its key matches no object). */
   function uncompiled(): void {
     throw new Error('tier: empty call cache entry');
   }
 
   return {
-    RuntimeError, compiledFor, getMiss, setMiss, callMiss, invokeMiss, uncompiled, callSlow, interrupted: () => interrupted(interrupt), fail,
+    RuntimeError, compiledFor, getMiss, setMiss, callMiss, instance, invokeMiss, superMiss, uncompiled, callSlow, interrupted: () => interrupted(interrupt), fail,
     call, invoke, methodFor, superInvoke, callClosure, getSuper, fieldIndex,
     getProperty: (r: number, name: number, entry: number) => getProperty(rt, r, name, entry),
     setProperty: (r: number, name: number, entry: number) => setProperty(rt, r, name, entry),

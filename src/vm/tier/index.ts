@@ -3,7 +3,7 @@ import { execute, unwind } from '../interpreter';
 import { L } from '../layout';
 import { makeHelpers } from './helpers';
 import { compileFunction, compileLoop, loopHot, LOOP_ALONE_BYTES } from './compile';
-import { TIER_COMPILED, TIER_LOOPS, TIER_NEVER, CompiledFn } from './state';
+import { TIER_COMPILED, TIER_LOOPS, TIER_NEVER, TIER_MAX_DEPTH, CompiledFn } from './state';
 
 export { TierState, type TierMode } from './state';
 
@@ -12,6 +12,7 @@ export function installTier(rt: Runtime): void {
   const helpers = makeHelpers(rt);
   const mode = rt.tier.mode;
   const tier = rt.tier, u32 = rt.u32;
+  tier.frames = Math.min(TIER_MAX_DEPTH, rt.maxFrames);
   tier.compile = (fn) => compileFunction(rt, helpers, fn, mode);
   tier.loopEntry = (fn: number, header: number, back: number): CompiledFn | null => {
     let w = u32[(fn + L.FN_TIER) >>> 2];
@@ -44,7 +45,6 @@ export function installTier(rt: Runtime): void {
  * its hot loops enter compiled code at their headers.
  */
 export function runScript(rt: Runtime): void {
-  rt.tier.depth = 0;
   if (rt.tier.mode !== 'js') return execute(rt, 0);
   const fn = rt.u32[(rt.frameClosure[0] + L.CLOSURE_FN) >>> 2];
   const w = rt.tier.compile(fn);

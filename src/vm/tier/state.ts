@@ -11,15 +11,21 @@
  * A freed function's address may be reused, but the new function object starts with word 0, so
  * a stale compiled function is never reached.
  */
-export const TIER_NEVER = 0x7fffffff;
-export const TIER_COMPILED = 0x80000000;
-export const TIER_LOOPS = 0x40000000;
+// Every word stays below 2^31: V8 optimises the interpreter's reads of it as int32, and the
+// first word that does not fit (a compiled function's, when the tier starts) deoptimised the
+// whole interpreter ("lost precision"), which then took another 100+ ms to optimise again.
+export const TIER_LOOPS = 0x20000000;
+export const TIER_NEVER = 0x3fffffff;
+export const TIER_COMPILED = 0x40000000;
 
 /**
  * Compiled code calls compiled code as JS calls, so the host stack grows with MufiZ frames.
- * Beyond this many nested compiled (or re-entered interpreter) activations, calls run in the
- * interpreter, whose frames live only on the VM stack: deep recursion then keeps working up to
- * --max-frames exactly as with --tier=interp.
+ * Compiled code (or an interpreter re-entered from it) runs only in the first this many frames
+ * (TierState.frames): a frame holds at most one compiled activation and one re-entered
+ * interpreter, so the host stack stays bounded. Deeper calls run in the interpreter, whose frames
+ * live only on the VM stack: deep recursion then keeps working up to --max-frames exactly as
+ * with --tier=interp. (A bound on frames, not a count of activations: compiled calls need no
+ * counter of their own beside the frame count they keep anyway.)
  */
 export const TIER_MAX_DEPTH = 300;
 
@@ -29,9 +35,10 @@ export type TierMode = 'auto' | 'interp' | 'js';
  * A compiled function: runs a frame (base = its slot 0) from bytecode offset `entry` (0, or a
  * loop header for on-stack entry) to its RETURN, which pops the frame and leaves the result in
  * slot `base`, and returns -1; code compiled from one loop (compileLoop) may instead return the
- * bytecode offset where the interpreter goes on with the frame (rt.sp set). With callee 0 the frame is already on rt's frame stack (pushed by the
- * interpreter or a helper); with a closure address (a cached call from compiled code, arity
- * already matched) the function makes the interpreter's call checks and pushes the frame itself.
+ * bytecode offset where the interpreter goes on with the frame (rt.sp set). Every call passes
+ * the closure's address (arity already matched by the caller): the function makes the
+ * interpreter's call checks and pushes the frame itself. Only an on-stack entry at a loop header
+ * (the frame already running) passes callee 0.
  */
 export type CompiledFn = (callee: number, base: number, entry: number) => number;
 
@@ -42,8 +49,8 @@ export class TierState {
   /** Hotness at which a function is compiled (NEVER: never). */
   readonly hot: number;
   readonly fns: CompiledFn[] = [];
-  /** Nested compiled activations on the host stack (see TIER_MAX_DEPTH). */
-  depth = 0;
+  /** Compiled code runs in frames below this index: min(TIER_MAX_DEPTH, --max-frames), set by installTier. */
+  frames = TIER_MAX_DEPTH;
   /** Compiles function object `fn`; returns its new FN_TIER word (COMPILED + i, or NEVER). */
   compile: (fn: number) => number = () => TIER_NEVER;
   /**
