@@ -5,6 +5,9 @@ import { L } from './layout';
 import { fnv1a, FNV_OFFSET } from './hash';
 
 const MIN_CAPACITY = 64;
+/** Entries of the concatenation memo (a power of two). */
+const MEMO_BITS = 10;
+const MEMO_SIZE = 1 << MEMO_BITS;
 /** Words per table entry: the string's address, then its hash (so probes compare hashes without reading the strings). */
 const ENTRY = 2;
 
@@ -39,6 +42,13 @@ export class StringStore {
   private readonly u8: Uint8Array;
   private readonly u32: Uint32Array;
   private scratch = new Uint8Array(256);
+  /**
+   * Concatenation memo, direct-mapped: [a, b, a ++ b] per entry. A loop that builds the same
+   * strings again (string_build's phase 1; keys made from the same parts) finds its result
+   * without hashing or comparing bytes. Cleared at every collection, the only time a string
+   * is freed (and its address can be reused).
+   */
+  private readonly memo = new Uint32Array(MEMO_SIZE * 3);
   /** removeWhite's list of surviving entries (address, hash) while it rebuilds the table. */
   private keep = new Uint32Array(256);
   private readonly encoder = new TextEncoder();
@@ -109,14 +119,22 @@ export class StringStore {
     const lenA = this.byteLength(a), lenB = this.byteLength(b);
     if (lenB === 0) return a;
     if (lenA === 0) return b;
+    const memo = this.memo;
+    const m = (Math.imul(a ^ (b << 7), 0x9e3779b1) >>> (32 - MEMO_BITS)) * 3;
+    if (memo[m] === a && memo[m + 1] === b) return memo[m + 2];
     const hash = fnv1a(u8, b + L.STR_BYTES, lenB, this.hashOf(a));
-    const found = this.findConcat(a, lenA, b, lenB, hash);
-    if (found !== 0) return found;
-    this.ensureRoom();
-    const s = this.allocString(lenA + lenB, hash);
-    copyBytes(u8, s + L.STR_BYTES, a + L.STR_BYTES, lenA);
-    copyBytes(u8, s + L.STR_BYTES + lenA, b + L.STR_BYTES, lenB);
-    this.finish(s, lenA + lenB, this.charCount(a) + this.charCount(b)); // both are rooted, unchanged
+    let s = this.findConcat(a, lenA, b, lenB, hash);
+    if (s === 0) {
+      this.ensureRoom();
+      s = this.allocString(lenA + lenB, hash);
+      copyBytes(u8, s + L.STR_BYTES, a + L.STR_BYTES, lenA);
+      copyBytes(u8, s + L.STR_BYTES + lenA, b + L.STR_BYTES, lenB);
+      this.finish(s, lenA + lenB, this.charCount(a) + this.charCount(b)); // both are rooted, unchanged
+    }
+    // (Set after any collection the allocation ran: a, b and s are all live.)
+    memo[m] = a;
+    memo[m + 1] = b;
+    memo[m + 2] = s;
     return s;
   }
 
@@ -148,6 +166,7 @@ export class StringStore {
    * lookups walked 35 of them on average before reaching an empty slot.
    */
   removeWhite(gc: Collector): void {
+    this.memo.fill(0);
     if (this.capacity === 0) return;
     this.epoch++;
     if (this.keep.length < this.used * ENTRY) this.keep = new Uint32Array(this.used * ENTRY * 2);
@@ -194,6 +213,7 @@ export class StringStore {
   /** Drops the table (for --leak-check's final collection). */
   release(): void {
     if (this.tableAddr !== 0) this.allocator.free(this.tableAddr);
+    this.memo.fill(0);
     this.epoch++;
     this.tableAddr = 0;
     this.capacity = 0;
