@@ -9,7 +9,8 @@ const MIN_CAPACITY = 64;
 const MEMO_BITS = 10;
 const MEMO_SIZE = 1 << MEMO_BITS;
 /** Words per table entry: the string's address, then its hash (so probes compare hashes without reading the strings). */
-const ENTRY = 2;
+export const INTERN_ENTRY_WORDS = 2;
+const ENTRY = INTERN_ENTRY_WORDS;
 
 /**
  * String objects and the intern table.
