@@ -8,6 +8,7 @@ import { Engine, RunOutcome } from '../src/index';
 import { HeapCorruptionError } from '../src/gc';
 import { MIB, HEADER_BYTES } from '../src/memory';
 import { L } from '../src/vm/layout';
+import { INTERN_ENTRY_WORDS } from '../src/vm/strings';
 import { patience } from './cli-helpers';
 
 const STRING_KIND = 1;
@@ -152,11 +153,13 @@ test('the intern table is weak: dropped strings are removed by a collection', ()
   const st = e.rt.strings;
   let entries = 0;
   for (let i = 0; i < st.capacity; i++) {
-    const s = e.rt.u32[(st.tableAddr >>> 2) + i];
-    if (s <= 1) continue;
+    const w = (st.tableAddr >>> 2) + i * INTERN_ENTRY_WORDS;
+    const s = e.rt.u32[w];
+    if (s === 0) continue;
     entries++;
     assert.ok(e.rt.allocator.isLiveBlockSlow(s), `intern entry ${s} is a live block`);
     assert.is(e.rt.allocator.kindOf(s), STRING_KIND);
+    assert.is(e.rt.u32[w + 1], st.hashOf(s), 'the entry holds the string\'s hash');
   }
   assert.is(entries, after, 'the table holds exactly the live strings');
   // The kept string is still interned and found again.

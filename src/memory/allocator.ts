@@ -11,6 +11,8 @@ import { SiteTable } from './sites';
 const POISON = 0xde;
 /** Four POISON bytes, for word-wise poisoning. */
 const POISON_WORD = 0xdededede;
+/** Eight POISON bytes as a BigInt64Array element (0xdededededededede as a signed 64-bit integer). */
+const POISON_WORD64 = BigInt.asIntN(64, BigInt('0xdededededededede'));
 /** Byte offset, in a free block, of the back link of its free list (the forward link is at HEADER_BYTES). */
 const PREV_LINK = HEADER_BYTES + 4;
 /**
@@ -57,6 +59,8 @@ export class Allocator {
   private readonly u8: Uint8Array;
   private readonly u16: Uint16Array;
   private readonly u32: Uint32Array;
+  /** For poisoning large blocks: see poison(). */
+  private readonly i64: BigInt64Array;
   private readonly smallHeads = new Float64Array(CLASS_COUNT);
   private largeHead = 0;
   private readonly tracking: boolean;
@@ -69,6 +73,7 @@ export class Allocator {
     this.u8 = this.heap.u8;
     this.u16 = this.heap.u16;
     this.u32 = this.heap.u32;
+    this.i64 = new BigInt64Array(this.heap.buffer);
     this.tracking = this.config.enableTracking;
     this.safety = this.config.enableSafety;
     this.quarantine = this.config.neverUnmap;
@@ -201,10 +206,27 @@ export class Allocator {
     keepBits = MARK_BIT | PIN_BIT, clearBits = MARK_BIT, setBits = 0,
     onKept: ((addr: Addr, flags: number) => void) | null = null, keptMask = 0,
   ): number {
-    const u8 = this.u8, u32 = this.u32;
     this.smallHeads.fill(0);
     this.largeHead = 0;
-    let freed = 0;
+    const before = this.stats.bytesFreed;
+    const runStart = this.sweepBlocks(onFree, keepBits, clearBits, setBits, onKept, keptMask);
+    if (runStart !== 0) this.top = runStart; // the last run touches the top: give it back
+    return this.stats.bytesFreed - before;
+  }
+
+  /**
+   * sweep()'s walk; returns the start of the free run that ends at the top (0 when none).
+   * The loop is alone in its function, with nothing after it but the return: V8 compiles a long
+   * loop on-stack (OSR) while it runs, before any code after it has run, and it kept such code
+   * with a deoptimisation at the loop's exit (no type feedback there yet) and entered it again in
+   * every later sweep, each time deoptimising at the end: hundreds of times in string_build's
+   * 250 collections, one run in four (a race with the concurrent compile; docs/performance.md, strings).
+   */
+  private sweepBlocks(
+    onFree: ((addr: Addr, kind: number, bytes: number) => void) | null, keepBits: number, clearBits: number, setBits: number,
+    onKept: ((addr: Addr, flags: number) => void) | null, keptMask: number,
+  ): number {
+    const u8 = this.u8, u32 = this.u32;
     let runStart = 0; // start of the current run of free blocks, 0 when none
     let b = HEAP_START;
     const end = this.top;
@@ -222,7 +244,6 @@ export class Allocator {
         if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
       } else {
         if (onFree !== null) onFree(b + HEADER_BYTES, kind, size);
-        freed += size;
         this.recordFree(size, kind);
         if (this.quarantine) {
           this.quarantineBlock(b, size, kind);
@@ -234,8 +255,7 @@ export class Allocator {
       }
       b += size;
     }
-    if (runStart !== 0) this.top = runStart; // the last run touches the top: give it back
-    return freed;
+    return runStart;
   }
 
   /**
@@ -252,10 +272,13 @@ export class Allocator {
   /**
    * Fills a block's payload with POISON. Blocks are 8-byte aligned and sized, so a small one is
    * filled by 32-bit stores: a sweep (and a minor collection's frees) poisons millions of small dead blocks, and a call of
-   * TypedArray.fill costs more than the few stores of a typical 24-80 byte payload.
+   * TypedArray.fill costs more than the few stores of a typical 24-80 byte payload. A large one
+   * is filled 8 bytes at a time: on the heap's SharedArrayBuffer V8's fill is an element-wise
+   * loop, and Uint8Array.fill ran 7 times slower than BigInt64Array.fill (80 MB of dead 40 KB
+   * strings: 60 ms against 9 ms; docs/performance.md, strings).
    */
   private poison(b: number, size: number): void {
-    if (size > 256) { this.u8.fill(POISON, b + HEADER_BYTES, b + size); return; }
+    if (size > 256) { this.i64.fill(POISON_WORD64, (b + HEADER_BYTES) >>> 3, (b + size) >>> 3); return; }
     const u32 = this.u32;
     for (let w = (b + HEADER_BYTES) >>> 2, end = (b + size) >>> 2; w < end; w++) u32[w] = POISON_WORD;
   }

@@ -4,8 +4,13 @@ import { Kind } from './kinds';
 import { L } from './layout';
 import { fnv1a, FNV_OFFSET } from './hash';
 
-const TOMBSTONE = 1;
 const MIN_CAPACITY = 64;
+/** Entries of the concatenation memo (a power of two). */
+const MEMO_BITS = 10;
+const MEMO_SIZE = 1 << MEMO_BITS;
+/** Words per table entry: the string's address, then its hash (so probes compare hashes without reading the strings). */
+export const INTERN_ENTRY_WORDS = 2;
+const ENTRY = INTERN_ENTRY_WORDS;
 
 /**
  * String objects and the intern table.
@@ -13,9 +18,10 @@ const MIN_CAPACITY = 64;
  * Every string is interned: two strings with the same bytes are the same object, so string
  * equality is address equality and name tables can compare keys by address.
  *
- * The intern table is an open-addressing set of string addresses kept in one heap block
- * (STRING_SET). It is weak: the collector marks the block itself (a leaf) but not the strings
- * in it; `removeWhite` turns entries of unmarked strings into tombstones before the sweep.
+ * The intern table is an open-addressing (linear probing) set of string addresses, each beside
+ * its hash, kept in one heap block (STRING_SET). It is weak: the collector marks the block
+ * itself (a leaf) but not the strings in it; `removeWhite` drops the entries of unmarked
+ * strings before the sweep by rebuilding the table in place, so it never holds tombstones.
  *
  * GC safety: a string is allocated only after the table has room for it (growing the table
  * may collect), so a new string is never unreachable while an allocation can run.
@@ -24,12 +30,28 @@ export class StringStore {
   /** Address of the STRING_SET block, and its capacity (a power of two). */
   tableAddr: Addr = 0;
   capacity = 0;
-  /** Live entries plus tombstones. */
+  /** Entries (every one a live string between collections). */
   used = 0;
+  /**
+   * Where the last failed lookup would insert (a word index into the heap, -1 when none), and
+   * the table's epoch then: a rehash or a collection's cleanup moves to the next epoch.
+   */
+  private missSlot = -1;
+  private missEpoch = 0;
+  private epoch = 0;
 
   private readonly u8: Uint8Array;
   private readonly u32: Uint32Array;
   private scratch = new Uint8Array(256);
+  /**
+   * Concatenation memo, direct-mapped: [a, b, a ++ b] per entry. A loop that builds the same
+   * strings again (string_build's phase 1; keys made from the same parts) finds its result
+   * without hashing or comparing bytes. Cleared at every collection, the only time a string
+   * is freed (and its address can be reused).
+   */
+  private readonly memo = new Uint32Array(MEMO_SIZE * 3);
+  /** removeWhite's list of surviving entries (address, hash) while it rebuilds the table. */
+  private keep = new Uint32Array(256);
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
@@ -88,20 +110,32 @@ export class StringStore {
     return s;
   }
 
-  /** Interns the concatenation of two heap strings (both must stay reachable: callers root them). */
+  /**
+   * Interns the concatenation of two heap strings (both must stay reachable: callers root them).
+   * The hash continues from a's (FNV-1a is incremental), so only b's bytes are hashed; a miss
+   * remembers where the new string goes in the table, so it is not probed for twice.
+   */
   concat(a: Addr, b: Addr): Addr {
     const u8 = this.u8;
     const lenA = this.byteLength(a), lenB = this.byteLength(b);
     if (lenB === 0) return a;
     if (lenA === 0) return b;
+    const memo = this.memo;
+    const m = (Math.imul(a ^ (b << 7), 0x9e3779b1) >>> (32 - MEMO_BITS)) * 3;
+    if (memo[m] === a && memo[m + 1] === b) return memo[m + 2];
     const hash = fnv1a(u8, b + L.STR_BYTES, lenB, this.hashOf(a));
-    const found = this.findConcat(a, lenA, b, lenB, hash);
-    if (found !== 0) return found;
-    this.ensureRoom();
-    const s = this.allocString(lenA + lenB, hash);
-    u8.copyWithin(s + L.STR_BYTES, a + L.STR_BYTES, a + L.STR_BYTES + lenA);
-    u8.copyWithin(s + L.STR_BYTES + lenA, b + L.STR_BYTES, b + L.STR_BYTES + lenB);
-    this.finish(s, lenA + lenB, this.charCount(a) + this.charCount(b)); // both are rooted, unchanged
+    let s = this.findConcat(a, lenA, b, lenB, hash);
+    if (s === 0) {
+      this.ensureRoom();
+      s = this.allocString(lenA + lenB, hash);
+      copyBytes(u8, s + L.STR_BYTES, a + L.STR_BYTES, lenA);
+      copyBytes(u8, s + L.STR_BYTES + lenA, b + L.STR_BYTES, lenB);
+      this.finish(s, lenA + lenB, this.charCount(a) + this.charCount(b)); // both are rooted, unchanged
+    }
+    // (Set after any collection the allocation ran: a, b and s are all live.)
+    memo[m] = a;
+    memo[m + 1] = b;
+    memo[m + 2] = s;
     return s;
   }
 
@@ -126,13 +160,49 @@ export class StringStore {
     return s;
   }
 
-  /** Weak-table cleanup, called by the collector between marking and sweeping. */
+  /**
+   * Weak-table cleanup, called by the collector between marking and sweeping: when any entry's
+   * string is unmarked, the table is rebuilt in place from the survivors. Tombstones (what it
+   * did before) piled up in a program that makes many short-lived strings: string_build's
+   * lookups walked 35 of them on average before reaching an empty slot.
+   */
   removeWhite(gc: Collector): void {
-    const u32 = this.u32;
-    const base = this.tableAddr >>> 2;
-    for (let i = 0; i < this.capacity; i++) {
-      const s = u32[base + i];
-      if (s > TOMBSTONE && !gc.isMarked(s)) u32[base + i] = TOMBSTONE;
+    this.memo.fill(0);
+    if (this.capacity === 0) return;
+    this.epoch++;
+    if (this.keep.length < this.used * ENTRY) this.keep = new Uint32Array(this.used * ENTRY * 2);
+    const words = this.survivors(gc);
+    if (words === this.used * ENTRY) return; // nothing died
+    this.used = words / ENTRY;
+    this.refill(words);
+  }
+
+  /**
+   * Copies the entries of marked strings to `keep`; returns the number of words copied. (Each
+   * of these loops is alone in its function: see Allocator.sweepBlocks for what V8 did with
+   * code after a long loop.)
+   */
+  private survivors(gc: Collector): number {
+    const u32 = this.u32, keep = this.keep;
+    let n = 0;
+    for (let w = this.tableAddr >>> 2, end = w + this.capacity * ENTRY; w < end; w += ENTRY) {
+      const s = u32[w];
+      if (s !== 0 && gc.isMarked(s)) { keep[n] = s; keep[n + 1] = u32[w + 1]; n += ENTRY; }
+    }
+    return n;
+  }
+
+  /** Empties the table and enters the first `words` words of `keep` again. */
+  private refill(words: number): void {
+    const u32 = this.u32, keep = this.keep;
+    const base = this.tableAddr >>> 2, mask = this.capacity - 1;
+    u32.fill(0, base, base + this.capacity * ENTRY);
+    for (let n = 0; n < words; n += ENTRY) {
+      const hash = keep[n + 1];
+      let i = hash & mask;
+      while (u32[base + i * ENTRY] !== 0) i = (i + 1) & mask;
+      u32[base + i * ENTRY] = keep[n];
+      u32[base + i * ENTRY + 1] = hash;
     }
   }
 
@@ -144,6 +214,8 @@ export class StringStore {
   /** Drops the table (for --leak-check's final collection). */
   release(): void {
     if (this.tableAddr !== 0) this.allocator.free(this.tableAddr);
+    this.memo.fill(0);
+    this.epoch++;
     this.tableAddr = 0;
     this.capacity = 0;
     this.used = 0;
@@ -171,52 +243,57 @@ export class StringStore {
     this.insert(s, this.hashOf(s));
   }
 
+  /**
+   * Enters s (not in the table) at the empty slot the failed lookup just before ended at, unless
+   * the table changed since (a rehash, or a collection's rebuild): then it probes again.
+   */
   private insert(s: Addr, hash: number): void {
     const u32 = this.u32;
-    const base = this.tableAddr >>> 2;
-    const mask = this.capacity - 1;
-    let i = hash & mask;
-    for (;;) {
-      const e = u32[base + i];
-      if (e === 0) { this.used++; break; }
-      if (e === TOMBSTONE) break;
-      i = (i + 1) & mask;
+    let w = this.missSlot;
+    if (this.missEpoch !== this.epoch || w < 0) {
+      const base = this.tableAddr >>> 2, mask = this.capacity - 1;
+      let i = hash & mask;
+      while (u32[base + i * ENTRY] !== 0) i = (i + 1) & mask;
+      w = base + i * ENTRY;
     }
-    u32[base + i] = s;
+    this.missSlot = -1;
+    this.used++;
+    u32[w] = s;
+    u32[w + 1] = hash;
   }
 
   /** Makes room for one more entry; may allocate (and so collect) before the new string exists. */
   private ensureRoom(): void {
     if ((this.used + 1) * 4 <= this.capacity * 3) return;
-    // Count live entries: if tombstones are most of the load, rehash at the same size.
     const u32 = this.u32;
-    let live = 0;
-    for (let i = 0; i < this.capacity; i++) if (u32[(this.tableAddr >>> 2) + i] > TOMBSTONE) live++;
     let cap = Math.max(MIN_CAPACITY, this.capacity);
-    while ((live + 1) * 2 > cap) cap *= 2;
+    while ((this.used + 1) * 2 > cap) cap *= 2;
     const oldAddr = this.tableAddr, oldCap = this.capacity;
-    const fresh = this.gc.allocate(cap * 4, Kind.STRING_SET);
-    // The collection that allocation may have run only tombstoned entries of the old table.
-    this.u8.fill(0, fresh, fresh + cap * 4);
+    const fresh = this.gc.allocate(cap * ENTRY * 4, Kind.STRING_SET);
+    // The collection that allocation may have run only dropped entries of the old table.
+    this.u8.fill(0, fresh, fresh + cap * ENTRY * 4);
     this.tableAddr = fresh;
     this.capacity = cap;
     this.used = 0;
+    this.epoch++;
+    this.missSlot = -1;
     for (let i = 0; i < oldCap; i++) {
-      const s = u32[(oldAddr >>> 2) + i];
-      if (s > TOMBSTONE) this.insert(s, this.hashOf(s));
+      const w = (oldAddr >>> 2) + i * ENTRY;
+      if (u32[w] !== 0) this.insert(u32[w], u32[w + 1]);
     }
     if (oldAddr !== 0) this.allocator.free(oldAddr);
   }
 
-  /** The interned string equal to `len` bytes of `src` starting at `start`, or 0. */
+  /** The interned string equal to `len` bytes of `src` starting at `start`, or 0 (remembering where it would go). */
   private findBytes(src: Uint8Array, start: number, len: number, hash: number): Addr {
-    if (this.capacity === 0) return 0;
+    if (this.capacity === 0) { this.missSlot = -1; return 0; }
     const u32 = this.u32, u8 = this.u8;
     const base = this.tableAddr >>> 2, mask = this.capacity - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const s = u32[base + i];
-      if (s === 0) return 0;
-      if (s === TOMBSTONE || u32[(s + L.STR_HASH) >>> 2] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
+      const w = base + i * ENTRY;
+      const s = u32[w];
+      if (s === 0) { this.noteMiss(w); return 0; }
+      if (u32[w + 1] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
       let j = 0;
       const p = s + L.STR_BYTES;
       while (j < len && u8[p + j] === src[start + j]) j++;
@@ -225,14 +302,15 @@ export class StringStore {
   }
 
   private findConcat(a: Addr, lenA: number, b: Addr, lenB: number, hash: number): Addr {
-    if (this.capacity === 0) return 0;
+    if (this.capacity === 0) { this.missSlot = -1; return 0; }
     const u32 = this.u32, u8 = this.u8;
     const base = this.tableAddr >>> 2, mask = this.capacity - 1;
     const pa = a + L.STR_BYTES, pb = b + L.STR_BYTES, len = lenA + lenB;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const s = u32[base + i];
-      if (s === 0) return 0;
-      if (s === TOMBSTONE || u32[(s + L.STR_HASH) >>> 2] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
+      const w = base + i * ENTRY;
+      const s = u32[w];
+      if (s === 0) { this.noteMiss(w); return 0; }
+      if (u32[w + 1] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
       const p = s + L.STR_BYTES;
       let j = 0;
       while (j < lenA && u8[p + j] === u8[pa + j]) j++;
@@ -242,4 +320,19 @@ export class StringStore {
       if (k === lenB) return s;
     }
   }
+
+  private noteMiss(w: number): void {
+    this.missSlot = w;
+    this.missEpoch = this.epoch;
+  }
+}
+
+/**
+ * Copies len bytes within the heap. Short strings are copied by a loop: a call of copyWithin
+ * costs about 25 ns whatever the length (more on the heap's SharedArrayBuffer when the
+ * destination is not 8-byte aligned), several times a short loop.
+ */
+function copyBytes(u8: Uint8Array, dst: number, src: number, len: number): void {
+  if (len > 24) { u8.copyWithin(dst, src, src + len); return; }
+  for (let j = 0; j < len; j++) u8[dst + j] = u8[src + j];
 }

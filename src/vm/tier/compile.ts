@@ -25,6 +25,14 @@ import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './s
 const AUTO_MAX_CODE = 6000;
 
 /**
+ * In --tier=js, functions longer than this stay interpreted: string_equality's run() (3.5 KB of
+ * bytecode, 1024 compares in two loops) took 32 s of CPU compiled against 1.8 s interpreted, V8
+ * running the 300 KB of generated code unoptimised (too large) or optimising it for seconds.
+ * Of the golden and corpus programs only hostile/007 (105 KB) has a longer function.
+ */
+const JS_MAX_CODE = 2000;
+
+/**
  * In --tier=auto a function is compiled once its calls plus back-edges reach AUTO_HOT plus this
  * many per byte of bytecode: V8's cost to optimise the generated code grows with its size, so a
  * long function (a script body with many calls) must have run proportionally longer to repay it.
@@ -76,7 +84,7 @@ export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode:
       return count + 1;
     }
   }
-  if (mode === 'js' || codeLen <= AUTO_MAX_CODE) {
+  if (codeLen <= (mode === 'js' ? JS_MAX_CODE : AUTO_MAX_CODE)) {
     const source = generate(rt, fn);
     if (source !== null) {
       const name = rt.formatter.functionName(fn) || 'script';
@@ -335,9 +343,13 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         out.push(`${IP} H.getSuper(${S(d - 1)}, ${nameAt(0)});`);
         break;
       case Op.EQUAL: case Op.NOT_EQUAL: case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE: {
-        out.push(`t = ${T(d - 2)};`);
-        out.push(`if (t === ${T(d - 1)} && (t === ${Tag.INT} || t === ${Tag.DOUBLE})) c = ${V(d - 2)} === ${V(d - 1)};`);
-        out.push(`else { ${IP} c = H.valuesEqual(t, ${V(d - 2)}, ${T(d - 1)}, ${V(d - 1)}); }`);
+        // Two strings (interned) or one object twice: identity, inline. Only other objects call
+        // valuesEqual: a long run of string compares (string_equality's) made V8 inline it at
+        // every site, and its optimising compile took seconds.
+        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
+        out.push(`if (t === w && (t === ${Tag.INT} || t === ${Tag.DOUBLE})) c = ${V(d - 2)} === ${V(d - 1)};`);
+        out.push(`else if (t === ${Tag.OBJ} && w === ${Tag.OBJ} && (${V(d - 2)} === ${V(d - 1)} || (u8[${V(d - 2)} - 4] === ${Kind.STRING} && u8[${V(d - 1)} - 4] === ${Kind.STRING}))) c = ${V(d - 2)} === ${V(d - 1)};`);
+        out.push(`else { ${IP} c = H.valuesEqual(t, ${V(d - 2)}, w, ${V(d - 1)}); }`);
         const neg = op === Op.NOT_EQUAL || op === Op.NOT_EQUAL_JUMP_IF_FALSE;
         if (op === Op.EQUAL || op === Op.NOT_EQUAL) out.push(`${T(d - 2)} = c ? ${neg ? Tag.FALSE : Tag.TRUE} : ${neg ? Tag.TRUE : Tag.FALSE};`);
         else out.push(`if (${neg ? 'c' : '!c'}) ${go(target)}`);
