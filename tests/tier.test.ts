@@ -124,6 +124,20 @@ test('--tier=auto: loops of a long script compiled alone give the same output, e
   assert.is(run(LOOPS, 'auto', { gc: { stress: 50, verify: true } }).text, text, 'auto under gc-stress');
 });
 
+test('--tier=auto: a for loop of a long script is compiled whole (condition, body and increment), not its increment alone', () => {
+  // Long enough (> LOOP_ALONE_BYTES) for its loops to be compiled alone.
+  const pad = Array.from({ length: 30 }, (_, i) => `var pad${i} = ${i};`).join(' ');
+  const source = `${pad}\nvar total = 0;\nfor (var i = 0; i < 30000; i = i + 1) { total = total + i * 3; }\nprint total;`;
+  const r = mufiz(['--tier=auto', '--dump-js=script', '-e', source]);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, `${3 * (29999 * 30000) / 2}\n`);
+  const dumps = r.stderr.split('// --dump-js script (loop at').slice(1);
+  assert.is(dumps.length, 1, 'one region for the loop (its two back-edges share it)');
+  const dump = dumps[0];
+  for (const op of ['LESS_JUMP_IF_FALSE', 'MULTIPLY', 'LOCAL_ADD_CONSTANT']) assert.ok(dump.includes(` ${op} `), `${op} in\n${dump}`);
+  assert.is(run(source, 'auto').text, run(source, 'interp').text);
+});
+
 test('under a collection at every allocation and heap verification, the js tier agrees', () => {
   const a = run(PROGRAM, 'interp').text;
   assert.is(run(PROGRAM, 'js', { gc: { stress: 1, verify: true } }).text, a);

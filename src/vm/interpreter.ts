@@ -12,7 +12,7 @@ import { indexGet, indexSet } from './indexing';
 import { TraceBuilder } from './stack-trace';
 import { rareOp } from './rare-ops';
 import { closeUpvalues } from './upvalues';
-import { TIER_COMPILED, TIER_NEVER } from './tier/state';
+import { TIER_COMPILED, TIER_NEVER, enterCompiled } from './tier/state';
 import { noUpvaluesFrom, runTrivial, TRIVIAL_START } from './trivial';
 
 /**
@@ -412,10 +412,10 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (compiled === null) break;
           frameIp[rt.frameCount - 1] = ip;
           inTier = true;
-          // Code compiled from this loop alone runs one iteration per call (it returns the
-          // header's offset), then leaves at the loop's exit: go on from there.
-          let exit = ip - code;
-          do exit = compiled(0, base, exit); while (exit === ip - code);
+          // Code compiled from this loop alone runs one iteration per call (it returns -2 minus
+          // the offset to call it again at), then leaves at the loop's exit: go on from there.
+          let exit = enterCompiled(compiled, 0, base, ip - code);
+          while (exit <= -2) exit = enterCompiled(compiled, 0, base, -2 - exit);
           inTier = false;
           if (exit >= 0) { ip = code + exit; sp = rt.sp; break; }
           // The compiled code ran the frame to its RETURN: continue as after that RETURN.
@@ -524,7 +524,7 @@ export function execute(rt: Runtime, stopAt: number): void {
               // (Its prologue pushes the frame again: every call enters compiled code one way.)
               inTier = true;
               rt.frameCount = fc;
-              tier.fns[w - TIER_COMPILED](callee | 0, calleeSlot, 0);
+              enterCompiled(tier.fns[w - TIER_COMPILED], callee | 0, calleeSlot, 0);
               inTier = false;
               sp = calleeSlot + 1;
               break;

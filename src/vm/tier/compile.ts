@@ -66,7 +66,8 @@ interface Insn { pc: number; op: number; len: number; }
 
 /**
  * A loop of a function, compiled alone (--tier=auto, long functions such as a script body):
- * bytecode offsets [from, to) are the loop from its header to just after its back-edge. A jump
+ * bytecode offsets [from, to) are the loop from its first instruction to just after its last
+ * back-edge (loopRegion). A jump
  * out of it returns the target offset to the interpreter, which continues the frame there.
  */
 export interface Region { from: number; to: number; }
@@ -106,19 +107,55 @@ function instantiate(rt: Runtime, helpers: Helpers, source: string): CompiledFn 
  * --tier=auto, a back-edge of a long function (a script body, typically): compiles just the
  * loop whose back-edge at `loopPc` jumps to `header`, so V8 optimises a small function whose
  * code has all run (compiling a whole script body cost seconds of V8 optimisation and deopts
- * on its code that had not run yet). The code runs one iteration per call and returns the
- * header's offset (the interpreter calls it again) or the exit's: V8 then optimises it as a
+ * on its code that had not run yet). The code runs one iteration per call and returns
+ * -2 - the loop start's offset (the interpreter calls it again there) or, at a jump out of the
+ * loop, the exit's offset (>= 0; -1 when the frame returned): V8 then optimises it as a
  * function called often, not by on-stack replacement of one long call, in which every inline
  * cache's miss path (run once, on the first iteration) looked hot and was inlined, at a cost of
  * seconds of optimisation time for a 30-call loop. Null when the tier cannot compile it.
  */
-export function compileLoop(rt: Runtime, helpers: Helpers, fn: number, header: number, loopPc: number): CompiledFn | null {
-  if (loopPc + 3 - header > LOOP_MAX_BYTES) return null;
-  const source = generate(rt, fn, { from: header, to: loopPc + 3 });
+export function compileLoop(rt: Runtime, helpers: Helpers, fn: number, region: Region): CompiledFn | null {
+  const header = region.from;
+  if (region.to - region.from > LOOP_MAX_BYTES) return null;
+  const source = generate(rt, fn, region);
   if (source === null) return null;
   const name = rt.formatter.functionName(fn) || 'script';
   if (rt.tier.dumpJs !== null && (rt.tier.dumpJs === name)) console.error(`// --dump-js ${name} (loop at ${header})\n${source}`);
   return instantiate(rt, helpers, source);
+}
+
+/**
+ * The whole loop that the back-edge at `loopPc` (jumping to `header`) belongs to, as a region.
+ * A `for` loop has two back-edges: the body's jumps back to the increment, the increment's back
+ * to the condition, which lies before it. [header, loopPc] alone held only the increment: every
+ * iteration left the compiled code at the condition, and the interpreter ran the condition and
+ * the whole body (method_call's loops ran interpreted although "compiled"). So the region grows
+ * to a fixed point: a back-edge inside it to an earlier offset moves its start there, and a
+ * back-edge after it that jumps into it moves its end past that back-edge.
+ */
+export function loopRegion(rt: Runtime, fn: number, header: number, loopPc: number): Region {
+  const u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
+  const code = u32[(fn + L.FN_CODE) >>> 2];
+  const codeLen = u32[(fn + L.FN_CODE_LEN) >>> 2];
+  const constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
+  const upvalues = (k: number) => u32[((f64[(constants + k * L.VALUE_SLOT + 8) >>> 3] >>> 0) + L.FN_UPVALUES) >>> 2];
+  const backEdges: number[] = []; // pairs: the LOOP's offset, its target
+  for (let pc = 0; pc < codeLen;) {
+    const op = u8[code + pc];
+    if (op >= OP_FACTS.length) break;
+    if (op === Op.LOOP) backEdges.push(pc, pc + 3 - (u8[code + pc + 1] | (u8[code + pc + 2] << 8)));
+    pc += instructionLength(u8, code + pc, upvalues);
+  }
+  let from = header, to = loopPc + 3;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = 0; i < backEdges.length; i += 2) {
+      const pc = backEdges[i], target = backEdges[i + 1];
+      if (pc >= from && pc < to && target < from) { from = target; changed = true; }
+      else if (pc >= to && target >= from && target < to) { to = pc + 3; changed = true; }
+    }
+  }
+  return { from, to };
 }
 
 /** Stack depth change when `ins` falls through (for FOREACH_NEXT: when it yields an element), from the opcode facts. */
@@ -432,7 +469,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
       case Op.LOOP:
         out.push(`if (interrupt[0] !== 0) { frameIp[fi] = ${code + target}; throw H.interrupted(); }`);
         // A loop compiled alone returns after each iteration (see compileLoop).
-        out.push(region !== null && target === region.from ? `{ ${SP(depth[at.get(target) as number])} return ${target}; }` : go(target));
+        out.push(region !== null && target === region.from ? `{ ${SP(depth[at.get(target) as number])} return ${-2 - target}; }` : go(target));
         break;
       case Op.CALL: {
         // Per-site cache: the callee last seen here (a closure, or a class and its init closure)

@@ -9,7 +9,7 @@ import { objectArithmetic, negateComplex, ArithOp, constantArithmeticSlow } from
 import { indexGet, indexSet, slice } from '../indexing';
 import { foreachNext } from '../iteration';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from '../literals';
-import { TIER_COMPILED, TIER_NEVER, CompiledFn } from './state';
+import { TIER_COMPILED, TIER_NEVER, CompiledFn, enterCompiled } from './state';
 import { storeField, storeUpvalue } from './stores';
 import { fillTrivial, slowEntry } from './trivial-calls';
 import { Trivial } from '../trivial';
@@ -35,7 +35,7 @@ export function makeHelpers(rt: Runtime) {
         // The compiled prologue pushes the frame again (every call enters compiled code one way).
         const fc = rt.frameCount - 1;
         rt.frameCount = fc;
-        tier.fns[w - TIER_COMPILED](frameClosure[fc] | 0, slot, 0);
+        enterCompiled(tier.fns[w - TIER_COMPILED], frameClosure[fc] | 0, slot, 0);
         return;
       }
     }

@@ -2,7 +2,7 @@ import type { Runtime } from '../runtime';
 import { execute, unwind } from '../interpreter';
 import { L } from '../layout';
 import { makeHelpers } from './helpers';
-import { compileFunction, compileLoop, loopHot, LOOP_ALONE_BYTES } from './compile';
+import { compileFunction, compileLoop, loopHot, loopRegion, LOOP_ALONE_BYTES } from './compile';
 import { TIER_COMPILED, TIER_LOOPS, TIER_NEVER, TIER_MAX_DEPTH, CompiledFn } from './state';
 
 export { TierState, type TierMode } from './state';
@@ -32,7 +32,13 @@ export function installTier(rt: Runtime): void {
     const loops = tier.loops[w - TIER_LOOPS];
     let f = loops.get(header);
     if (f === undefined) {
-      f = compileLoop(rt, helpers, fn, header, back);
+      // A loop's other back-edge (a for loop has two) may have compiled the same region already.
+      const region = loopRegion(rt, fn, header, back);
+      f = loops.get(region.from);
+      if (f === undefined) {
+        f = compileLoop(rt, helpers, fn, region);
+        loops.set(region.from, f);
+      }
       loops.set(header, f);
     }
     return f;

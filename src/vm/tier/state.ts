@@ -35,12 +35,38 @@ export type TierMode = 'auto' | 'interp' | 'js';
  * A compiled function: runs a frame (base = its slot 0) from bytecode offset `entry` (0, or a
  * loop header for on-stack entry) to its RETURN, which pops the frame and leaves the result in
  * slot `base`, and returns -1; code compiled from one loop (compileLoop) may instead return the
- * bytecode offset where the interpreter goes on with the frame (rt.sp set). Every call passes
+ * bytecode offset where the interpreter goes on with the frame (rt.sp set), or, after one
+ * iteration, -2 minus the offset at which to call it again. Every call passes
  * the closure's address (arity already matched by the caller): the function makes the
  * interpreter's call checks and pushes the frame itself. Only an on-stack entry at a loop header
  * (the frame already running) passes callee 0.
  */
 export type CompiledFn = (callee: number, base: number, entry: number) => number;
+
+/**
+ * The interpreter's one way into compiled code: `f(callee, base, entry)`.
+ *
+ * Why a function of its own: V8 inlines it into the interpreter loop, and a call site there that
+ * had only ever seen one compiled function is optimised for that target alone; the first call
+ * of another compiled function then threw the whole optimised interpreter away ("wrong call
+ * target") and V8 spent another 50-100 ms optimising it again, once per new target seen first
+ * in a different order (method_call: three to four rounds per run). The call below is made
+ * megamorphic when this module loads (warmEnterCompiled), so optimised code never bets on a
+ * target here: it makes an ordinary indirect call, which is what every call here needs anyway.
+ */
+export function enterCompiled(f: CompiledFn, callee: number, base: number, entry: number): number {
+  return f(callee, base, entry);
+}
+
+/**
+ * Feeds enterCompiled's call site several targets. V8 starts recording a function's feedback only
+ * after its first few calls, hence the repetitions.
+ */
+function warmEnterCompiled(): void {
+  const targets: CompiledFn[] = [(a) => a, (a, b) => b, (a, b, c) => c, (a, b, c) => a + b + c];
+  for (let i = 0; i < 64; i++) enterCompiled(targets[i & 3], i, 1, 2);
+}
+warmEnterCompiled();
 
 /** Calls plus back-edges before --tier=auto compiles a function. */
 export const AUTO_HOT = 600;
