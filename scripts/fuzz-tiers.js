@@ -5,11 +5,14 @@
  * locals, closures, recursion, classes with fields, methods, inheritance and super, loops,
  * switch, strings, vectors, hash tables, int wrap-around, doubles, runtime errors) and runs each
  * in-process under --tier=interp and --tier=js; stdout, the runtime error text and its trace must
- * be identical.
+ * be identical. Each program is also run hot (150 rounds of it in a loop, see hotVariant) under
+ * --tier=interp and --tier=auto, which must agree too: that reaches auto's compilation of hot
+ * functions and of loops compiled alone, which the programs run once are too short for.
  *
  *   node scripts/fuzz-tiers.js [--count N] [--seed S] [--stress] [--keep DIR] [--verbose]
  *
- * --stress also runs the js tier with a collection before every allocation and heap verification.
+ * --stress also runs the js tier, and the hot program's auto run, with a collection before every
+ * allocation and heap verification.
  * Failing programs are written to DIR (default /tmp/fuzz-tiers). Needs a build (dist/).
  * The last line is `N passed, M failed`; the exit status is 1 when any failed.
  */
@@ -189,6 +192,17 @@ function generator(rand) {
   };
 }
 
+/**
+ * The program run HOT_REPS times in a loop (its top-level statements become the loop's body,
+ * printing only on the last round), so --tier=auto's thresholds are reached: the script is long,
+ * so its loops are compiled alone, and functions called every round get compiled.
+ */
+const HOT_REPS = 150;
+function hotVariant(source) {
+  return `for (var rep = 0; rep < ${HOT_REPS}; rep = rep + 1) {\n` +
+    source.replace(/^print /gm, `if (rep == ${HOT_REPS - 1}) print `) + '}\n';
+}
+
 function run(source, tier, stress) {
   let out = '';
   const engine = new Engine({
@@ -218,16 +232,21 @@ function main() {
     const a = run(source, 'interp', false);
     const b = run(source, 'js', false);
     const c = o.stress ? run(source, 'js', true) : b;
-    if (a.includes("<compile error>")) { compileErrors++; if (o.verbose) console.log(a); }
+    // The same program made hot for --tier=auto (its loops compiled alone, hot functions compiled
+    // after hundreds of calls), against the interpreter running the same hot program.
+    const hot = hotVariant(source);
+    const d = run(hot, 'interp', false);
+    const e = run(hot, 'auto', o.stress);
+    if (a.includes("<compile error>") || d.includes("<compile error>")) { compileErrors++; if (o.verbose) console.log(a, d); }
     if (a.includes('\n<error>\n')) errors++;
     lines += a.split('\n').length;
-    if (a === b && b === c && !a.includes('<internal error>')) { passed++; continue; }
+    if (a === b && b === c && d === e && !a.includes('<internal error>') && !d.includes('<internal error>')) { passed++; continue; }
     failed++;
     fs.mkdirSync(o.keep, { recursive: true });
     const file = path.join(o.keep, `seed${o.seed}-${n}.mufi`);
     fs.writeFileSync(file, source);
     console.log(`FAIL ${file}`);
-    if (o.verbose) console.log(`--- interp\n${a}\n--- js\n${b}${o.stress ? `\n--- js stress\n${c}` : ''}`);
+    if (o.verbose) console.log(`--- interp\n${a}\n--- js\n${b}${o.stress ? `\n--- js stress\n${c}` : ''}\n--- hot, interp\n${d}\n--- hot, auto${o.stress ? ' stress' : ''}\n${e}`);
   }
   if (compileErrors > 0) console.log(`(${compileErrors} generated programs did not compile: a generator bug)`);
   console.log(`(${errors} of ${o.count} programs ended in a runtime error; ${Math.round(lines / Math.max(1, o.count))} output lines on average)`);

@@ -80,7 +80,7 @@ const GC_FULL_MODES = (modes) => modes.flatMap((m) => [
  */
 const TOOLS = [
   { name: 'fuzz (programs and mutants, plain and stressed)', args: ['scripts/fuzz.js', '--count', '200', '--seed', '1', '--quiet'], timeout: 900 },
-  { name: 'fuzz-tiers (interp and js tiers compared)', args: ['scripts/fuzz-tiers.js', '--count', '50', '--seed', '1'], timeout: 900 },
+  { name: 'fuzz-tiers (interp, js and hot auto compared)', args: ['scripts/fuzz-tiers.js', '--count', '50', '--seed', '1'], timeout: 900 },
   // The browser playground, built and driven in headless Chromium (skipped, and counted so, without it).
   { name: 'playground (headless Chromium)', args: ['scripts/playground-test.js'], timeout: 900 },
 ];
