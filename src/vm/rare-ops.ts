@@ -1,4 +1,4 @@
-import { Op } from '../compiler/opcodes';
+import { Op, stackEffect } from '../compiler/opcodes';
 import type { Addr } from '../memory';
 import type { Runtime } from './runtime';
 import { Tag } from './value';
@@ -127,12 +127,16 @@ export function rareOp(rt: Runtime, op: number, ip: number, base: number, closur
       }
       break;
     }
-    case Op.BUILD_VECTOR: {
+    case Op.BUILD_VECTOR:
+    case Op.BUILD_HASH:
+    case Op.BUILD_STRING: {
+      // u16 count of elements (pairs for a hash); the opcode table knows how many values that pops.
       const n = u8[ip] | (u8[ip + 1] << 8);
       ip += 2;
       frameIp[rt.frameCount - 1] = ip;
-      buildVector(rt, sp - n, n);
-      sp = sp - n + 1;
+      const from = sp - 1 + stackEffect(op, n);
+      (op === Op.BUILD_VECTOR ? buildVector : op === Op.BUILD_HASH ? buildHash : buildString)(rt, from, n);
+      sp = from + 1;
       break;
     }
     case Op.BUILD_MATRIX: {
@@ -141,22 +145,6 @@ export function rareOp(rt: Runtime, op: number, ip: number, base: number, closur
       frameIp[rt.frameCount - 1] = ip;
       buildMatrix(rt, sp - rows * cols, rows, cols);
       sp = sp - rows * cols + 1;
-      break;
-    }
-    case Op.BUILD_HASH: {
-      const n = u8[ip] | (u8[ip + 1] << 8);
-      ip += 2;
-      frameIp[rt.frameCount - 1] = ip;
-      buildHash(rt, sp - 2 * n, n);
-      sp = sp - 2 * n + 1;
-      break;
-    }
-    case Op.BUILD_STRING: {
-      const n = u8[ip] | (u8[ip + 1] << 8);
-      ip += 2;
-      frameIp[rt.frameCount - 1] = ip;
-      buildString(rt, sp - n, n);
-      sp = sp - n + 1;
       break;
     }
     case Op.RANGE:
