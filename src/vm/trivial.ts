@@ -1,7 +1,6 @@
 import { Op } from '../compiler/opcodes';
 import type { Runtime } from './runtime';
 import { Tag } from './value';
-import { Kind } from './kinds';
 import { L } from './layout';
 
 /**
@@ -58,54 +57,34 @@ export function noUpvaluesFrom(rt: Runtime, base: number): boolean {
 }
 
 /**
- * The interpreter's invoke: runs the body of `fn` (arity, interrupt and stack checks already
- * passed) for the frame it would have had at `base` (receiver, then the arguments), leaving the
- * result in slot `base` exactly as its RETURN would. Returns false, having changed nothing,
- * when the real call must run instead: not trivial, an upvalue to close, or a getter whose own
- * inline cache misses (a missing field, a bound method, the error and its trace all come from
- * the real call, which also refills that cache).
+ * The interpreter's invoke, for the trivial kinds its loop does not run itself (`return self;` or
+ * an argument, a constant; the loop runs getters and empty methods): writes the result to slot
+ * `base` exactly as the body's RETURN would. The caller has made the call's checks, and the one
+ * a trivial run adds (no open upvalue to close). Returns false, having changed nothing, when
+ * `fn` is of neither kind: the real call runs instead.
  */
 export function runTrivial(rt: Runtime, fn: number, base: number): boolean {
-  const u8 = rt.u8, u32 = rt.u32, f64 = rt.f64, tags = rt.stackTags, vals = rt.stackVals;
+  const u8 = rt.u8, u32 = rt.u32, tags = rt.stackTags, vals = rt.stackVals;
   const code = u32[(fn + L.FN_CODE) >>> 2];
-  const op = u8[code];
-  if (op === Op.RETURN_LOCAL_PROPERTY) {
-    // As the interpreter's cachedField probe, through the getter's own cache entry.
-    if (u8[code + 1] !== 0 || tags[base] !== Tag.OBJ || !noUpvaluesFrom(rt, base)) return false;
-    const inst = vals[base] >>> 0;
-    if (u8[inst - 4] !== Kind.INSTANCE) return false;
-    const entry = u32[(fn + L.FN_CACHE) >>> 2] + (u8[code + 4] | (u8[code + 5] << 8)) * L.IC_ENTRY;
-    if (u32[(u32[(inst + L.INST_CLASS) >>> 2] + L.CLASS_ID) >>> 2] !== u32[(entry + L.IC_CLASS_ID) >>> 2]) return false;
-    const slot = rt.objects.fieldSlotForRead(inst, u32[(entry + L.IC_DATA) >>> 2]);
-    if (slot === 0 || u32[slot >>> 2] === Tag.EMPTY) return false;
-    tags[base] = u32[slot >>> 2];
-    vals[base] = f64[(slot + 8) >>> 3];
-    return true;
+  switch (trivialKind(u8, u32, fn)) {
+    case Trivial.LOCAL: {
+      const s = base + u8[code + 1];
+      tags[base] = tags[s];
+      vals[base] = vals[s];
+      return true;
+    }
+    case Trivial.CONSTANT: {
+      const op = u8[code];
+      if (op === Op.CONSTANT) {
+        const c = u32[(fn + L.FN_CONSTANTS) >>> 2] + (u8[code + 1] | (u8[code + 2] << 8)) * L.VALUE_SLOT;
+        tags[base] = u32[c >>> 2];
+        vals[base] = rt.f64[(c + 8) >>> 3];
+      } else {
+        tags[base] = op === Op.TRUE ? Tag.TRUE : Tag.FALSE;
+      }
+      return true;
+    }
+    default:
+      return false;
   }
-  if (op === Op.RETURN_NIL) {
-    if (!noUpvaluesFrom(rt, base)) return false;
-    tags[base] = Tag.NIL;
-    vals[base] = 0;
-    return true;
-  }
-  if (op === Op.RETURN_LOCAL) {
-    if (!noUpvaluesFrom(rt, base)) return false;
-    const s = base + u8[code + 1];
-    tags[base] = tags[s];
-    vals[base] = vals[s];
-    return true;
-  }
-  if (op === Op.CONSTANT && u8[code + 3] === Op.RETURN) {
-    if (!noUpvaluesFrom(rt, base)) return false;
-    const c = u32[(fn + L.FN_CONSTANTS) >>> 2] + (u8[code + 1] | (u8[code + 2] << 8)) * L.VALUE_SLOT;
-    tags[base] = u32[c >>> 2];
-    vals[base] = f64[(c + 8) >>> 3];
-    return true;
-  }
-  if ((op === Op.TRUE || op === Op.FALSE) && u8[code + 1] === Op.RETURN) {
-    if (!noUpvaluesFrom(rt, base)) return false;
-    tags[base] = op === Op.TRUE ? Tag.TRUE : Tag.FALSE;
-    return true;
-  }
-  return false;
 }
