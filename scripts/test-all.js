@@ -147,7 +147,7 @@ async function runInProcessSuites(modes, sets, only) {
       const cases = sets[setName];
       const name = `${setName} [${mode.label}]`;
       // A mode compared with another (sameAs) needs that one's results: run it too.
-      const reference = MODES.some((m) => m.sameAs === mode.label && m.suites.includes(setName) && wanted(`${setName} [${m.label}]`, only));
+      const reference = modes.some((m) => m.sameAs === mode.label && m.suites.includes(setName) && wanted(`${setName} [${m.label}]`, only));
       if (!wanted(name, only) && !reference) continue;
       if (cases === null) { skipSuite(name); continue; }
       const suite = new Suite(name, cases.length);
