@@ -511,25 +511,25 @@ export function execute(rt: Runtime, stopAt: number): void {
             }
           }
           frameIp[fc - 1] = ip;
+          if (counting) {
+            let w = u32[(calleeFn + L.FN_TIER) >>> 2];
+            if (w < hot) u32[(calleeFn + L.FN_TIER) >>> 2] = w + 1;
+            else if (w !== TIER_NEVER && fc < tier.frames) {
+              if (w < TIER_COMPILED) w = tier.compile(calleeFn);
+              if (w >= TIER_COMPILED) {
+                // A compiled callee runs as a JS call on the same value stack; its prologue
+                // pushes its frame (every call enters compiled code one way).
+                inTier = true;
+                enterCompiled(tier.fns[w - TIER_COMPILED], callee | 0, calleeSlot, 0);
+                inTier = false;
+                sp = calleeSlot + 1;
+                break;
+              }
+            }
+          }
           frameClosure[fc] = callee;
           frameBase[fc] = calleeSlot;
           rt.frameCount = fc + 1;
-          let w = counting ? u32[(calleeFn + L.FN_TIER) >>> 2] : 0;
-          if (!counting) { /* --tier=interp */ }
-          else if (w < hot) u32[(calleeFn + L.FN_TIER) >>> 2] = w + 1;
-          else if (w !== TIER_NEVER && fc < tier.frames) {
-            if (w < TIER_COMPILED) w = tier.compile(calleeFn);
-            if (w >= TIER_COMPILED) {
-              // A compiled callee runs as a JS call on the same frame and value stack.
-              // (Its prologue pushes the frame again: every call enters compiled code one way.)
-              inTier = true;
-              rt.frameCount = fc;
-              enterCompiled(tier.fns[w - TIER_COMPILED], callee | 0, calleeSlot, 0);
-              inTier = false;
-              sp = calleeSlot + 1;
-              break;
-            }
-          }
           closure = callee;
           fn = calleeFn;
           constants = u32[(fn + L.FN_CONSTANTS) >>> 2];
@@ -642,7 +642,6 @@ export function execute(rt: Runtime, stopAt: number): void {
   }
 }
 
-export { captureUpvalue, closeUpvalues } from './upvalues';
 
 export function interrupted(flag: Int32Array): RuntimeError {
   Atomics.store(flag, 0, 0);

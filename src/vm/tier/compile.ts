@@ -264,6 +264,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   // it returns; only code that reads upvalues or makes closures needs its closure.
   const captures = insns.some((ins) => ins.op === Op.CLOSURE || ins.op === Op.CLOSE_UPVALUE);
   let usesClosure = false;
+  let invokes = false; // an INVOKE site: the preamble needs trivialSource()'s `trivial`
   const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
   for (let i = 0; i < insns.length; i++) {
     const ins = insns[i], d = depth[i];
@@ -497,6 +498,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         // would shadow the method) -> method closure, its stack need and its compiled code.
         // A trivial method runs in place (trivial-calls.ts).
         const j = site(INVOKE_SITE_SIZE), k = fnSite();
+        invokes = true;
         out.push(`${IP} o = ${V(slot)};`);
         out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]) ${trivialHit(j, k, S(slot), trivialGuess(rt, cacheEntry(2), argc))}`);
         out.push(`else { ${SP(top)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
@@ -583,8 +585,6 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   }
 
   const fname = `mufi_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
-  // Only code that reads upvalues or makes closures needs its closure; only a function that
-  // makes closures can have open upvalues into its own frame to close when it returns.
   const body = out.join('\n');
   return [
     `'use strict';`,
@@ -596,7 +596,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     `function field(o, ix) { const n = u32[(o + ${L.INST_INLINE}) >>> 2]; return ix < n ? o + ${L.INST_SLOTS} + ix * ${L.VALUE_SLOT} : H.fieldSlotForRead(o, ix); }`,
     // maxFrames: the true frame limit, which a trivial method's inline run checks as its call would (trivial-calls.ts).
     `const tierFrames = T.frames, maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
-    trivialSource(),
+    invokes ? trivialSource() : '',
     `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.`,
     `const icv = new Float64Array(${Math.max(icvCount, 1)}), icf = new Array(${icfCount}).fill(H.uncompiled);`,
     icvCount > 0 ? `T.caches.push(() => { icv.fill(0); icf.fill(H.uncompiled); });` : '',

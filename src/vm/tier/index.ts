@@ -19,7 +19,7 @@ export function installTier(rt: Runtime): void {
     if (w < TIER_LOOPS && (mode !== 'auto' || u32[(fn + L.FN_CODE_LEN) >>> 2] <= LOOP_ALONE_BYTES)) {
       // A short function: compiled whole (when hot enough), entered at the loop header.
       if (w < TIER_COMPILED) w = tier.compile(fn);
-      return w >= TIER_COMPILED && w !== TIER_NEVER ? tier.fns[w - TIER_COMPILED] : null;
+      return w >= TIER_COMPILED ? tier.fns[w - TIER_COMPILED] : null;
     }
     if (w >= TIER_COMPILED) return tier.fns[w - TIER_COMPILED];
     if (w === TIER_NEVER) return null;
