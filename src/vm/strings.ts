@@ -33,12 +33,11 @@ export class StringStore {
   /** Entries (every one a live string between collections). */
   used = 0;
   /**
-   * Where the last failed lookup would insert (a word index into the heap, -1 when none), and
-   * the table's epoch then: a rehash or a collection's cleanup moves to the next epoch.
+   * Where the last failed lookup would insert (a word index into the heap), -1 when none or when
+   * the table changed since (a rehash or a collection's rebuild, which the allocation of the new
+   * string between lookup and insert may trigger, resets it).
    */
   private missSlot = -1;
-  private missEpoch = 0;
-  private epoch = 0;
 
   private readonly u8: Uint8Array;
   private readonly u32: Uint32Array;
@@ -168,8 +167,8 @@ export class StringStore {
    */
   removeWhite(gc: Collector): void {
     this.memo.fill(0);
+    this.missSlot = -1;
     if (this.capacity === 0) return;
-    this.epoch++;
     if (this.keep.length < this.used * ENTRY) this.keep = new Uint32Array(this.used * ENTRY * 2);
     const words = this.survivors(gc);
     if (words === this.used * ENTRY) return; // nothing died
@@ -215,7 +214,7 @@ export class StringStore {
   release(): void {
     if (this.tableAddr !== 0) this.allocator.free(this.tableAddr);
     this.memo.fill(0);
-    this.epoch++;
+    this.missSlot = -1;
     this.tableAddr = 0;
     this.capacity = 0;
     this.used = 0;
@@ -250,7 +249,7 @@ export class StringStore {
   private insert(s: Addr, hash: number): void {
     const u32 = this.u32;
     let w = this.missSlot;
-    if (this.missEpoch !== this.epoch || w < 0) {
+    if (w < 0) {
       const base = this.tableAddr >>> 2, mask = this.capacity - 1;
       let i = hash & mask;
       while (u32[base + i * ENTRY] !== 0) i = (i + 1) & mask;
@@ -275,7 +274,6 @@ export class StringStore {
     this.tableAddr = fresh;
     this.capacity = cap;
     this.used = 0;
-    this.epoch++;
     this.missSlot = -1;
     for (let i = 0; i < oldCap; i++) {
       const w = (oldAddr >>> 2) + i * ENTRY;
@@ -292,7 +290,7 @@ export class StringStore {
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const w = base + i * ENTRY;
       const s = u32[w];
-      if (s === 0) { this.noteMiss(w); return 0; }
+      if (s === 0) { this.missSlot = w; return 0; }
       if (u32[w + 1] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
       let j = 0;
       const p = s + L.STR_BYTES;
@@ -309,7 +307,7 @@ export class StringStore {
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const w = base + i * ENTRY;
       const s = u32[w];
-      if (s === 0) { this.noteMiss(w); return 0; }
+      if (s === 0) { this.missSlot = w; return 0; }
       if (u32[w + 1] !== hash || u32[(s + L.STR_BYTE_LEN) >>> 2] !== len) continue;
       const p = s + L.STR_BYTES;
       let j = 0;
@@ -321,10 +319,6 @@ export class StringStore {
     }
   }
 
-  private noteMiss(w: number): void {
-    this.missSlot = w;
-    this.missEpoch = this.epoch;
-  }
 }
 
 /**
