@@ -6,6 +6,7 @@ import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
 import { INVOKE_SITE_SIZE, trivialGuess, trivialHit, trivialSource } from './trivial-calls';
+import { Registers } from './registers';
 import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './state';
 
 /**
@@ -55,7 +56,7 @@ const LOOP_PER_BYTE = 50;
  * 40 s of CPU compiled alone (against 3 s interpreted) — V8 ran the huge one-iteration function
  * unoptimised while optimising it.
  */
-const LOOP_MAX_BYTES = 1000;
+const LOOP_MAX_BYTES = 4000;
 
 /** Whether a count of `count` makes a loop of `bytes` bytes hot (see LOOP_ALONE_BYTES). */
 export function loopHot(count: number, bytes: number): boolean {
@@ -264,6 +265,9 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   // it returns; only code that reads upvalues or makes closures needs its closure.
   const captures = insns.some((ins) => ins.op === Op.CLOSURE || ins.op === Op.CLOSE_UPVALUE);
   let usesClosure = false;
+  // Slots live in variables unless closures may capture them (registers.ts).
+  const R = captures ? null : new Registers(u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1, out);
+  let equals = false; // an EQUAL in registers: the preamble needs equalSource()'s `eq`
   let invokes = false; // an INVOKE site: the preamble needs trivialSource()'s `trivial`
   const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
   for (let i = 0; i < insns.length; i++) {
@@ -273,8 +277,12 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     const { pc, op } = ins;
     const a = code + pc + 1; // operands
     const b1 = u8[a], w1 = u8[a] | (u8[a + 1] << 8);
+    // Paths meet at a jump target with every slot on the stack (see registers.ts): the path
+    // falling into it stores its changed slots as the jumps did.
+    if (R !== null && leaders.has(pc)) R.spill(d);
     if (leaders.has(pc) && forward && pc !== 0) out.push(`} // J${pc}`);
     else if (leaders.has(pc) && !straight && !forward) out.push(`case ${pc}:`);
+    if (R !== null && leaders.has(pc)) R.forget();
     const S = (k: number) => `(base + ${k})`;
     const T = (k: number) => `tags[base + ${k}]`;
     const V = (k: number) => `vals[base + ${k}]`;
@@ -295,6 +303,153 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
       if (captures) out.push(`if (rt.openUpvalues !== 0) H.closeUpvalues(base);`);
       out.push(`rt.frameCount = fi; tags[base] = t; vals[base] = x; return -1;`);
     };
+    // Slots in variables (registers.ts): the common instructions work on t<k>/v<k>; every other
+    // one stores the changed slots first, runs its stack-based code below, and forgets.
+    if (R !== null && registerCase(R)) continue;
+    if (R !== null) R.spill(d);
+    function registerCase(R: Registers): boolean {
+      /** Assigns slot k (tag and val are computed before: they may name k's old variables). */
+      const set = (k: number, tag: string, val: string) => { R.prepareWrite(k); out.push(`t${k} = ${tag}; v${k} = ${val};`); R.wrote(k); };
+      const constant = (k: number, c: number) => set(k, `${u32[c >>> 2]}`, num(f64[(c + 8) >>> 3]));
+      switch (op) {
+        case Op.CONSTANT: constant(d, cst(w1)); return true;
+        case Op.NIL: set(d, `${Tag.NIL}`, '0'); return true;
+        case Op.TRUE: set(d, `${Tag.TRUE}`, '0'); return true;
+        case Op.FALSE: set(d, `${Tag.FALSE}`, '0'); return true;
+        case Op.POP: case Op.POPN: return true;
+        case Op.GET_LOCAL: R.read(b1); R.copy(d, b1); return true;
+        case Op.GET_LOCAL_LOCAL: R.read(b1); R.read(u8[a + 1]); R.copy(d, b1); R.copy(d + 1, u8[a + 1]); return true;
+        case Op.GET_LOCAL_CONSTANT: R.read(b1); R.copy(d, b1); constant(d + 1, cst(u8[a + 1] | (u8[a + 2] << 8))); return true;
+        case Op.SET_LOCAL: case Op.SET_LOCAL_POP: R.read(d - 1); set(b1, R.tag(d - 1), R.val(d - 1)); return true;
+        case Op.GET_GLOBAL:
+          out.push(`t = gTags[${w1}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[w1]}'.`)}`);
+          set(d, 't', `gVals[${w1}]`);
+          return true;
+        case Op.SET_GLOBAL: case Op.SET_GLOBAL_POP: {
+          const gn = rt.globalNames[w1];
+          R.read(d - 1);
+          out.push(`if (gTags[${w1}] === ${Tag.EMPTY}) ${fail(`Undefined variable '${gn}'.`)}`);
+          out.push(`if (gConst[${w1}] !== 0) ${fail(`Cannot assign to constant variable '${gn}'.`)}`);
+          out.push(`gTags[${w1}] = ${R.tag(d - 1)}; gVals[${w1}] = ${R.val(d - 1)};`);
+          return true;
+        }
+        case Op.EQUAL: case Op.NOT_EQUAL: case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE: {
+          // As the stack-based case below: identity inline for numbers, strings and one object twice.
+          // eq() (equalSource) is small enough for V8 to inline, and keeps a long run of
+          // compares (string_equality's 512 per iteration) under V8's size limit for optimising.
+          R.read(d - 2); R.read(d - 1);
+          equals = true;
+          out.push(`c = eq(${R.tag(d - 2)}, ${R.val(d - 2)}, ${R.tag(d - 1)}, ${R.val(d - 1)}, fi, ${code + pc + ins.len});`);
+          const neg = op === Op.NOT_EQUAL || op === Op.NOT_EQUAL_JUMP_IF_FALSE;
+          if (op === Op.EQUAL || op === Op.NOT_EQUAL) set(d - 2, `c ? ${neg ? Tag.FALSE : Tag.TRUE} : ${neg ? Tag.TRUE : Tag.FALSE}`, '0');
+          else { R.spill(d - 2); out.push(`if (${neg ? 'c' : '!c'}) ${go(target)}`); }
+          return true;
+        }
+        case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
+        case Op.LESS_JUMP_IF_FALSE: case Op.LESS_EQUAL_JUMP_IF_FALSE: case Op.GREATER_JUMP_IF_FALSE: case Op.GREATER_EQUAL_JUMP_IF_FALSE: {
+          const rel = op === Op.GREATER || op === Op.GREATER_JUMP_IF_FALSE ? '>' : op === Op.GREATER_EQUAL || op === Op.GREATER_EQUAL_JUMP_IF_FALSE ? '>=' :
+            op === Op.LESS || op === Op.LESS_JUMP_IF_FALSE ? '<' : '<=';
+          R.read(d - 2); R.read(d - 1);
+          out.push(`if (!${isNum(R.tag(d - 2))} || !${isNum(R.tag(d - 1))}) ${fail('Operands must be numbers.')}`);
+          const test = `${R.val(d - 2)} ${rel} ${R.val(d - 1)}`;
+          if (op <= Op.LESS_EQUAL) set(d - 2, `${test} ? ${Tag.TRUE} : ${Tag.FALSE}`, '0');
+          else { out.push(`c = ${test};`); R.spill(d - 2); out.push(`if (!c) ${go(target)}`); }
+          return true;
+        }
+        case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: {
+          const js = op === Op.ADD ? '+' : op === Op.SUBTRACT ? '-' : '*';
+          R.read(d - 2); R.read(d - 1);
+          const p = R.val(d - 2), q = R.val(d - 1), tp = R.tag(d - 2), tq = R.tag(d - 1), spill = R.spillCode(d);
+          const int = op === Op.MULTIPLY ? `Math.imul(${p}, ${q})` : `(${p} ${js} ${q}) | 0`;
+          const slow = op === Op.ADD ? `H.addSlow(${S(d - 2)})` : `H.arith(${op === Op.SUBTRACT ? ArithOp.SUB : ArithOp.MUL}, ${S(d - 2)})`;
+          const k = d - 2;
+          R.prepareWrite(k);
+          out.push(`t = ${tp}; w = ${tq};`);
+          out.push(`if (t === ${Tag.INT} && w === ${Tag.INT}) { t${k} = ${Tag.INT}; v${k} = ${int}; }`);
+          out.push(`else if (${isNum('t')} && ${isNum('w')}) { t${k} = ${Tag.DOUBLE}; v${k} = ${p} ${js} ${q}; }`);
+          out.push(`else { ${spill}${save(d)} ${slow}; ${R.reload(k)} }`);
+          R.wrote(k);
+          return true;
+        }
+        case Op.ADD_CONSTANT: case Op.SUBTRACT_CONSTANT: case Op.LOCAL_ADD_CONSTANT: case Op.LOCAL_SUBTRACT_CONSTANT: {
+          // LOCAL_*: the local itself is the left operand; the result goes to a new slot d.
+          const local = op === Op.LOCAL_ADD_CONSTANT || op === Op.LOCAL_SUBTRACT_CONSTANT;
+          const src = local ? b1 : d - 1, k = local ? d : d - 1;
+          R.read(src);
+          const p = R.val(src), tp = R.tag(src), spill = R.spillCode(d);
+          // The slow helper works on slot k of the stack: a LOCAL_* operand is copied there first.
+          const operand = local ? `tags[base + ${k}] = ${tp}; vals[base + ${k}] = ${p}; ` : '';
+          const c = cst(local ? u8[a + 1] | (u8[a + 2] << 8) : w1), tb = u32[c >>> 2], bv = num(f64[(c + 8) >>> 3]);
+          const add = op === Op.ADD_CONSTANT || op === Op.LOCAL_ADD_CONSTANT, js = add ? '+' : '-';
+          R.prepareWrite(k);
+          out.push(`t = ${tp};`);
+          if (tb === Tag.INT) out.push(`if (t === ${Tag.INT}) { t${k} = ${Tag.INT}; v${k} = (${p} ${js} ${bv}) | 0; } else if (t === ${Tag.DOUBLE}) { t${k} = ${Tag.DOUBLE}; v${k} = ${p} ${js} ${bv}; }`);
+          else if (tb === Tag.DOUBLE) out.push(`if (${isNum('t')}) { t${k} = ${Tag.DOUBLE}; v${k} = ${p} ${js} ${bv}; }`);
+          else out.push(`if (false) {}`);
+          out.push(`else { ${spill}${operand}${save(k + 1)} H.constSlow(${S(k)}, ${add}, ${tb}, ${bv}); ${R.reload(k)} }`);
+          R.wrote(k);
+          return true;
+        }
+        case Op.DIVIDE: {
+          R.read(d - 2); R.read(d - 1);
+          const p = R.val(d - 2), q = R.val(d - 1), tp = R.tag(d - 2), tq = R.tag(d - 1), spill = R.spillCode(d), k = d - 2;
+          R.prepareWrite(k);
+          out.push(`if (!${isNum(tp)} || !${isNum(tq)}) { ${spill}${save(d)} H.arith(${ArithOp.DIV}, ${S(k)}); ${R.reload(k)} }`);
+          out.push(`else { t${k} = ${Tag.DOUBLE}; v${k} = ${p} / ${q}; }`);
+          R.wrote(k);
+          return true;
+        }
+        case Op.NOT:
+          R.read(d - 1);
+          set(d - 1, `${R.tag(d - 1)} <= ${Tag.FALSE} ? ${Tag.TRUE} : ${Tag.FALSE}`, R.val(d - 1));
+          return true;
+        case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: {
+          const local = op === Op.GET_LOCAL_PROPERTY;
+          const r = local ? d : d - 1, src = local ? b1 : d - 1;
+          const nm = nameAt(local ? 1 : 0), entry = cacheEntry(local ? 2 : 1);
+          const j = site(2);
+          R.read(src);
+          const ts = R.tag(src), vs = R.val(src), spill = R.spillCode(local ? d : d);
+          // The miss helper works on the stack top: the receiver goes there first.
+          const receiver = `tags[base + ${r}] = ${ts}; vals[base + ${r}] = ${vs}; `;
+          R.prepareWrite(r);
+          out.push(`L${pc}: {`);
+          out.push(`  if (${ts} === ${Tag.OBJ}) { o = ${vs}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { t${r} = t; v${r} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
+          out.push(`  ${spill}${receiver}${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry}); ${R.reload(r)}`);
+          out.push(`}`);
+          R.wrote(r);
+          return true;
+        }
+        case Op.SET_PROPERTY: case Op.SET_PROPERTY_POP: {
+          const r = d - 2, nm = nameAt(0);
+          const j = site(2);
+          R.read(r); R.read(r + 1);
+          const tr = R.tag(r), vr = R.val(r), tx = R.tag(r + 1), vx = R.val(r + 1);
+          out.push(`L${pc}: {`);
+          out.push(`  if (${tr} === ${Tag.OBJ}) { o = ${vr}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0) { H.storeField(o, s, ${tx}, ${vx}); break L${pc}; } } }`);
+          out.push(`  ${R.spillCode(d)}${save(d)} H.setMiss(icv, ${j}, ${S(r)}, ${nm}, ${cacheEntry(1)});`);
+          out.push(`}`);
+          if (op === Op.SET_PROPERTY) set(r, tx, vx);
+          return true;
+        }
+        case Op.JUMP: R.spill(d); out.push(go(target)); return true;
+        case Op.JUMP_IF_FALSE: case Op.JUMP_IF_TRUE:
+          R.read(d - 1); R.spill(d);
+          out.push(`if (${R.tag(d - 1)} ${op === Op.JUMP_IF_FALSE ? '<=' : '>'} ${Tag.FALSE}) ${go(target)}`);
+          return true;
+        case Op.POP_JUMP_IF_FALSE: {
+          R.read(d - 1);
+          const tag = R.tag(d - 1);
+          R.spill(d - 1);
+          out.push(`if (${tag} <= ${Tag.FALSE}) ${go(target)}`);
+          return true;
+        }
+        case Op.RETURN: R.read(d - 1); ret(R.tag(d - 1), R.val(d - 1)); return true;
+        case Op.RETURN_LOCAL: R.read(b1); ret(R.tag(b1), R.val(b1)); return true;
+        case Op.RETURN_NIL: ret(`${Tag.NIL}`, '0'); return true;
+        default: return false;
+      }
+    }
     switch (op) {
       case Op.CONSTANT: {
         const c = cst(w1);
@@ -582,6 +737,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
       default:
         return null;
     }
+    if (R !== null) R.forget();
   }
 
   const fname = `mufi_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
@@ -597,6 +753,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     // maxFrames: the true frame limit, which a trivial method's inline run checks as its call would (trivial-calls.ts).
     `const tierFrames = T.frames, maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
     invokes ? trivialSource() : '',
+    equals ? equalSource() : '',
     `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.`,
     `const icv = new Float64Array(${Math.max(icvCount, 1)}), icf = new Array(${icfCount}).fill(H.uncompiled);`,
     icvCount > 0 ? `T.caches.push(() => { icv.fill(0); icf.fill(H.uncompiled); });` : '',
@@ -611,7 +768,23 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     `} else fi--;`,
     usesClosure ? `const closure = frameClosure[fi];` : '',
     `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false, g = H.uncompiled;`,
+    R !== null ? R.declarations() : '',
     ...(straight ? [body] : forward ? [targets.map((t) => `J${t}: {`).join(' '), body] : [`for (;;) switch (pc) {`, body, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
     `};`,
+  ].join('\n');
+}
+
+/**
+ * `==` of two values, as the interpreter's EQUAL: identity for numbers of one kind, for interned
+ * strings and for one object twice; everything else (mixed int and double, other objects) in
+ * valuesEqual, which may fail (values nested too deeply): the frame's ip is saved first.
+ */
+function equalSource(): string {
+  return [
+    `function eq(t, p, w, q, fi, ip) {`,
+    `  if (t === w && (t === ${Tag.INT} || t === ${Tag.DOUBLE})) return p === q;`,
+    `  if (t === ${Tag.OBJ} && w === ${Tag.OBJ} && (p === q || (u8[p - 4] === ${Kind.STRING} && u8[q - 4] === ${Kind.STRING}))) return p === q;`,
+    `  frameIp[fi] = ip; return H.valuesEqual(t, p, w, q);`,
+    `}`,
   ].join('\n');
 }

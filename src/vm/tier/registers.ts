@@ -1,0 +1,139 @@
+/**
+ * Stack slots held in JavaScript variables while compiled code runs (compile.ts).
+ *
+ * Why: the interpreter keeps every value in the stack's typed arrays, and so did compiled code:
+ * `a == b;` copied two tags and two payloads up the stack, read them back and stored the result,
+ * memory traffic V8 must keep because another function could read the arrays. Slot k's value
+ * now lives in the variables `t<k>` (tag) and `v<k>` (payload) of the compiled function, and
+ * reaches the stack only when something else may look at it: before a call or a helper (a
+ * callee reads its arguments there, a collection scans the stack for roots, a helper reads its
+ * operands there), and before a jump (every jump target starts with the stack up to date, so
+ * that paths meet in one known state). V8 then keeps the variables in registers and drops what
+ * nothing reads (the result of `a == b;`, a copy made only to be compared).
+ *
+ * A copy of a slot (GET_LOCAL) emits no code: the copy is an alias that names the source's
+ * variables, until either is written (then the alias gets variables of its own).
+ *
+ * Invariants, at every point of the generated code, for each slot k below the current depth:
+ *   state MEMORY  the stack holds its value; the variables may be stale (read() loads them);
+ *         CLEAN   the variables and the stack agree;
+ *         DIRTY   the variables hold the value, the stack may be stale (spill() stores it);
+ *   alias[k] = j  (j < k, itself no alias) k's value is j's: its names are t<j>, v<j>.
+ * Slots at or above the depth are dead: the stack discipline writes them before reading them.
+ * A function whose frame may be captured by a closure (open upvalues point into its stack
+ * slots) keeps every slot in memory: the tier does not use this class for it.
+ */
+const MEMORY = 0, CLEAN = 1, DIRTY = 2;
+
+export class Registers {
+  private readonly state: Uint8Array;
+  private readonly alias: Int32Array;
+  /** Slots whose variables the code uses (declared in the function's prologue). */
+  private readonly used = new Set<number>();
+
+  constructor(slots: number, private readonly out: string[]) {
+    this.state = new Uint8Array(slots + 2);
+    this.alias = new Int32Array(slots + 2).fill(-1);
+  }
+
+  /** The slot whose variables hold slot k's value. */
+  private root(k: number): number {
+    return this.alias[k] >= 0 ? this.alias[k] : k;
+  }
+
+  /** Slot k's tag and payload as expressions (valid after read(k), until k or its source is written). */
+  tag(k: number): string { return `t${this.root(k)}`; }
+  val(k: number): string { return `v${this.root(k)}`; }
+
+  /**
+   * Makes slot k's variables hold its value, loading it from the stack if needed. Must be
+   * emitted on the straight path of an instruction, before any branch of it.
+   */
+  read(k: number): void {
+    const r = this.root(k);
+    this.used.add(r);
+    if (this.state[r] === MEMORY) {
+      this.out.push(`t${r} = tags[base + ${r}]; v${r} = vals[base + ${r}];`);
+      this.state[r] = CLEAN;
+    }
+  }
+
+  /** Slot `to` becomes a copy of slot `from` (read first): no code, an alias. */
+  copy(to: number, from: number): void {
+    const r = this.root(from);
+    this.prepareWrite(to);
+    this.alias[to] = r;
+    this.state[to] = DIRTY;
+  }
+
+  /**
+   * Before code that assigns slot k (its whole value): the slots that alias k get their own
+   * variables (they keep the old value), and k stops being an alias. Call after reading the
+   * operands' names: k's names change.
+   */
+  prepareWrite(k: number): void {
+    for (let m = 0; m < this.alias.length; m++) {
+      if (this.alias[m] === k) {
+        this.out.push(`t${m} = t${k}; v${m} = v${k};`);
+        this.used.add(m);
+        this.alias[m] = -1;
+        this.state[m] = DIRTY;
+      }
+    }
+    this.alias[k] = -1;
+    this.used.add(k);
+  }
+
+  /** Slot k's variables were just assigned (on the straight path). */
+  wrote(k: number): void {
+    this.used.add(k);
+    this.state[k] = DIRTY;
+  }
+
+  /**
+   * Code storing every changed slot below `depth` to the stack, for a branch that calls out or
+   * leaves; the state of the straight path does not change.
+   */
+  spillCode(depth: number): string {
+    let code = '';
+    for (let k = 0; k < depth; k++) {
+      if (this.state[k] === DIRTY) {
+        const r = this.root(k);
+        code += `tags[base + ${k}] = t${r}; vals[base + ${k}] = v${r}; `;
+      }
+    }
+    return code;
+  }
+
+  /** Stores every changed slot below `depth` on the straight path (before a jump or a call). */
+  spill(depth: number): void {
+    const code = this.spillCode(depth);
+    if (code !== '') this.out.push(code);
+    for (let k = 0; k < this.state.length; k++) {
+      if (k >= depth) { this.state[k] = MEMORY; this.alias[k] = -1; }
+      else if (this.state[k] === DIRTY) this.state[k] = CLEAN;
+    }
+  }
+
+  /** After code that may have changed any slot on the stack: every variable must be read again. */
+  forget(): void {
+    this.state.fill(MEMORY);
+    this.alias.fill(-1);
+  }
+
+  /**
+   * Code loading slot k (no alias: prepareWrite first) from the stack, in a branch where a
+   * helper wrote it there; the straight path then marks it written (DIRTY is the state both
+   * branches agree with).
+   */
+  reload(k: number): string {
+    this.used.add(k);
+    return `t${k} = tags[base + ${k}]; v${k} = vals[base + ${k}];`;
+  }
+
+  /** The declarations of the variables used. */
+  declarations(): string {
+    if (this.used.size === 0) return '';
+    return `let ${[...this.used].sort((a, b) => a - b).map((k) => `t${k} = 0, v${k} = 0`).join(', ')};`;
+  }
+}
