@@ -265,8 +265,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   // it returns; only code that reads upvalues or makes closures needs its closure.
   const captures = insns.some((ins) => ins.op === Op.CLOSURE || ins.op === Op.CLOSE_UPVALUE);
   let usesClosure = false;
-  // Slots live in variables unless closures may capture them (registers.ts).
-  const R = captures ? null : new Registers(u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1, out);
+  // Slots live in variables (registers.ts). An open upvalue into this frame reads and writes the
+  // stack slot, but only in code that runs during a call (spilled before, forgotten after) or
+  // when the frame returns (closeUpvalues: spilled first).
+  const R: Registers | null = new Registers(u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1, out);
   let equals = false; // an EQUAL in registers: the preamble needs equalSource()'s `eq`
   let invokes = false; // an INVOKE site: the preamble needs trivialSource()'s `trivial`
   const str = (a: number) => JSON.stringify(rt.strings.toJs(a));
@@ -444,9 +446,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           out.push(`if (${tag} <= ${Tag.FALSE}) ${go(target)}`);
           return true;
         }
-        case Op.RETURN: R.read(d - 1); ret(R.tag(d - 1), R.val(d - 1)); return true;
-        case Op.RETURN_LOCAL: R.read(b1); ret(R.tag(b1), R.val(b1)); return true;
-        case Op.RETURN_NIL: ret(`${Tag.NIL}`, '0'); return true;
+        // closeUpvalues copies the captured slots from the stack: they are stored first.
+        case Op.RETURN: R.read(d - 1); if (captures) R.spill(d); ret(R.tag(d - 1), R.val(d - 1)); return true;
+        case Op.RETURN_LOCAL: R.read(b1); if (captures) R.spill(d); ret(R.tag(b1), R.val(b1)); return true;
+        case Op.RETURN_NIL: if (captures) R.spill(d); ret(`${Tag.NIL}`, '0'); return true;
         default: return false;
       }
     }
