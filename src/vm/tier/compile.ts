@@ -40,7 +40,7 @@ const JS_MAX_CODE = 2000;
  * Measured: the method_call script (569 bytes, 200k back-edges) lost about 3 s of CPU to
  * compiling when entered after 600 back-edges.
  */
-const AUTO_PER_BYTE = 400;
+const AUTO_PER_BYTE = 100;
 
 /**
  * In --tier=auto, a function longer than this (bytes of bytecode) has its hot loops compiled
