@@ -5,8 +5,9 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
-import { INVOKE_SITE_SIZE, trivialGuess, trivialHit, trivialSource } from './trivial-calls';
+import { INVOKE_SITE_SIZE, trivialGuess, trivialHit, trivialInline, trivialSource } from './trivial-calls';
 import { Registers } from './registers';
+import { Trivial } from '../trivial';
 import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './state';
 
 /**
@@ -432,6 +433,58 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           out.push(`  ${R.spillCode(d)}${save(d)} H.setMiss(icv, ${j}, ${S(r)}, ${nm}, ${cacheEntry(1)});`);
           out.push(`}`);
           if (op === Op.SET_PROPERTY) set(r, tx, vx);
+          return true;
+        }
+        // Calls. Only in a function that makes no closures: then no open upvalue points into its
+        // frame, the callee cannot change its slots, and the variables stay valid across the call.
+        case Op.INVOKE: case Op.GLOBAL_INVOKE: {
+          if (captures) return false;
+          // GLOBAL_INVOKE: GET_GLOBAL, then INVOKE with no arguments one slot higher (see below).
+          const gi = op === Op.GLOBAL_INVOKE;
+          if (gi) {
+            out.push(`t = gTags[${w1}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[w1]}'.`)}`);
+            set(d, 't', `gVals[${w1}]`);
+          }
+          const argc = gi ? 0 : u8[a + 2], slot = gi ? d : d - 1 - argc, nm = nameAt(gi ? 2 : 0), top = gi ? d + 1 : d;
+          const j = site(INVOKE_SITE_SIZE), k = fnSite();
+          invokes = true;
+          R.read(slot);
+          const ts = R.tag(slot);
+          out.push(`${IP} o = ${R.val(slot)};`);
+          const hit = `${ts} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]`;
+          const call = `if (${hit}) { if (icv[${j + 3}] === ${Trivial.NONE} || !trivial(${j}, ${S(slot)}, o, fi)) icf[${k}](icv[${j + 2}] | 0, ${S(slot)}, 0); }` +
+            ` else { ${SP(top)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`;
+          const inline = trivialInline(j, S(slot), trivialGuess(rt, cacheEntry(2), argc));
+          if (inline === null) {
+            // No getter to run in place: the call, on the straight path.
+            R.spill(top);
+            R.prepareWrite(slot);
+            out.push(`${call} ${R.reload(slot)}`);
+            R.loaded(slot);
+          } else {
+            // The getter's result stays in variables; the call (stack up to date) reloads it.
+            const spill = R.spillCode(top);
+            R.prepareWrite(slot);
+            out.push(`if (${hit} && ${inline.test}) { t${slot} = ${inline.tag}; v${slot} = ${inline.val}; }`);
+            out.push(`else { ${spill}${call} ${R.reload(slot)} }`);
+            R.wrote(slot);
+          }
+          return true;
+        }
+        case Op.CALL: {
+          if (captures) return false;
+          // As the stack-based case below, after storing every slot; the result is read back.
+          const argc = b1, slot = d - 1 - argc;
+          const j = site(2), k = fnSite();
+          R.read(slot);
+          const ts = R.tag(slot);
+          out.push(`${IP} o = ${R.val(slot)};`);
+          R.spill(d);
+          out.push(`if (o === icv[${j}] && ${ts} === ${Tag.OBJ}) { g = icf[${k}]; if ((m = icv[${j + 1}]) !== 0) { ${SP(d)} H.instance(${S(slot)}, o); } else m = o; g(m | 0, ${S(slot)}, 0); }`);
+          out.push(`else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
+          R.prepareWrite(slot);
+          out.push(R.reload(slot));
+          R.loaded(slot);
           return true;
         }
         case Op.JUMP: R.spill(d); out.push(go(target)); return true;

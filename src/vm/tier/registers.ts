@@ -131,6 +131,25 @@ export class Registers {
     return `t${k} = tags[base + ${k}]; v${k} = vals[base + ${k}];`;
   }
 
+  /** Slot k (no alias: prepareWrite first) was just loaded from the stack on the straight path. */
+  loaded(k: number): void {
+    this.used.add(k);
+    this.state[k] = CLEAN;
+  }
+
+  /**
+   * Code loading again every slot below `depth` whose variables are in use, for a branch that
+   * called code that may have written them through an open upvalue (the state does not change:
+   * after the load the variables agree with the stack, as they did or will after a spill).
+   */
+  reloadCode(depth: number): string {
+    let code = '';
+    for (let k = 0; k < depth; k++) {
+      if (this.alias[k] < 0 && this.state[k] !== MEMORY) code += `t${k} = tags[base + ${k}]; v${k} = vals[base + ${k}]; `;
+    }
+    return code;
+  }
+
   /** The declarations of the variables used. */
   declarations(): string {
     if (this.used.size === 0) return '';

@@ -51,16 +51,26 @@ export function trivialSource(): string {
  */
 export function trivialHit(j: number, k: number, slot: string, guess: Trivial): string {
   const call = `if (icv[${j + 3}] === ${Trivial.NONE} || !trivial(${j}, ${slot}, o, fi)) icf[${k}](icv[${j + 2}] | 0, ${slot}, 0);`;
-  if (guess !== Trivial.GETTER && guess !== Trivial.EMPTY) return `{ ${call} }`;
+  const inline = trivialInline(j, slot, guess);
+  if (inline === null) return `{ ${call} }`;
+  return `{ if (${inline.test}) { tags[${slot}] = ${inline.tag}; vals[${slot}] = ${inline.val}; } else ${call} }`;
+}
+
+/**
+ * The trivial method of site j written out at the site, for a getter or an empty method: the
+ * test (after the class check, with the receiver in `o`) under which it runs in place of the
+ * call (the same checks the call makes), and its result's tag and payload; null for other kinds.
+ */
+export function trivialInline(j: number, slot: string, guess: Trivial): { test: string; tag: string; val: string } | null {
+  if (guess !== Trivial.GETTER && guess !== Trivial.EMPTY) return null;
   const checks = `icv[${j + 3}] === ${guess} && interrupt[0] === 0 && fi + 1 < maxFrames && ${slot} < icv[${j + 6}] && rt.openUpvalues === 0`;
-  const tag = `tags[${slot}]`, val = `vals[${slot}]`;
-  if (guess === Trivial.EMPTY) return `{ if (${checks}) { ${tag} = ${Tag.NIL}; ${val} = 0; } else ${call} }`;
+  if (guess === Trivial.EMPTY) return { test: checks, tag: `${Tag.NIL}`, val: '0' };
   // The field's slot, inline or in the overflow array (as Objects.fieldSlotForRead: an instance
   // made before its class learnt its fields, e.g. in `init`, has them all there), set (not EMPTY).
   const field = `((x = icv[${j + 4}]) < (y = u32[(o + ${L.INST_INLINE}) >>> 2]) ? (s = o + ${L.INST_SLOTS} + x * ${L.VALUE_SLOT}) : ` +
     `(x -= y) < u32[(o + ${L.INST_OVERFLOW_CAP}) >>> 2] ? (s = u32[(o + ${L.INST_OVERFLOW}) >>> 2] + x * ${L.VALUE_SLOT}) : 0) !== 0 && ` +
     `(t = u32[s >>> 2]) !== ${Tag.EMPTY}`;
-  return `{ if (${checks} && ${field}) { ${tag} = t; ${val} = f64[(s + 8) >>> 3]; } else ${call} }`;
+  return { test: `${checks} && ${field}`, tag: 't', val: 'f64[(s + 8) >>> 3]' };
 }
 
 /**
