@@ -264,7 +264,15 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   const name = rt.formatter.functionName(fn) || 'script';
   // Only a function that makes closures can have open upvalues into its own frame to close when
   // it returns; only code that reads upvalues or makes closures needs its closure.
-  const captures = insns.some((ins) => ins.op === Op.CLOSURE || ins.op === Op.CLOSE_UPVALUE);
+  // The frame slots closures capture (CLOSURE's operand pairs with isLocal set): only code
+  // running during a call can write them (open upvalues), and only a frame with some has
+  // upvalues to close when it returns.
+  const captured = new Set<number>();
+  for (const ins of insns) {
+    if (ins.op !== Op.CLOSURE) continue;
+    for (let at = code + ins.pc + 3; at < code + ins.pc + ins.len; at += 2) if (u8[at] !== 0) captured.add(u8[at + 1]);
+  }
+  const captures = captured.size > 0;
   let usesClosure = false;
   // Slots live in variables (registers.ts). An open upvalue into this frame reads and writes the
   // stack slot, but only in code that runs during a call (spilled before, forgotten after) or
@@ -435,10 +443,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           if (op === Op.SET_PROPERTY) set(r, tx, vx);
           return true;
         }
-        // Calls. Only in a function that makes no closures: then no open upvalue points into its
-        // frame, the callee cannot change its slots, and the variables stay valid across the call.
+        // Calls. The callee cannot change this frame's slots but for those closures capture
+        // (open upvalues): copies of those are detached before the call and they are read back
+        // after it; the other variables stay valid across the call.
         case Op.INVOKE: case Op.GLOBAL_INVOKE: {
-          if (captures) return false;
           // GLOBAL_INVOKE: GET_GLOBAL, then INVOKE with no arguments one slot higher (see below).
           const gi = op === Op.GLOBAL_INVOKE;
           if (gi) {
@@ -449,6 +457,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           const j = site(INVOKE_SITE_SIZE), k = fnSite();
           invokes = true;
           R.read(slot);
+          R.detach(captured);
           const ts = R.tag(slot);
           out.push(`${IP} o = ${R.val(slot)};`);
           const hit = `${ts} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]`;
@@ -459,31 +468,31 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
             // No getter to run in place: the call, on the straight path.
             R.spill(top);
             R.prepareWrite(slot);
-            out.push(`${call} ${R.reload(slot)}`);
+            out.push(`${call} ${R.reload(slot)} ${R.reloadCode(slot, captured)}`);
             R.loaded(slot);
           } else {
             // The getter's result stays in variables; the call (stack up to date) reloads it.
             const spill = R.spillCode(top);
             R.prepareWrite(slot);
             out.push(`if (${hit} && ${inline.test}) { t${slot} = ${inline.tag}; v${slot} = ${inline.val}; }`);
-            out.push(`else { ${spill}${call} ${R.reload(slot)} }`);
+            out.push(`else { ${spill}${call} ${R.reload(slot)} ${R.reloadCode(slot, captured)}}`);
             R.wrote(slot);
           }
           return true;
         }
         case Op.CALL: {
-          if (captures) return false;
           // As the stack-based case below, after storing every slot; the result is read back.
           const argc = b1, slot = d - 1 - argc;
           const j = site(2), k = fnSite();
           R.read(slot);
+          R.detach(captured);
           const ts = R.tag(slot);
           out.push(`${IP} o = ${R.val(slot)};`);
           R.spill(d);
           out.push(`if (o === icv[${j}] && ${ts} === ${Tag.OBJ}) { g = icf[${k}]; if ((m = icv[${j + 1}]) !== 0) { ${SP(d)} H.instance(${S(slot)}, o); } else m = o; g(m | 0, ${S(slot)}, 0); }`);
           out.push(`else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
           R.prepareWrite(slot);
-          out.push(R.reload(slot));
+          out.push(`${R.reload(slot)} ${R.reloadCode(slot, captured)}`);
           R.loaded(slot);
           return true;
         }

@@ -138,14 +138,31 @@ export class Registers {
   }
 
   /**
-   * Code loading again every slot below `depth` whose variables are in use, for a branch that
-   * called code that may have written them through an open upvalue (the state does not change:
-   * after the load the variables agree with the stack, as they did or will after a spill).
+   * Before a call that may write the slots in `captured` through open upvalues (on the straight
+   * path): slots that alias one of them, and captured slots that alias another, get variables
+   * of their own (the former keep the value from before the call, the latter can be read back).
    */
-  reloadCode(depth: number): string {
+  detach(captured: ReadonlySet<number>): void {
+    for (let m = 0; m < this.alias.length; m++) {
+      const r = this.alias[m];
+      if (r >= 0 && (captured.has(r) || captured.has(m))) {
+        this.out.push(`t${m} = t${r}; v${m} = v${r};`);
+        this.used.add(m);
+        this.alias[m] = -1;
+        this.state[m] = DIRTY;
+      }
+    }
+  }
+
+  /**
+   * Code loading again the slots of `captured` below `depth` that are in variables, after a call
+   * that may have written them through open upvalues (detach first; the state does not change:
+   * the variables then agree with the stack, as they did or will after a spill).
+   */
+  reloadCode(depth: number, captured: ReadonlySet<number>): string {
     let code = '';
-    for (let k = 0; k < depth; k++) {
-      if (this.alias[k] < 0 && this.state[k] !== MEMORY) code += `t${k} = tags[base + ${k}]; v${k} = vals[base + ${k}]; `;
+    for (const k of captured) {
+      if (k < depth && this.alias[k] < 0 && this.state[k] !== MEMORY) code += `t${k} = tags[base + ${k}]; v${k} = vals[base + ${k}]; `;
     }
     return code;
   }
