@@ -158,8 +158,17 @@ function usableConfigs(names, extra) {
   });
 }
 
+const USAGE = 'usage: node scripts/bench.js [--runs N] [--startup-runs N] [--only a,b] [--configs default,interp,js,auto] [--bin NAME=PATH] [-- extra mufiz flags]';
+
 function main() {
-  const o = parseArgs(process.argv.slice(2));
+  if (process.argv.includes('--help') || process.argv.includes('-h')) { console.log(USAGE); return; }
+  let o;
+  try {
+    o = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`bench: ${e.message}\n${USAGE}`);
+    process.exit(64);
+  }
   const cacheDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'mufiz-bench-cache-'));
   process.env.MUFIZ_CACHE_DIR = cacheDir;
   try {
