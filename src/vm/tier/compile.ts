@@ -480,6 +480,38 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           }
           return true;
         }
+        case Op.SUPER_INVOKE: {
+          // As the stack-based case below, after storing every slot; the result is read back.
+          const argc = u8[a + 2], slot = d - 2 - argc;
+          const j = site(2), k = fnSite();
+          R.read(d - 1);
+          R.detach(captured);
+          const superclass = R.val(d - 1);
+          R.spill(d);
+          out.push(`${IP} if (${superclass} === icv[${j}]) icf[${k}](icv[${j + 1}] | 0, ${S(slot)}, 0);`);
+          out.push(`else { ${SP(d)} H.superMiss(icv, ${j}, icf, ${k}, ${S(d - 1)}, ${argc}, ${nameAt(0)}); }`);
+          R.prepareWrite(slot);
+          out.push(`${R.reload(slot)} ${R.reloadCode(slot, captured)}`);
+          R.loaded(slot);
+          return true;
+        }
+        // Upvalues point into other frames' slots, which are on the stack while this frame
+        // runs (every frame stores its slots before a call, and reads captured ones back after).
+        case Op.GET_UPVALUE:
+          usesClosure = true;
+          out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
+          R.prepareWrite(d);
+          out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) { t${d} = u32[(o + ${L.UPV_SLOT}) >>> 2]; v${d} = f64[(o + ${L.UPV_SLOT + 8}) >>> 3]; }`);
+          out.push(`else { s = u32[o >>> 2]; t${d} = tags[s]; v${d} = vals[s]; }`);
+          R.wrote(d);
+          return true;
+        case Op.SET_UPVALUE:
+          usesClosure = true;
+          R.read(d - 1);
+          out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
+          out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) H.storeUpvalue(o, ${R.tag(d - 1)}, ${R.val(d - 1)});`);
+          out.push(`else { s = u32[o >>> 2]; tags[s] = ${R.tag(d - 1)}; vals[s] = ${R.val(d - 1)}; }`);
+          return true;
         case Op.CALL: {
           // As the stack-based case below, after storing every slot; the result is read back.
           const argc = b1, slot = d - 1 - argc;
