@@ -559,6 +559,29 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           R.loaded(slot);
           return true;
         }
+        case Op.INDEX_GET: {
+          // A float vector's element inline (as the stack-based case below); the rest in indexGet.
+          R.read(d - 2); R.read(d - 1);
+          const tv = R.tag(d - 2), vv = R.val(d - 2), ti = R.tag(d - 1), vi = R.val(d - 1), spill = R.spillCode(d), k = d - 2;
+          R.prepareWrite(k);
+          out.push(`o = ${vv};`);
+          out.push(`if (${tv} === ${Tag.OBJ} && u8[o - 4] === ${Kind.FLOAT_VECTOR} && ${ti} === ${Tag.INT} && (x = ${vi}) >= 0 && x < u32[(o + ${L.VEC_COUNT}) >>> 2]) { t${k} = ${Tag.DOUBLE}; v${k} = f64[(u32[(o + ${L.VEC_DATA}) >>> 2] >>> 3) + x]; }`);
+          out.push(`else { ${spill}${save(d)} H.indexGet(${S(k)}); ${R.reload(k)} }`);
+          R.wrote(k);
+          return true;
+        }
+        case Op.INDEX_SET: {
+          // A number into a float vector's element buffer inline (not a reference: no barrier).
+          R.read(d - 3); R.read(d - 2); R.read(d - 1);
+          const tv = R.tag(d - 3), vv = R.val(d - 3), ti = R.tag(d - 2), vi = R.val(d - 2), tx = R.tag(d - 1), vx = R.val(d - 1);
+          const spill = R.spillCode(d), k = d - 3;
+          R.prepareWrite(k);
+          out.push(`o = ${vv}; t = ${tx};`);
+          out.push(`if (${tv} === ${Tag.OBJ} && u8[o - 4] === ${Kind.FLOAT_VECTOR} && ${ti} === ${Tag.INT} && ${isNum('t')} && (x = ${vi}) >= 0 && x < u32[(o + ${L.VEC_COUNT}) >>> 2]) { f64[(u32[(o + ${L.VEC_DATA}) >>> 2] >>> 3) + x] = ${vx}; t${k} = t; v${k} = ${vx}; }`);
+          out.push(`else { ${spill}${save(d)} H.indexSet(${S(k)}); ${R.reload(k)} }`);
+          R.wrote(k);
+          return true;
+        }
         case Op.JUMP: R.spill(d); out.push(go(target)); return true;
         case Op.JUMP_IF_FALSE: case Op.JUMP_IF_TRUE:
           R.read(d - 1); R.spill(d);
