@@ -128,15 +128,19 @@ export class Collector {
   // The cycle under way (or the last one): what its record will say.
   private cycReason: CollectReason = 'threshold';
   private cycKind: CycleKind = 'full';
-  private cycAt = 0;
+  // The time fields start at -0, a double: V8 then gives them a double representation from the
+  // start. From 0 (a small integer) the first collection's times changed their representation,
+  // which replaced the Collector's hidden class and deoptimised every optimised function that
+  // had checked it (the string store's concat with allocate inlined, isMarked, the sweep...).
+  private cycAt = -0;
   /** allocator.stats.bytesAllocated when the cycle began: what was allocated during it is not in the live estimate. */
   private cycAllocStart = 0;
   private cycRequest = 0;
   private cycBytesBefore = 0;
-  private cycMarkMs = 0;
-  private cycSweepMs = 0;
+  private cycMarkMs = -0;
+  private cycSweepMs = -0;
   private cycSteps = 0;
-  private cycMaxPause = 0;
+  private cycMaxPause = -0;
   private cycFreedBytes = 0;
   private cycFreedObjects = 0;
   /** In verify mode markObject checks references instead of marking; this names the owner. */
