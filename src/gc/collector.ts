@@ -107,6 +107,14 @@ export class Collector {
   private partial = 0;
   private partialNext = 0;
   private host: GcHost | null = null;
+  /** The kind whose survivors a full cycle's sweep reports, and to what (registerWeakSurvivors); null: none. */
+  private weakKind = 0;
+  private onWeakSurvivor: ((a: Addr) => void) | null = null;
+  /**
+   * True while a full cycle's weak cleanup and sweep run, when a survivor callback is registered:
+   * removeWeakReferences may then empty its table of that kind and let the sweep refill it.
+   */
+  sweepReportsWeak = false;
   private gray = new Float64Array(1024);
   private grayCount = 0;
   private allocCount = 0;
@@ -176,6 +184,17 @@ export class Collector {
   registerRangeTrace(kind: number, elementBytes: number, trace: RangeTraceFn): void {
     this.rangeTraceTable[kind] = trace;
     this.elementBytes[kind] = elementBytes;
+  }
+
+  /**
+   * Makes every full cycle's sweep hand each surviving block of `kind` to `fn`, after the host's
+   * removeWeakReferences ran with sweepReportsWeak set. The intern table is refilled so: the
+   * sweep reads every block's header anyway, in address order, where checking each table entry
+   * for a mark read the strings' headers in hash order, mostly cache misses (string_build).
+   */
+  registerWeakSurvivors(kind: number, fn: (a: Addr) => void): void {
+    this.weakKind = kind;
+    this.onWeakSurvivor = fn;
   }
 
   /** Registers an object kind; `trace` is null for kinds that hold no references. */
@@ -304,12 +323,15 @@ export class Collector {
       const t0 = performance.now();
       host.markRoots(this);
       this.traceReferences();
+      this.sweepReportsWeak = this.onWeakSurvivor !== null;
       host.removeWeakReferences(this);
       const t1 = performance.now();
       const frees = stats.totalFrees;
       const major = kind === 'major';
       const freed = this.allocator.sweep(null, MARK_BIT | PIN_BIT,
-        major ? MARK_BIT | GRAY_BIT | REMEMBERED_BIT | SURVIVAL_BIT | TOUCHED_BIT : MARK_BIT | GRAY_BIT, major ? OLD_BIT : 0);
+        major ? MARK_BIT | GRAY_BIT | REMEMBERED_BIT | SURVIVAL_BIT | TOUCHED_BIT : MARK_BIT | GRAY_BIT, major ? OLD_BIT : 0,
+        null, 0, this.weakKind, this.onWeakSurvivor);
+      this.sweepReportsWeak = false;
       const t2 = performance.now();
       if (major) {
         this.youngCount = 0;
@@ -327,6 +349,7 @@ export class Collector {
       return freed;
     } finally {
       this.collecting = false;
+      this.sweepReportsWeak = false;
     }
   }
 

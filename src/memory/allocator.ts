@@ -202,16 +202,19 @@ export class Allocator {
    * bytes)` for each block freed, before its memory is reused. Returns the number of bytes freed.
    * With `onKept`, a survivor with none of `keptMask` is handed to `onKept(addr, flags)` instead,
    * which sets its flags (the generational collector ages its young survivors this way).
+   * With `onKind`, every survivor of kind `kind` is also handed to `onKind(addr)` (the intern
+   * table is refilled from the surviving strings this way: see Collector.registerWeakSurvivors).
    */
   sweep(
     onFree: ((addr: Addr, kind: number, bytes: number) => void) | null,
     keepBits = MARK_BIT | PIN_BIT, clearBits = MARK_BIT, setBits = 0,
     onKept: ((addr: Addr, flags: number) => void) | null = null, keptMask = 0,
+    kind = FREE_KIND, onKind: ((addr: Addr) => void) | null = null,
   ): number {
     this.smallHeads.fill(0);
     this.largeHead = 0;
     const before = this.stats.bytesFreed;
-    const runStart = this.sweepBlocks(onFree, keepBits, clearBits, setBits, onKept, keptMask);
+    const runStart = this.sweepBlocks(onFree, keepBits, clearBits, setBits, onKept, keptMask, onKind === null ? FREE_KIND : kind, onKind);
     if (runStart !== 0) this.top = runStart; // the last run touches the top: give it back
     return this.stats.bytesFreed - before;
   }
@@ -227,6 +230,7 @@ export class Allocator {
   private sweepBlocks(
     onFree: ((addr: Addr, kind: number, bytes: number) => void) | null, keepBits: number, clearBits: number, setBits: number,
     onKept: ((addr: Addr, flags: number) => void) | null, keptMask: number,
+    watchKind: number, onKind: ((addr: Addr) => void) | null,
   ): number {
     const u8 = this.u8, u32 = this.u32;
     let runStart = 0; // start of the current run of free blocks, 0 when none
@@ -243,6 +247,7 @@ export class Allocator {
         const flags = u8[b + 5];
         if (onKept !== null && (flags & keptMask) === 0) onKept(b + HEADER_BYTES, flags);
         else u8[b + 5] = (flags & ~clearBits) | setBits;
+        if (kind === watchKind) (onKind as (addr: Addr) => void)(b + HEADER_BYTES); // (never FREE_KIND here)
         if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
       } else {
         if (onFree !== null) onFree(b + HEADER_BYTES, kind, size);

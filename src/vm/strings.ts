@@ -57,6 +57,7 @@ export class StringStore {
   constructor(private readonly gc: Collector, private readonly allocator: Allocator) {
     this.u8 = allocator.heap.u8;
     this.u32 = allocator.heap.u32;
+    gc.registerWeakSurvivors(Kind.STRING, (s) => this.insert(s, this.hashOf(s)));
   }
 
   byteLength(s: Addr): number {
@@ -160,7 +161,9 @@ export class StringStore {
   }
 
   /**
-   * Weak-table cleanup, called by the collector between marking and sweeping: when any entry's
+   * Weak-table cleanup, called by the collector between marking and sweeping. Before a full
+   * sweep the table is emptied and the sweep refills it; otherwise (an incremental cycle's or a
+   * minor collection's sweep, which runs later or only over young blocks), when any entry's
    * string is unmarked, the table is rebuilt in place from the survivors. Tombstones (what it
    * did before) piled up in a program that makes many short-lived strings: string_build's
    * lookups walked 35 of them on average before reaching an empty slot.
@@ -169,6 +172,15 @@ export class StringStore {
     this.memo.fill(0);
     this.missSlot = -1;
     if (this.capacity === 0) return;
+    if (gc.sweepReportsWeak) {
+      // A full sweep follows and enters every surviving string again (registerWeakSurvivors in
+      // the constructor): no entry is checked here. (The table keeps its capacity, so it has
+      // room for them all.)
+      const base = this.tableAddr >>> 2;
+      this.u32.fill(0, base, base + this.capacity * ENTRY);
+      this.used = 0;
+      return;
+    }
     if (this.keep.length < this.used * ENTRY) this.keep = new Uint32Array(this.used * ENTRY * 2);
     const words = this.survivors(gc);
     if (words === this.used * ENTRY) return; // nothing died
