@@ -278,8 +278,9 @@ export class Allocator {
 
   /**
    * Fills a block's payload with POISON. Blocks are 8-byte aligned and sized, so a small one is
-   * filled by 8-byte stores (of a double with the poison bits: half as many as 32-bit ones): a sweep (and a minor collection's frees) poisons millions of small dead blocks, and a call of
-   * TypedArray.fill costs more than the few stores of a typical 24-80 byte payload. A large one
+   * filled by 8-byte stores of a double with the poison bits (half as many stores as 32-bit
+   * ones): a sweep (and a minor collection's frees) poisons millions of small dead blocks, and a
+   * call of TypedArray.fill costs more than the few stores of a typical 24-80 byte payload. A large one
    * is filled 8 bytes at a time: on the heap's SharedArrayBuffer V8's fill is an element-wise
    * loop, and Uint8Array.fill ran 7 times slower than BigInt64Array.fill (80 MB of dead 40 KB
    * strings: 60 ms against 9 ms; docs/performance.md, strings).
