@@ -135,8 +135,10 @@ test('reachable objects survive with a tiny threshold and default stress off', (
   assert.ok(e.rt.gc.stats.collections > 3);
 });
 
-test('the intern table is weak: dropped strings are removed by a collection', () => {
-  const e = makeEngine();
+// stw: the full sweep refills the table (Collector.registerWeakSurvivors); incremental and
+// generational also check the entry scan of removeWhite (their collections and steps).
+for (const mode of ['stw', 'incremental', 'generational'] as const) test(`the intern table is weak: dropped strings are removed by a collection (${mode})`, () => {
+  const e = makeEngine({ gc: { mode, threshold: 64 * 1024 } });
   runOk(e.engine, 'var keep = "kept-" + str(12345);');
   e.engine.vm.collect();
   const base = stringCountFromStats(e);

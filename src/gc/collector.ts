@@ -107,6 +107,14 @@ export class Collector {
   private partial = 0;
   private partialNext = 0;
   private host: GcHost | null = null;
+  /** The kind whose survivors a full cycle's sweep reports, and to what (registerWeakSurvivors); null: none. */
+  private weakKind = 0;
+  private onWeakSurvivor: ((a: Addr) => void) | null = null;
+  /**
+   * True while a full cycle's weak cleanup and sweep run, when a survivor callback is registered:
+   * removeWeakReferences may then empty its table of that kind and let the sweep refill it.
+   */
+  sweepReportsWeak = false;
   private gray = new Float64Array(1024);
   private grayCount = 0;
   private allocCount = 0;
@@ -128,15 +136,19 @@ export class Collector {
   // The cycle under way (or the last one): what its record will say.
   private cycReason: CollectReason = 'threshold';
   private cycKind: CycleKind = 'full';
-  private cycAt = 0;
+  // The time fields start at -0, a double: V8 then gives them a double representation from the
+  // start. From 0 (a small integer) the first collection's times changed their representation,
+  // which replaced the Collector's hidden class and deoptimised every optimised function that
+  // had checked it (the string store's concat with allocate inlined, isMarked, the sweep...).
+  private cycAt = -0;
   /** allocator.stats.bytesAllocated when the cycle began: what was allocated during it is not in the live estimate. */
   private cycAllocStart = 0;
   private cycRequest = 0;
   private cycBytesBefore = 0;
-  private cycMarkMs = 0;
-  private cycSweepMs = 0;
+  private cycMarkMs = -0;
+  private cycSweepMs = -0;
   private cycSteps = 0;
-  private cycMaxPause = 0;
+  private cycMaxPause = -0;
   private cycFreedBytes = 0;
   private cycFreedObjects = 0;
   /** In verify mode markObject checks references instead of marking; this names the owner. */
@@ -172,6 +184,17 @@ export class Collector {
   registerRangeTrace(kind: number, elementBytes: number, trace: RangeTraceFn): void {
     this.rangeTraceTable[kind] = trace;
     this.elementBytes[kind] = elementBytes;
+  }
+
+  /**
+   * Makes every full cycle's sweep hand each surviving block of `kind` to `fn`, after the host's
+   * removeWeakReferences ran with sweepReportsWeak set. The intern table is refilled so: the
+   * sweep reads every block's header anyway, in address order, where checking each table entry
+   * for a mark read the strings' headers in hash order, mostly cache misses (string_build).
+   */
+  registerWeakSurvivors(kind: number, fn: (a: Addr) => void): void {
+    this.weakKind = kind;
+    this.onWeakSurvivor = fn;
   }
 
   /** Registers an object kind; `trace` is null for kinds that hold no references. */
@@ -300,12 +323,15 @@ export class Collector {
       const t0 = performance.now();
       host.markRoots(this);
       this.traceReferences();
+      this.sweepReportsWeak = this.onWeakSurvivor !== null;
       host.removeWeakReferences(this);
       const t1 = performance.now();
       const frees = stats.totalFrees;
       const major = kind === 'major';
       const freed = this.allocator.sweep(null, MARK_BIT | PIN_BIT,
-        major ? MARK_BIT | GRAY_BIT | REMEMBERED_BIT | SURVIVAL_BIT | TOUCHED_BIT : MARK_BIT | GRAY_BIT, major ? OLD_BIT : 0);
+        major ? MARK_BIT | GRAY_BIT | REMEMBERED_BIT | SURVIVAL_BIT | TOUCHED_BIT : MARK_BIT | GRAY_BIT, major ? OLD_BIT : 0,
+        null, 0, this.weakKind, this.onWeakSurvivor);
+      this.sweepReportsWeak = false;
       const t2 = performance.now();
       if (major) {
         this.youngCount = 0;
@@ -323,6 +349,7 @@ export class Collector {
       return freed;
     } finally {
       this.collecting = false;
+      this.sweepReportsWeak = false;
     }
   }
 

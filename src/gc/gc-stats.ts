@@ -44,8 +44,9 @@ export const PAUSE_KIND_NAMES = ['full', 'step', 'atomic', 'minor', 'major'];
  */
 export class GcStats {
   collections = 0;
-  totalPauseMs = 0;
-  maxPauseMs = 0;
+  // -0: a double from the start (see Collector.cycAt).
+  totalPauseMs = -0;
+  maxPauseMs = -0;
   /** Bytes given back by sweeps (explicit frees by the runtime, such as a vector's old buffer, are not counted). */
   bytesFreed = 0;
   objectsFreed = 0;

@@ -9,10 +9,10 @@ import { MemStats, MemStatsSnapshot, SizeClassRow, LeakRow, HeapWalk, formatMemS
 import { SiteTable } from './sites';
 
 const POISON = 0xde;
-/** Four POISON bytes, for word-wise poisoning. */
-const POISON_WORD = 0xdededede;
 /** Eight POISON bytes as a BigInt64Array element (0xdededededededede as a signed 64-bit integer). */
 const POISON_WORD64 = BigInt.asIntN(64, BigInt('0xdededededededede'));
+/** The same 8 bytes as a double (an ordinary negative number, not a NaN, so no store can change its bits). */
+const POISON_DOUBLE = new Float64Array(new BigInt64Array([POISON_WORD64]).buffer)[0];
 /** Byte offset, in a free block, of the back link of its free list (the forward link is at HEADER_BYTES). */
 const PREV_LINK = HEADER_BYTES + 4;
 /**
@@ -61,6 +61,7 @@ export class Allocator {
   private readonly u32: Uint32Array;
   /** For poisoning large blocks: see poison(). */
   private readonly i64: BigInt64Array;
+  private readonly f64: Float64Array;
   private readonly smallHeads = new Float64Array(CLASS_COUNT);
   private largeHead = 0;
   private readonly tracking: boolean;
@@ -74,6 +75,7 @@ export class Allocator {
     this.u16 = this.heap.u16;
     this.u32 = this.heap.u32;
     this.i64 = new BigInt64Array(this.heap.buffer);
+    this.f64 = this.heap.f64;
     this.tracking = this.config.enableTracking;
     this.safety = this.config.enableSafety;
     this.quarantine = this.config.neverUnmap;
@@ -200,16 +202,19 @@ export class Allocator {
    * bytes)` for each block freed, before its memory is reused. Returns the number of bytes freed.
    * With `onKept`, a survivor with none of `keptMask` is handed to `onKept(addr, flags)` instead,
    * which sets its flags (the generational collector ages its young survivors this way).
+   * With `onKind`, every survivor of kind `kind` is also handed to `onKind(addr)` (the intern
+   * table is refilled from the surviving strings this way: see Collector.registerWeakSurvivors).
    */
   sweep(
     onFree: ((addr: Addr, kind: number, bytes: number) => void) | null,
     keepBits = MARK_BIT | PIN_BIT, clearBits = MARK_BIT, setBits = 0,
     onKept: ((addr: Addr, flags: number) => void) | null = null, keptMask = 0,
+    kind = FREE_KIND, onKind: ((addr: Addr) => void) | null = null,
   ): number {
     this.smallHeads.fill(0);
     this.largeHead = 0;
     const before = this.stats.bytesFreed;
-    const runStart = this.sweepBlocks(onFree, keepBits, clearBits, setBits, onKept, keptMask);
+    const runStart = this.sweepBlocks(onFree, keepBits, clearBits, setBits, onKept, keptMask, onKind === null ? FREE_KIND : kind, onKind);
     if (runStart !== 0) this.top = runStart; // the last run touches the top: give it back
     return this.stats.bytesFreed - before;
   }
@@ -225,6 +230,7 @@ export class Allocator {
   private sweepBlocks(
     onFree: ((addr: Addr, kind: number, bytes: number) => void) | null, keepBits: number, clearBits: number, setBits: number,
     onKept: ((addr: Addr, flags: number) => void) | null, keptMask: number,
+    watchKind: number, onKind: ((addr: Addr) => void) | null,
   ): number {
     const u8 = this.u8, u32 = this.u32;
     let runStart = 0; // start of the current run of free blocks, 0 when none
@@ -241,6 +247,7 @@ export class Allocator {
         const flags = u8[b + 5];
         if (onKept !== null && (flags & keptMask) === 0) onKept(b + HEADER_BYTES, flags);
         else u8[b + 5] = (flags & ~clearBits) | setBits;
+        if (kind === watchKind) (onKind as (addr: Addr) => void)(b + HEADER_BYTES); // (never FREE_KIND here)
         if (runStart !== 0) { this.pushFree(runStart, b - runStart); runStart = 0; }
       } else {
         if (onFree !== null) onFree(b + HEADER_BYTES, kind, size);
@@ -271,16 +278,17 @@ export class Allocator {
 
   /**
    * Fills a block's payload with POISON. Blocks are 8-byte aligned and sized, so a small one is
-   * filled by 32-bit stores: a sweep (and a minor collection's frees) poisons millions of small dead blocks, and a call of
-   * TypedArray.fill costs more than the few stores of a typical 24-80 byte payload. A large one
+   * filled by 8-byte stores of a double with the poison bits (half as many stores as 32-bit
+   * ones): a sweep (and a minor collection's frees) poisons millions of small dead blocks, and a
+   * call of TypedArray.fill costs more than the few stores of a typical 24-80 byte payload. A large one
    * is filled 8 bytes at a time: on the heap's SharedArrayBuffer V8's fill is an element-wise
    * loop, and Uint8Array.fill ran 7 times slower than BigInt64Array.fill (80 MB of dead 40 KB
    * strings: 60 ms against 9 ms; docs/performance.md, strings).
    */
   private poison(b: number, size: number): void {
     if (size > 256) { this.i64.fill(POISON_WORD64, (b + HEADER_BYTES) >>> 3, (b + size) >>> 3); return; }
-    const u32 = this.u32;
-    for (let w = (b + HEADER_BYTES) >>> 2, end = (b + size) >>> 2; w < end; w++) u32[w] = POISON_WORD;
+    const f64 = this.f64;
+    for (let w = (b + HEADER_BYTES) >>> 3, end = (b + size) >>> 3; w < end; w++) f64[w] = POISON_DOUBLE;
   }
 
   // --- the resumable sweep (incremental collection) ---

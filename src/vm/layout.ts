@@ -10,7 +10,7 @@ export const enum L {
   VALUE_SLOT = 16,
   /** string: UTF-8 bytes follow the fixed part. */
   STR_BYTE_LEN = 0, // u32
-  STR_HASH = 4, // u32, FNV-1a over the bytes
+  STR_HASH = 4, // u32, FNV-1a over the bytes (low 30 bits: see hash.ts)
   STR_CHAR_COUNT = 8, // u32, Unicode code points
   STR_BYTES = 16,
 
