@@ -19,6 +19,7 @@ export const coreNatives: NativeModule = [
     fn(rt, args, argc) {
       expectArgCount('str', argc, 1);
       if (isString(rt, args)) { rt.resultTag = Tag.OBJ; rt.resultVal = rt.stackVals[args]; return; }
+      if (rt.stackTags[args] === Tag.INT) { rt.resultVal = rt.strings.fromInt(rt.stackVals[args]); rt.resultTag = Tag.OBJ; return; }
       rt.returnString(rt.text(rt.stackTags[args], rt.stackVals[args]));
     },
   },
