@@ -220,6 +220,32 @@ test('cached calls: classes (instance then compiled init), super invokes, under 
   assert.is(run(CALLS, 'auto', { gc: { stress: 7, verify: true } }).text, a, 'auto under gc-stress');
 });
 
+test('a runtime error in compiled code closes the upvalues of its frame with their current values (REPL, reused Engine)', () => {
+  // Compiled code keeps slots in variables (registers.ts); unwinding closes open upvalues from
+  // the stack, so a failing instruction must store the captured slots first. Each body fails
+  // after writing the captured x; a closure that escaped reads x in a second run.
+  const bodies = [
+    'x = 2; print x < nil;',
+    'x = 2; print nope;',
+    'x = 2; K = 3;',
+    'x = 2; nope.m();',
+    'x = 2; var p = 1; var q = 1; for (var i = 0; i < 3000; i = i + 1) { p = p => 1; q = q => 1; } x = 3; print p == q;',
+    'for (var i = 0; i < 3000; i = i + 1) { x = i; } print x < nil;',
+  ];
+  for (const body of bodies) {
+    const texts = (['interp', 'js', 'auto'] as Tier[]).map((tier) => {
+      let out = '';
+      const engine = new Engine({ tier, write: (t) => { out += t; } });
+      const first = engine.run(`const K = 1;\nvar f = nil;\nfun mk() { var x = 1; fun g() { return x; } f = g; ${body} }\nmk();\n`, 'a.mufi');
+      engine.run('print f();\n', 'b.mufi');
+      return `${out}${describe(first)}`;
+    });
+    assert.ok(texts[0].includes('<error>'), `the first run fails: ${body}`);
+    assert.is(texts[1], texts[0], `js tier: ${body}`);
+    assert.is(texts[2], texts[0], `auto tier: ${body}`);
+  }
+});
+
 test('--tier and --dump-js on the command line', () => {
   const r = mufiz(['--tier=js', '--dump-js=sq', '-e', 'fun sq(x) { return x * x; }\nprint sq(7);']);
   assert.is(r.status, 0, r.stderr);

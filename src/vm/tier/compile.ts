@@ -349,6 +349,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
     if (R !== null && registerCase(R)) continue;
     if (R !== null) R.spill(d);
     function registerCase(R: Registers): boolean {
+      // A runtime error unwinds the frames, closing their open upvalues with what the stack
+      // holds (the REPL and a reused Engine go on with the closures): the captured slots are
+      // stored first. (Calls and helpers store every slot before they run anyway.)
+      const fail = (msg: string) => `{ ${R.spillCode(d, captured)}${IP} H.fail(${JSON.stringify(msg)}); }`;
       /** Assigns slot k (tag and val are computed before: they may name k's old variables). */
       const set = (k: number, tag: string, val: string) => { R.prepareWrite(k); out.push(`t${k} = ${tag}; v${k} = ${val};`); R.wrote(k); };
       const constant = (k: number, c: number) => set(k, `${u32[c >>> 2]}`, num(f64[(c + 8) >>> 3]));
@@ -380,6 +384,8 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           // compares (string_equality's 512 per iteration) under V8's size limit for optimising.
           R.read(d - 2); R.read(d - 1);
           equals = true;
+          // valuesEqual (in eq) may fail on values nested too deeply: captured slots first (see fail).
+          if (captures) R.spill(d, captured);
           const tp = R.tag(d - 2), p = R.val(d - 2), tq = R.tag(d - 1), q = R.val(d - 1);
           out.push(`c = ${tp} === ${Tag.OBJ} && ${tq} === ${Tag.OBJ} && u8[${p} - 4] === ${Kind.STRING} && u8[${q} - 4] === ${Kind.STRING} ? ${p} === ${q} : eq(${tp}, ${p}, ${tq}, ${q}, fi, ${code + pc + ins.len});`);
           const neg = op === Op.NOT_EQUAL || op === Op.NOT_EQUAL_JUMP_IF_FALSE;

@@ -20,8 +20,10 @@
  *         DIRTY   the variables hold the value, the stack may be stale (spill() stores it);
  *   alias[k] = j  (j < k, itself no alias) k's value is j's: its names are t<j>, v<j>.
  * Slots at or above the depth are dead: the stack discipline writes them before reading them.
- * A function whose frame may be captured by a closure (open upvalues point into its stack
- * slots) keeps every slot in memory: the tier does not use this class for it.
+ * A frame whose slots closures capture (open upvalues point into them) has those slots written
+ * by code running during a call, and read by `closeUpvalues` when it returns or when an error
+ * unwinds it: the generator stores them before each (and detaches copies of them before a
+ * call, reading them back after).
  */
 const MEMORY = 0, CLEAN = 1, DIRTY = 2;
 
@@ -94,10 +96,10 @@ export class Registers {
    * Code storing every changed slot below `depth` to the stack, for a branch that calls out or
    * leaves; the state of the straight path does not change.
    */
-  spillCode(depth: number): string {
+  spillCode(depth: number, only: ReadonlySet<number> | null = null): string {
     let code = '';
     for (let k = 0; k < depth; k++) {
-      if (this.state[k] === DIRTY) {
+      if (this.state[k] === DIRTY && (only === null || only.has(k))) {
         const r = this.root(k);
         code += `tags[base + ${k}] = t${r}; vals[base + ${k}] = v${r}; `;
       }
@@ -105,10 +107,17 @@ export class Registers {
     return code;
   }
 
-  /** Stores every changed slot below `depth` on the straight path (before a jump or a call). */
-  spill(depth: number): void {
-    const code = this.spillCode(depth);
+  /**
+   * Stores every changed slot below `depth` on the straight path (before a jump or a call);
+   * slots at or above it are dead. With `only`: just those slots, nothing else changes.
+   */
+  spill(depth: number, only: ReadonlySet<number> | null = null): void {
+    const code = this.spillCode(depth, only);
     if (code !== '') this.out.push(code);
+    if (only !== null) {
+      for (const k of only) if (k < depth && this.state[k] === DIRTY) this.state[k] = CLEAN;
+      return;
+    }
     for (let k = 0; k < this.state.length; k++) {
       if (k >= depth) { this.state[k] = MEMORY; this.alias[k] = -1; }
       else if (this.state[k] === DIRTY) this.state[k] = CLEAN;
