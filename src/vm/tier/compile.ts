@@ -515,6 +515,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
             out.push(`else { ${spill}${call} ${R.reload(slot)} ${R.reloadCode(slot, captured)}}`);
             R.wrote(slot);
           }
+          R.dead(slot + 1);
           return true;
         }
         case Op.SUPER_INVOKE: {
@@ -530,6 +531,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           R.prepareWrite(slot);
           out.push(`${R.reload(slot)} ${R.reloadCode(slot, captured)}`);
           R.loaded(slot);
+          R.dead(slot + 1);
           return true;
         }
         // Upvalues point into other frames' slots, which are on the stack while this frame
@@ -563,6 +565,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           R.prepareWrite(slot);
           out.push(`${R.reload(slot)} ${R.reloadCode(slot, captured)}`);
           R.loaded(slot);
+          R.dead(slot + 1);
           return true;
         }
         case Op.INDEX_GET: {

@@ -20,6 +20,9 @@
  *         DIRTY   the variables hold the value, the stack may be stale (spill() stores it);
  *   alias[k] = j  (j < k, itself no alias) k's value is j's: its names are t<j>, v<j>.
  * Slots at or above the depth are dead: the stack discipline writes them before reading them.
+ * The fast paths call a few helpers without storing slots first (valuesEqual, storeField,
+ * storeUpvalue, fieldSlotForRead): none of them allocates, so no collection can run there.
+ * A helper that may allocate, throw or run MufiZ code is called only after spillCode/spill.
  * A frame whose slots closures capture (open upvalues point into them) has those slots written
  * by code running during a call, and read by `closeUpvalues` when it returns or when an error
  * unwinds it: the generator stores them before each (and detaches copies of them before a
@@ -122,6 +125,14 @@ export class Registers {
       if (k >= depth) { this.state[k] = MEMORY; this.alias[k] = -1; }
       else if (this.state[k] === DIRTY) this.state[k] = CLEAN;
     }
+  }
+
+  /**
+   * Slots at or above `depth` are dead (after a call: the callee's frame overwrote them on the
+   * stack); nothing is stored or loaded.
+   */
+  dead(depth: number): void {
+    for (let k = depth; k < this.state.length; k++) { this.state[k] = MEMORY; this.alias[k] = -1; }
   }
 
   /** After code that may have changed any slot on the stack: every variable must be read again. */
