@@ -5,7 +5,7 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
-import { INVOKE_SITE_SIZE, trivialGuess, trivialHit, trivialInline, trivialSource } from './trivial-calls';
+import { INVOKE_SITE_SIZE, trivialGuess, trivialInline, trivialSource } from './trivial-calls';
 import { Registers } from './registers';
 import { Trivial } from '../trivial';
 import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './state';
@@ -281,15 +281,15 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
   // when the frame returns (closeUpvalues: spilled first).
   const slots = u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1;
   const mainR = new Registers(slots, out);
-  let R: Registers | null = mainR;
+  let R: Registers = mainR;
   // Outlined blocks (outlineBlocks): the block of each instruction (-1: none), the open one.
   const blockOf = outlineBlocks(rt, code, insns, depth, leaders, region, outlining);
   const blocks: string[] = [];
   let block = -1, blockStart = 0, blockClosure = false;
   const mainOut = out;
   const closeBlock = (d: number) => {
-    (R as Registers).spill(d);
-    const decl = (R as Registers).declarations();
+    R.spill(d);
+    const decl = R.declarations();
     blocks.push([`function b${blockStart}(base, fi) {`, blockClosure ? `const closure = frameClosure[fi];` : '',
       `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false, g = H.uncompiled;`, decl, ...out, `}`].join('\n'));
     out = mainOut;
@@ -310,10 +310,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
     if (block >= 0 && blockOf[i] !== block) closeBlock(d);
     // Paths meet at a jump target with every slot on the stack (see registers.ts): the path
     // falling into it stores its changed slots as the jumps did.
-    if (R !== null && leaders.has(pc)) R.spill(d);
+    if (leaders.has(pc)) R.spill(d);
     if (leaders.has(pc) && forward && pc !== 0) out.push(`} // J${pc}`);
     else if (leaders.has(pc) && !straight && !forward) out.push(`case ${pc}:`);
-    if (R !== null && leaders.has(pc)) R.forget();
+    if (leaders.has(pc)) R.forget();
     if (blockOf[i] >= 0 && block < 0) {
       // A block: the main code stores its slots and calls it; the block starts from the stack.
       mainR.spill(d);
@@ -346,8 +346,8 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
     };
     // Slots in variables (registers.ts): the common instructions work on t<k>/v<k>; every other
     // one stores the changed slots first, runs its stack-based code below, and forgets.
-    if (R !== null && registerCase(R)) continue;
-    if (R !== null) R.spill(d);
+    if (registerCase(R)) continue;
+    R.spill(d);
     function registerCase(R: Registers): boolean {
       // A runtime error unwinds the frames, closing their open upvalues with what the stack
       // holds (the REPL and a reused Engine go on with the closures): the captured slots are
@@ -611,141 +611,26 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
       }
     }
     switch (op) {
-      case Op.CONSTANT: {
-        const c = cst(w1);
-        out.push(`${T(d)} = ${u32[c >>> 2]}; ${V(d)} = ${num(f64[(c + 8) >>> 3])};`);
-        break;
-      }
-      case Op.NIL: out.push(`${T(d)} = ${Tag.NIL};`); break;
-      case Op.TRUE: out.push(`${T(d)} = ${Tag.TRUE};`); break;
-      case Op.FALSE: out.push(`${T(d)} = ${Tag.FALSE};`); break;
-      case Op.POP: case Op.POPN: break;
-      case Op.GET_LOCAL: out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`); break;
-      case Op.GET_LOCAL_LOCAL: out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${T(d + 1)} = ${T(u8[a + 1])}; ${V(d + 1)} = ${V(u8[a + 1])};`); break;
-      case Op.GET_LOCAL_CONSTANT: {
-        const c = cst(u8[a + 1] | (u8[a + 2] << 8));
-        out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${T(d + 1)} = ${u32[c >>> 2]}; ${V(d + 1)} = ${num(f64[(c + 8) >>> 3])};`);
-        break;
-      }
-      case Op.SET_LOCAL: out.push(`${T(b1)} = ${T(d - 1)}; ${V(b1)} = ${V(d - 1)};`); break;
-      case Op.SET_LOCAL_POP: out.push(`${T(b1)} = ${T(d - 1)}; ${V(b1)} = ${V(d - 1)};`); break;
-      case Op.GET_GLOBAL: {
-        const g = w1;
-        out.push(`t = gTags[${g}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[g]}'.`)}`);
-        out.push(`${T(d)} = t; ${V(d)} = gVals[${g}];`);
-        break;
-      }
-      case Op.SET_GLOBAL: case Op.SET_GLOBAL_POP: {
-        const g = w1, gn = rt.globalNames[g];
-        out.push(`if (gTags[${g}] === ${Tag.EMPTY}) ${fail(`Undefined variable '${gn}'.`)}`);
-        out.push(`if (gConst[${g}] !== 0) ${fail(`Cannot assign to constant variable '${gn}'.`)}`);
-        out.push(`gTags[${g}] = ${T(d - 1)}; gVals[${g}] = ${V(d - 1)};`);
-        break;
-      }
       case Op.DEFINE_GLOBAL: case Op.DEFINE_CONST_GLOBAL: {
         const g = w1;
         out.push(`if (gConst[${g}] !== 0) ${fail(`Cannot assign to constant variable '${rt.globalNames[g]}'.`)}`);
         out.push(`gTags[${g}] = ${T(d - 1)}; gVals[${g}] = ${V(d - 1)};${op === Op.DEFINE_CONST_GLOBAL ? ` gConst[${g}] = 1;` : ''}`);
         break;
       }
-      case Op.GET_UPVALUE:
-        usesClosure = blockClosure = true;
-        out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
-        out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) { ${T(d)} = u32[(o + ${L.UPV_SLOT}) >>> 2]; ${V(d)} = f64[(o + ${L.UPV_SLOT + 8}) >>> 3]; }`);
-        out.push(`else { s = u32[o >>> 2]; ${T(d)} = tags[s]; ${V(d)} = vals[s]; }`);
-        break;
-      case Op.SET_UPVALUE:
-        usesClosure = blockClosure = true;
-        out.push(`o = u32[(closure + ${L.CLOSURE_UPVALUES + b1 * 4}) >>> 2];`);
-        out.push(`if (u32[(o + ${L.UPV_CLOSED}) >>> 2] !== 0) H.storeUpvalue(o, ${T(d - 1)}, ${V(d - 1)});`);
-        out.push(`else { s = u32[o >>> 2]; tags[s] = ${T(d - 1)}; vals[s] = ${V(d - 1)}; }`);
-        break;
-      case Op.GET_PROPERTY: case Op.GET_LOCAL_PROPERTY: case Op.RETURN_LOCAL_PROPERTY: {
-        // The *_LOCAL_* forms read the receiver from its local slot; only the miss path (whose
-        // helper works on the stack top) copies it up first.
-        let r = d - 1, src = d - 1, copy = '', nm: number, entry: number;
-        if (op === Op.GET_LOCAL_PROPERTY || op === Op.RETURN_LOCAL_PROPERTY) {
-          copy = `${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; `;
-          r = d;
-          src = b1;
-          nm = nameAt(1);
-          entry = cacheEntry(2);
-        } else {
-          nm = nameAt(0);
-          entry = cacheEntry(1);
-        }
+      case Op.RETURN_LOCAL_PROPERTY: {
+        // (GET_PROPERTY and GET_LOCAL_PROPERTY are in registerCase.) The receiver is read from
+        // its local slot; only the miss path (whose helper works on the stack top) copies it up.
+        const nm = nameAt(1), entry = cacheEntry(2);
         const j = site(2);
         out.push(`L${pc}: {`);
-        out.push(`  if (${T(src)} === ${Tag.OBJ}) { o = ${V(src)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(r)} = t; ${V(r)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
-        out.push(`  ${copy}${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry});`);
+        out.push(`  if (${T(b1)} === ${Tag.OBJ}) { o = ${V(b1)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(d)} = t; ${V(d)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
+        out.push(`  ${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${save(d + 1)} H.getMiss(icv, ${j}, ${S(d)}, ${nm}, ${entry});`);
         out.push(`}`);
-        if (op === Op.RETURN_LOCAL_PROPERTY) ret(T(d), V(d));
-        break;
-      }
-      case Op.SET_PROPERTY: case Op.SET_PROPERTY_POP: {
-        const r = d - 2, nm = nameAt(0);
-        const j = site(2);
-        out.push(`L${pc}: {`);
-        out.push(`  if (${T(r)} === ${Tag.OBJ}) { o = ${V(r)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0) { H.storeField(o, s, ${T(r + 1)}, ${V(r + 1)}); break L${pc}; } } }`);
-        out.push(`  ${save(d)} H.setMiss(icv, ${j}, ${S(r)}, ${nm}, ${cacheEntry(1)});`);
-        out.push(`}`);
-        if (op === Op.SET_PROPERTY) out.push(`${T(r)} = ${T(r + 1)}; ${V(r)} = ${V(r + 1)};`);
+        ret(T(d), V(d));
         break;
       }
       case Op.GET_SUPER:
         out.push(`${IP} H.getSuper(${S(d - 1)}, ${nameAt(0)});`);
-        break;
-      case Op.EQUAL: case Op.NOT_EQUAL: case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE: {
-        // Two strings (interned) or one object twice: identity, inline. Only other objects call
-        // valuesEqual: a long run of string compares (string_equality's) made V8 inline it at
-        // every site, and its optimising compile took seconds.
-        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
-        out.push(`if (t === w && (t === ${Tag.INT} || t === ${Tag.DOUBLE})) c = ${V(d - 2)} === ${V(d - 1)};`);
-        out.push(`else if (t === ${Tag.OBJ} && w === ${Tag.OBJ} && (${V(d - 2)} === ${V(d - 1)} || (u8[${V(d - 2)} - 4] === ${Kind.STRING} && u8[${V(d - 1)} - 4] === ${Kind.STRING}))) c = ${V(d - 2)} === ${V(d - 1)};`);
-        out.push(`else { ${IP} c = H.valuesEqual(t, ${V(d - 2)}, w, ${V(d - 1)}); }`);
-        const neg = op === Op.NOT_EQUAL || op === Op.NOT_EQUAL_JUMP_IF_FALSE;
-        if (op === Op.EQUAL || op === Op.NOT_EQUAL) out.push(`${T(d - 2)} = c ? ${neg ? Tag.FALSE : Tag.TRUE} : ${neg ? Tag.TRUE : Tag.FALSE};`);
-        else out.push(`if (${neg ? 'c' : '!c'}) ${go(target)}`);
-        break;
-      }
-      case Op.GREATER: case Op.GREATER_EQUAL: case Op.LESS: case Op.LESS_EQUAL:
-      case Op.LESS_JUMP_IF_FALSE: case Op.LESS_EQUAL_JUMP_IF_FALSE: case Op.GREATER_JUMP_IF_FALSE: case Op.GREATER_EQUAL_JUMP_IF_FALSE: {
-        const rel = op === Op.GREATER || op === Op.GREATER_JUMP_IF_FALSE ? '>' : op === Op.GREATER_EQUAL || op === Op.GREATER_EQUAL_JUMP_IF_FALSE ? '>=' :
-          op === Op.LESS || op === Op.LESS_JUMP_IF_FALSE ? '<' : '<=';
-        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
-        out.push(`if (!${isNum('t')} || !${isNum('w')}) ${fail('Operands must be numbers.')}`);
-        if (op <= Op.LESS_EQUAL) out.push(`${T(d - 2)} = ${V(d - 2)} ${rel} ${V(d - 1)} ? ${Tag.TRUE} : ${Tag.FALSE};`);
-        else out.push(`if (!(${V(d - 2)} ${rel} ${V(d - 1)})) ${go(target)}`);
-        break;
-      }
-      case Op.ADD: case Op.SUBTRACT: case Op.MULTIPLY: {
-        const js = op === Op.ADD ? '+' : op === Op.SUBTRACT ? '-' : '*';
-        const int = op === Op.MULTIPLY ? `Math.imul(${V(d - 2)}, ${V(d - 1)})` : `(${V(d - 2)} ${js} ${V(d - 1)}) | 0`;
-        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
-        out.push(`if (t === ${Tag.INT} && w === ${Tag.INT}) ${V(d - 2)} = ${int};`);
-        out.push(`else if (${isNum('t')} && ${isNum('w')}) { ${T(d - 2)} = ${Tag.DOUBLE}; ${V(d - 2)} = ${V(d - 2)} ${js} ${V(d - 1)}; }`);
-        const slow = op === Op.ADD ? `H.addSlow(${S(d - 2)})` : `H.arith(${op === Op.SUBTRACT ? ArithOp.SUB : ArithOp.MUL}, ${S(d - 2)})`;
-        out.push(`else { ${save(d)} ${slow}; }`);
-        break;
-      }
-      case Op.ADD_CONSTANT: case Op.SUBTRACT_CONSTANT: case Op.LOCAL_ADD_CONSTANT: case Op.LOCAL_SUBTRACT_CONSTANT: {
-        // LOCAL_*: GET_LOCAL first, then the same as *_CONSTANT one slot higher.
-        const local = op === Op.LOCAL_ADD_CONSTANT || op === Op.LOCAL_SUBTRACT_CONSTANT;
-        if (local) out.push(`${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)};`);
-        const e = local ? d + 1 : d; // the depth after the left operand's push
-        const c = cst(local ? u8[a + 1] | (u8[a + 2] << 8) : w1), tb = u32[c >>> 2], bv = f64[(c + 8) >>> 3];
-        const add = op === Op.ADD_CONSTANT || op === Op.LOCAL_ADD_CONSTANT, js = add ? '+' : '-';
-        out.push(`t = ${T(e - 1)};`);
-        if (tb === Tag.INT) out.push(`if (t === ${Tag.INT}) ${V(e - 1)} = (${V(e - 1)} ${js} ${num(bv)}) | 0; else if (t === ${Tag.DOUBLE}) { ${T(e - 1)} = ${Tag.DOUBLE}; ${V(e - 1)} = ${V(e - 1)} ${js} ${num(bv)}; }`);
-        else if (tb === Tag.DOUBLE) out.push(`if (${isNum('t')}) { ${T(e - 1)} = ${Tag.DOUBLE}; ${V(e - 1)} = ${V(e - 1)} ${js} ${num(bv)}; }`);
-        else out.push(`if (false) {}`);
-        out.push(`else { ${save(e)} H.constSlow(${S(e - 1)}, ${add}, ${tb}, ${num(bv)}); }`);
-        break;
-      }
-      case Op.DIVIDE:
-        out.push(`t = ${T(d - 2)}; w = ${T(d - 1)};`);
-        out.push(`if (!${isNum('t')} || !${isNum('w')}) { ${save(d)} H.arith(${ArithOp.DIV}, ${S(d - 2)}); }`);
-        out.push(`else { ${T(d - 2)} = ${Tag.DOUBLE}; ${V(d - 2)} = ${V(d - 2)} / ${V(d - 1)}; }`);
         break;
       case Op.MODULO:
         out.push(`t = ${T(d - 2)}; w = ${T(d - 1)}; x = ${V(d - 2)}; y = ${V(d - 1)};`);
@@ -758,9 +643,6 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
         out.push(`if (!${isNum('t')} || !${isNum('w')}) ${fail('Operands must be numbers.')}`);
         out.push(`${T(d - 2)} = ${Tag.DOUBLE}; ${V(d - 2)} = Math.pow(${V(d - 2)}, ${V(d - 1)});`);
         break;
-      case Op.NOT:
-        out.push(`${T(d - 1)} = ${T(d - 1)} <= ${Tag.FALSE} ? ${Tag.TRUE} : ${Tag.FALSE};`);
-        break;
       case Op.NEGATE:
         out.push(`t = ${T(d - 1)};`);
         out.push(`if (t === ${Tag.INT}) ${V(d - 1)} = -${V(d - 1)} | 0; else if (t === ${Tag.DOUBLE}) ${V(d - 1)} = -${V(d - 1)};`);
@@ -770,64 +652,11 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
       case Op.PRINT:
         out.push(`${IP} H.print(${S(d - 1)});`);
         break;
-      case Op.JUMP:
-        out.push(go(target));
-        break;
-      case Op.JUMP_IF_FALSE:
-        out.push(`if (${T(d - 1)} <= ${Tag.FALSE}) ${go(target)}`);
-        break;
-      case Op.JUMP_IF_TRUE:
-        out.push(`if (${T(d - 1)} > ${Tag.FALSE}) ${go(target)}`);
-        break;
-      case Op.POP_JUMP_IF_FALSE:
-        out.push(`if (${T(d - 1)} <= ${Tag.FALSE}) ${go(target)}`);
-        break;
       case Op.LOOP:
         out.push(`if (interrupt[0] !== 0) { frameIp[fi] = ${code + target}; throw H.interrupted(); }`);
         // A loop compiled alone returns after each iteration (see compileLoop).
         out.push(region !== null && target === region.from ? `{ ${SP(depth[at.get(target) as number])} return ${-2 - target}; }` : go(target));
         break;
-      case Op.CALL: {
-        // Per-site cache: the callee last seen here (a closure, or a class and its init closure)
-        // and the compiled code to run; a hit (after a class's new instance replaces it in its
-        // slot, as the interpreter does) calls the compiled function directly, whose prologue
-        // makes the interpreter's checks and pushes the frame.
-        const argc = b1, slot = d - 1 - argc;
-        const j = site(2), k = fnSite();
-        out.push(`${IP} o = ${V(slot)};`);
-        // (The code is read before the instance is allocated: a collection then clears the caches.)
-        out.push(`if (o === icv[${j}] && ${T(slot)} === ${Tag.OBJ}) { g = icf[${k}]; if ((m = icv[${j + 1}]) !== 0) { ${SP(d)} H.instance(${S(slot)}, o); } else m = o; g(m | 0, ${S(slot)}, 0); }`);
-        out.push(`else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
-        break;
-      }
-      case Op.INVOKE: case Op.GLOBAL_INVOKE: {
-        // GLOBAL_INVOKE: GET_GLOBAL (as above), then INVOKE with no arguments one slot higher.
-        const gi = op === Op.GLOBAL_INVOKE;
-        if (gi) {
-          out.push(`t = gTags[${w1}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[w1]}'.`)}`);
-          out.push(`${T(d)} = t; ${V(d)} = gVals[${w1}];`);
-        }
-        const argc = gi ? 0 : u8[a + 2], slot = gi ? d : d - 1 - argc, nm = nameAt(gi ? 2 : 0);
-        const top = gi ? d + 1 : d; // the depth with the receiver and arguments pushed
-        // Per-site cache: receiver class (and its field count: a later field of the same name
-        // would shadow the method) -> method closure, its stack need and its compiled code.
-        // A trivial method runs in place (trivial-calls.ts).
-        const j = site(INVOKE_SITE_SIZE), k = fnSite();
-        invokes = true;
-        out.push(`${IP} o = ${V(slot)};`);
-        out.push(`if (${T(slot)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}] && u32[(icv[${j}] + ${L.CLASS_FIELD_COUNT}) >>> 2] === icv[${j + 1}]) ${trivialHit(j, k, S(slot), trivialGuess(rt, cacheEntry(2), argc))}`);
-        out.push(`else { ${SP(top)} H.invokeMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc}, ${nm}); }`);
-        break;
-      }
-      case Op.SUPER_INVOKE: {
-        // Per-site cache: superclass -> method closure and its compiled code (a class's method
-        // table is complete before any of its methods can run, as the interpreter's cache assumes).
-        const argc = u8[a + 2], slot = d - 2 - argc;
-        const j = site(2), k = fnSite();
-        out.push(`${IP} if (${V(d - 1)} === icv[${j}]) icf[${k}](icv[${j + 1}] | 0, ${S(slot)}, 0);`);
-        out.push(`else { ${SP(d)} H.superMiss(icv, ${j}, icf, ${k}, ${S(d - 1)}, ${argc}, ${nameAt(0)}); }`);
-        break;
-      }
       case Op.CLOSURE: {
         usesClosure = blockClosure = true;
         const proto = nameAt(0);
@@ -837,9 +666,6 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
       case Op.CLOSE_UPVALUE:
         out.push(`H.closeUpvalues(${S(d - 1)});`);
         break;
-      case Op.RETURN: ret(T(d - 1), V(d - 1)); break;
-      case Op.RETURN_LOCAL: ret(T(b1), V(b1)); break;
-      case Op.RETURN_NIL: ret(`${Tag.NIL}`, '0'); break;
       case Op.CLASS:
         out.push(`${IP} H.classObject(${S(d)}, ${nameAt(0)});`);
         break;
@@ -848,17 +674,6 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
         break;
       case Op.METHOD:
         out.push(`${IP} H.method(${S(d - 2)}, ${nameAt(0)});`);
-        break;
-      case Op.INDEX_GET:
-        out.push(`o = ${V(d - 2)};`);
-        out.push(`if (${T(d - 2)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.FLOAT_VECTOR} && ${T(d - 1)} === ${Tag.INT} && (x = ${V(d - 1)}) >= 0 && x < u32[(o + ${L.VEC_COUNT}) >>> 2]) { ${T(d - 2)} = ${Tag.DOUBLE}; ${V(d - 2)} = f64[(u32[(o + ${L.VEC_DATA}) >>> 2] >>> 3) + x]; }`);
-        out.push(`else { ${save(d)} H.indexGet(${S(d - 2)}); }`);
-        break;
-      case Op.INDEX_SET:
-        // The fast path stores a number into a float vector's element buffer: not a reference.
-        out.push(`o = ${V(d - 3)}; t = ${T(d - 1)};`);
-        out.push(`if (${T(d - 3)} === ${Tag.OBJ} && u8[o - 4] === ${Kind.FLOAT_VECTOR} && ${T(d - 2)} === ${Tag.INT} && ${isNum('t')} && (x = ${V(d - 2)}) >= 0 && x < u32[(o + ${L.VEC_COUNT}) >>> 2]) { f64[(u32[(o + ${L.VEC_DATA}) >>> 2] >>> 3) + x] = ${V(d - 1)}; ${T(d - 3)} = t; ${V(d - 3)} = ${V(d - 1)}; }`);
-        out.push(`else { ${save(d)} H.indexSet(${S(d - 3)}); }`);
         break;
       case Op.SLICE:
         out.push(`${save(d)} H.slice(${S(d - 3)});`);
@@ -897,7 +712,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
       default:
         return null;
     }
-    if (R !== null) R.forget();
+    R.forget();
   }
 
   if (block >= 0) throw new Error('tier: a block runs to the end of the code');

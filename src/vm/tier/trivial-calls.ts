@@ -43,23 +43,12 @@ export function trivialSource(): string {
 }
 
 /**
- * The statement of a site whose class check hit: the trivial body, else the compiled call.
- * `guess` is the kind of the method the interpreter's cache for this site held when the caller
- * was compiled: a getter or an empty method gets its body written out at the site (V8 does not
- * inline `trivial` at 30 sites of one loop: its inlining budget runs out, and a call costs
- * about 12 ns), with the same checks; any other case goes through `trivial`.
- */
-export function trivialHit(j: number, k: number, slot: string, guess: Trivial): string {
-  const call = `if (icv[${j + 3}] === ${Trivial.NONE} || !trivial(${j}, ${slot}, o, fi)) icf[${k}](icv[${j + 2}] | 0, ${slot}, 0);`;
-  const inline = trivialInline(j, slot, guess);
-  if (inline === null) return `{ ${call} }`;
-  return `{ if (${inline.test}) { tags[${slot}] = ${inline.tag}; vals[${slot}] = ${inline.val}; } else ${call} }`;
-}
-
-/**
  * The trivial method of site j written out at the site, for a getter or an empty method: the
  * test (after the class check, with the receiver in `o`) under which it runs in place of the
- * call (the same checks the call makes), and its result's tag and payload; null for other kinds.
+ * call (the same checks the call makes), and its result's tag and payload; null for other kinds,
+ * which go through `trivial`. `guess` is the kind of the method the interpreter's cache for this
+ * site held when the caller was compiled. Written out because V8 does not inline `trivial` at
+ * 30 sites of one loop (its inlining budget runs out) and a call costs about 12 ns.
  */
 export function trivialInline(j: number, slot: string, guess: Trivial): { test: string; tag: string; val: string } | null {
   if (guess !== Trivial.GETTER && guess !== Trivial.EMPTY) return null;
