@@ -5,25 +5,13 @@
  * calls is asked directly (its deprecation warning silenced for the call); where it is missing
  * the public function is used.
  */
+import { nodeBinding } from './node-binding';
+
 let isTTY: ((fd: number) => boolean) | null = null;
 
 function find(): (fd: number) => boolean {
-  const p = process as unknown as { binding?: (name: string) => { isTTY?: unknown }; noDeprecation?: boolean };
-  if (typeof p.binding === 'function') {
-    const quiet = p.noDeprecation;
-    p.noDeprecation = true;
-    try {
-      const binding = p.binding('tty_wrap');
-      if (typeof binding.isTTY === 'function') {
-        const check = binding.isTTY as (fd: number) => boolean;
-        return (fd) => check(fd) === true;
-      }
-    } catch {
-      // not there: the public function below
-    } finally {
-      p.noDeprecation = quiet;
-    }
-  }
+  const check = nodeBinding('tty_wrap')?.isTTY;
+  if (typeof check === 'function') return (fd) => check(fd) === true;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   return (require('tty') as typeof import('tty')).isatty;
 }

@@ -3,6 +3,7 @@ import type { Prototype } from '../compiler/prototype';
 import { mayLoop, runsBriefly } from './brief';
 import { CliOptions } from './options';
 import { DONE, INTERRUPT, READY, SIGNAL, SLOTS } from './signal-slots';
+import { nodeBinding } from './node-binding';
 
 /**
  * Runs the command line's program on the main thread, with a signal watcher thread beside it
@@ -76,15 +77,5 @@ export function runProgramHere(options: CliOptions): number {
  */
 export function canWatchSignals(): boolean {
   if (process.env.MUFIZ_PROGRAM_THREAD === '1') return false;
-  const p = process as unknown as { binding?: (name: string) => { Signal?: unknown }; noDeprecation?: boolean };
-  if (typeof p.binding !== 'function') return false;
-  const quiet = p.noDeprecation;
-  p.noDeprecation = true;
-  try {
-    return typeof p.binding('signal_wrap').Signal === 'function';
-  } catch {
-    return false;
-  } finally {
-    p.noDeprecation = quiet;
-  }
+  return typeof nodeBinding('signal_wrap')?.Signal === 'function';
 }
