@@ -10,7 +10,7 @@ import { valuesEqual } from './operators';
 import { objectArithmetic, negateComplex, ArithOp, constantArithmeticSlow } from './arith';
 import { indexGet, indexSet } from './indexing';
 import { TraceBuilder } from './stack-trace';
-import { rareOp } from './rare-ops';
+import { rareOp, constantObject } from './rare-ops';
 import { closeUpvalues } from './upvalues';
 import { TIER_COMPILED, TIER_NEVER, enterCompiled } from './tier/state';
 import { noUpvaluesFrom, runTrivial, TRIVIAL_START } from './trivial';
@@ -662,11 +662,6 @@ function constantArithmetic(rt: Runtime, i: number, c: Addr, add: boolean): void
   } else {
     constantArithmeticSlow(rt, i, add, tb, b);
   }
-}
-
-/** The string or function address held by the u16 constant at ip (as an integer: no boxing). */
-function constantObject(u8: Uint8Array, f64: Float64Array, constants: Addr, ip: number): Addr {
-  return f64[(constants + (u8[ip] | (u8[ip + 1] << 8)) * L.VALUE_SLOT + 8) >>> 3] >>> 0;
 }
 
 // --- Inline caches (layout: L.IC_*; one entry per cache site of a function, see opcodes.ts) ---

@@ -60,7 +60,7 @@ export function rareOp(rt: Runtime, op: number, ip: number, base: number, closur
       rt.write(rt.formatter.text(tags[sp], vals[sp], true) + '\n');
       break;
     case Op.CLOSURE: {
-      const proto = constantObject(rt, constants, ip);
+      const proto = constantObject(rt.u8, rt.f64, constants, ip);
       ip += 2;
       rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
       const c = rt.objects.closure(proto);
@@ -83,7 +83,7 @@ export function rareOp(rt: Runtime, op: number, ip: number, base: number, closur
       sp--;
       break;
     case Op.CLASS: {
-      const name = constantObject(rt, constants, ip);
+      const name = constantObject(rt.u8, rt.f64, constants, ip);
       ip += 2;
       rt.sp = sp; frameIp[rt.frameCount - 1] = ip;
       tags[sp] = Tag.OBJ;
@@ -101,7 +101,7 @@ export function rareOp(rt: Runtime, op: number, ip: number, base: number, closur
       break;
     }
     case Op.METHOD: {
-      const name = constantObject(rt, constants, ip);
+      const name = constantObject(rt.u8, rt.f64, constants, ip);
       ip += 2;
       const klass = vals[sp - 2] >>> 0;
       const method = vals[sp - 1];
@@ -186,7 +186,7 @@ export function rareOp(rt: Runtime, op: number, ip: number, base: number, closur
   return ip;
 }
 
-/** The string or function address held by the u16 constant at ip. */
-function constantObject(rt: Runtime, constants: Addr, ip: number): Addr {
-  return rt.f64[(constants + (rt.u8[ip] | (rt.u8[ip + 1] << 8)) * L.VALUE_SLOT + 8) >>> 3] >>> 0;
+/** The string or function address held by the u16 constant at ip (as an integer: no boxing). */
+export function constantObject(u8: Uint8Array, f64: Float64Array, constants: Addr, ip: number): Addr {
+  return f64[(constants + (u8[ip] | (u8[ip + 1] << 8)) * L.VALUE_SLOT + 8) >>> 3] >>> 0;
 }
