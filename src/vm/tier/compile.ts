@@ -191,6 +191,9 @@ function jumpDepth(ins: Insn, depth: number, fallDepth: number): number {
   return ins.op === Op.FOREACH_NEXT ? depth : fallDepth;
 }
 
+/** The scratch variables every compiled function and outlined block declares. */
+const TEMPORARIES = 'let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false, g = H.uncompiled;';
+
 function num(x: number): string {
   if (x !== x) return 'NaN';
   if (x === Infinity) return 'Infinity';
@@ -264,8 +267,6 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
   const site = (n: number) => { const j = icvCount; icvCount += n; return j; };
   const fnSite = () => icfCount++;
   const name = rt.formatter.functionName(fn) || 'script';
-  // Only a function that makes closures can have open upvalues into its own frame to close when
-  // it returns; only code that reads upvalues or makes closures needs its closure.
   // The frame slots closures capture (CLOSURE's operand pairs with isLocal set): only code
   // running during a call can write them (open upvalues), and only a frame with some has
   // upvalues to close when it returns.
@@ -276,9 +277,8 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
   }
   const captures = captured.size > 0;
   let usesClosure = false;
-  // Slots live in variables (registers.ts). An open upvalue into this frame reads and writes the
-  // stack slot, but only in code that runs during a call (spilled before, forgotten after) or
-  // when the frame returns (closeUpvalues: spilled first).
+  // Slots live in variables (registers.ts); only code that reads upvalues or makes closures
+  // needs the frame's closure (usesClosure).
   const slots = u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1;
   const mainR = new Registers(slots, out);
   let R: Registers = mainR;
@@ -291,7 +291,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
     R.spill(d);
     const decl = R.declarations();
     blocks.push([`function b${blockStart}(base, fi) {`, blockClosure ? `const closure = frameClosure[fi];` : '',
-      `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false, g = H.uncompiled;`, decl, ...out, `}`].join('\n'));
+      TEMPORARIES, decl, ...out, `}`].join('\n'));
     out = mainOut;
     R = mainR;
     mainR.forget();
@@ -356,6 +356,20 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
       /** Assigns slot k (tag and val are computed before: they may name k's old variables). */
       const set = (k: number, tag: string, val: string) => { R.prepareWrite(k); out.push(`t${k} = ${tag}; v${k} = ${val};`); R.wrote(k); };
       const constant = (k: number, c: number) => set(k, `${u32[c >>> 2]}`, num(f64[(c + 8) >>> 3]));
+      /** GET_GLOBAL w1 into slot k. */
+      const getGlobal = (k: number) => {
+        out.push(`t = gTags[${w1}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[w1]}'.`)}`);
+        set(k, 't', `gVals[${w1}]`);
+      };
+      /**
+       * After a call on the straight path (slots stored before it): its result is read back into
+       * slot `slot`, the captured slots below it too (see detach); what was above it is dead.
+       */
+      const callResult = (slot: number, call: string) => {
+        R.prepareWrite(slot);
+        out.push(`${call} ${R.reload(slot)} ${R.reloadCode(slot, captured)}`);
+        R.loaded(slot);
+      };
       switch (op) {
         case Op.CONSTANT: constant(d, cst(w1)); return true;
         case Op.NIL: set(d, `${Tag.NIL}`, '0'); return true;
@@ -366,10 +380,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
         case Op.GET_LOCAL_LOCAL: R.read(b1); R.read(u8[a + 1]); R.copy(d, b1); R.copy(d + 1, u8[a + 1]); return true;
         case Op.GET_LOCAL_CONSTANT: R.read(b1); R.copy(d, b1); constant(d + 1, cst(u8[a + 1] | (u8[a + 2] << 8))); return true;
         case Op.SET_LOCAL: case Op.SET_LOCAL_POP: R.read(d - 1); set(b1, R.tag(d - 1), R.val(d - 1)); return true;
-        case Op.GET_GLOBAL:
-          out.push(`t = gTags[${w1}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[w1]}'.`)}`);
-          set(d, 't', `gVals[${w1}]`);
-          return true;
+        case Op.GET_GLOBAL: getGlobal(d); return true;
         case Op.SET_GLOBAL: case Op.SET_GLOBAL_POP: {
           const gn = rt.globalNames[w1];
           R.read(d - 1);
@@ -379,8 +390,8 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           return true;
         }
         case Op.EQUAL: case Op.NOT_EQUAL: case Op.EQUAL_JUMP_IF_FALSE: case Op.NOT_EQUAL_JUMP_IF_FALSE: {
-          // As the stack-based case below: identity inline for numbers, strings and one object twice.
-          // eq() (equalSource) is small enough for V8 to inline, and keeps a long run of
+          // Two strings inline (interned: identity); the rest in eq() (equalSource), which
+          // compares numbers of one kind and one object twice by identity too. eq() is small enough for V8 to inline, and keeps a long run of
           // compares (string_equality's 512 per iteration) under V8's size limit for optimising.
           R.read(d - 2); R.read(d - 1);
           equals = true;
@@ -457,9 +468,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           const nm = nameAt(local ? 1 : 0), entry = cacheEntry(local ? 2 : 1);
           const j = site(2);
           R.read(src);
-          const ts = R.tag(src), vs = R.val(src), spill = R.spillCode(local ? d : d);
-          // The miss helper works on the stack top: the receiver goes there first.
-          const receiver = `tags[base + ${r}] = ${ts}; vals[base + ${r}] = ${vs}; `;
+          const ts = R.tag(src), vs = R.val(src), spill = R.spillCode(d);
+          // The miss helper works on the stack top: a local receiver is copied there first (the
+          // other form's is in slot r, which the stores of `spill` cover).
+          const receiver = local ? `tags[base + ${r}] = ${ts}; vals[base + ${r}] = ${vs}; ` : '';
           R.prepareWrite(r);
           out.push(`L${pc}: {`);
           out.push(`  if (${ts} === ${Tag.OBJ}) { o = ${vs}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { t${r} = t; v${r} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
@@ -486,10 +498,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
         case Op.INVOKE: case Op.GLOBAL_INVOKE: {
           // GLOBAL_INVOKE: GET_GLOBAL, then INVOKE with no arguments one slot higher (see below).
           const gi = op === Op.GLOBAL_INVOKE;
-          if (gi) {
-            out.push(`t = gTags[${w1}]; if (t === ${Tag.EMPTY}) ${fail(`Undefined variable '${rt.globalNames[w1]}'.`)}`);
-            set(d, 't', `gVals[${w1}]`);
-          }
+          if (gi) getGlobal(d);
           const argc = gi ? 0 : u8[a + 2], slot = gi ? d : d - 1 - argc, nm = nameAt(gi ? 2 : 0), top = gi ? d + 1 : d;
           const j = site(INVOKE_SITE_SIZE), k = fnSite();
           invokes = true;
@@ -504,9 +513,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           if (inline === null) {
             // No getter to run in place: the call, on the straight path.
             R.spill(top);
-            R.prepareWrite(slot);
-            out.push(`${call} ${R.reload(slot)} ${R.reloadCode(slot, captured)}`);
-            R.loaded(slot);
+            callResult(slot, call);
           } else {
             // The getter's result stays in variables; the call (stack up to date) reloads it.
             const spill = R.spillCode(top);
@@ -519,18 +526,16 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           return true;
         }
         case Op.SUPER_INVOKE: {
-          // As the stack-based case below, after storing every slot; the result is read back.
+          // Per-site cache: superclass -> method closure and its compiled code (a class's method
+          // table is complete before any of its methods can run, as the interpreter's cache assumes).
           const argc = u8[a + 2], slot = d - 2 - argc;
           const j = site(2), k = fnSite();
           R.read(d - 1);
           R.detach(captured);
           const superclass = R.val(d - 1);
           R.spill(d);
-          out.push(`${IP} if (${superclass} === icv[${j}]) icf[${k}](icv[${j + 1}] | 0, ${S(slot)}, 0);`);
-          out.push(`else { ${SP(d)} H.superMiss(icv, ${j}, icf, ${k}, ${S(d - 1)}, ${argc}, ${nameAt(0)}); }`);
-          R.prepareWrite(slot);
-          out.push(`${R.reload(slot)} ${R.reloadCode(slot, captured)}`);
-          R.loaded(slot);
+          callResult(slot, `${IP} if (${superclass} === icv[${j}]) icf[${k}](icv[${j + 1}] | 0, ${S(slot)}, 0);\n` +
+            `else { ${SP(d)} H.superMiss(icv, ${j}, icf, ${k}, ${S(d - 1)}, ${argc}, ${nameAt(0)}); }\n`);
           R.dead(slot + 1);
           return true;
         }
@@ -552,7 +557,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           out.push(`else { s = u32[o >>> 2]; tags[s] = ${R.tag(d - 1)}; vals[s] = ${R.val(d - 1)}; }`);
           return true;
         case Op.CALL: {
-          // As the stack-based case below, after storing every slot; the result is read back.
+          // Per-site cache: the callee last seen here (a closure, or a class and its init closure)
+          // and the compiled code to run; a hit (after a class's new instance replaces it in its
+          // slot, as the interpreter does) calls the compiled function directly, whose prologue
+          // makes the interpreter's checks and pushes the frame. Every slot is stored first.
           const argc = b1, slot = d - 1 - argc;
           const j = site(2), k = fnSite();
           R.read(slot);
@@ -560,16 +568,13 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
           const ts = R.tag(slot);
           out.push(`${IP} o = ${R.val(slot)};`);
           R.spill(d);
-          out.push(`if (o === icv[${j}] && ${ts} === ${Tag.OBJ}) { g = icf[${k}]; if ((m = icv[${j + 1}]) !== 0) { ${SP(d)} H.instance(${S(slot)}, o); } else m = o; g(m | 0, ${S(slot)}, 0); }`);
-          out.push(`else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});`);
-          R.prepareWrite(slot);
-          out.push(`${R.reload(slot)} ${R.reloadCode(slot, captured)}`);
-          R.loaded(slot);
+          callResult(slot, `if (o === icv[${j}] && ${ts} === ${Tag.OBJ}) { g = icf[${k}]; if ((m = icv[${j + 1}]) !== 0) { ${SP(d)} H.instance(${S(slot)}, o); } else m = o; g(m | 0, ${S(slot)}, 0); }\n` +
+            `else H.callMiss(icv, ${j}, icf, ${k}, ${S(slot)}, ${argc});\n`);
           R.dead(slot + 1);
           return true;
         }
         case Op.INDEX_GET: {
-          // A float vector's element inline (as the stack-based case below); the rest in indexGet.
+          // A float vector's element inline; the rest in indexGet.
           R.read(d - 2); R.read(d - 1);
           const tv = R.tag(d - 2), vv = R.val(d - 2), ti = R.tag(d - 1), vi = R.val(d - 1), spill = R.spillCode(d), k = d - 2;
           R.prepareWrite(k);
@@ -744,7 +749,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
     `  frameClosure[fi] = callee; frameBase[fi] = base; rt.frameCount = fi + 1;`,
     `} else fi--;`,
     usesClosure ? `const closure = frameClosure[fi];` : '',
-    `let t = 0, w = 0, o = 0, s = 0, x = 0, y = 0, r = 0, m = 0, c = false, g = H.uncompiled;`,
+    TEMPORARIES,
     mainR.declarations(),
     ...(straight ? [body] : forward ? [targets.map((t) => `J${t}: {`).join(' '), body] : [`for (;;) switch (pc) {`, body, `default: throw new Error('tier: no entry at ' + pc);`, `}`]),
     `};`,

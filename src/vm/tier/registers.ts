@@ -41,6 +41,19 @@ export class Registers {
     this.alias = new Int32Array(slots + 2).fill(-1);
   }
 
+  /** The statement loading slot k's variables from the stack. */
+  private static load(k: number): string {
+    return `t${k} = tags[base + ${k}]; v${k} = vals[base + ${k}];`;
+  }
+
+  /** Gives slot m (an alias of r) variables of its own, holding r's value. */
+  private materialize(m: number, r: number): void {
+    this.out.push(`t${m} = t${r}; v${m} = v${r};`);
+    this.used.add(m);
+    this.alias[m] = -1;
+    this.state[m] = DIRTY;
+  }
+
   /** The slot whose variables hold slot k's value. */
   private root(k: number): number {
     return this.alias[k] >= 0 ? this.alias[k] : k;
@@ -58,7 +71,7 @@ export class Registers {
     const r = this.root(k);
     this.used.add(r);
     if (this.state[r] === MEMORY) {
-      this.out.push(`t${r} = tags[base + ${r}]; v${r} = vals[base + ${r}];`);
+      this.out.push(Registers.load(r));
       this.state[r] = CLEAN;
     }
   }
@@ -77,14 +90,7 @@ export class Registers {
    * operands' names: k's names change.
    */
   prepareWrite(k: number): void {
-    for (let m = 0; m < this.alias.length; m++) {
-      if (this.alias[m] === k) {
-        this.out.push(`t${m} = t${k}; v${m} = v${k};`);
-        this.used.add(m);
-        this.alias[m] = -1;
-        this.state[m] = DIRTY;
-      }
-    }
+    for (let m = 0; m < this.alias.length; m++) if (this.alias[m] === k) this.materialize(m, k);
     this.alias[k] = -1;
     this.used.add(k);
   }
@@ -148,7 +154,7 @@ export class Registers {
    */
   reload(k: number): string {
     this.used.add(k);
-    return `t${k} = tags[base + ${k}]; v${k} = vals[base + ${k}];`;
+    return Registers.load(k);
   }
 
   /** Slot k (no alias: prepareWrite first) was just loaded from the stack on the straight path. */
@@ -165,12 +171,7 @@ export class Registers {
   detach(captured: ReadonlySet<number>): void {
     for (let m = 0; m < this.alias.length; m++) {
       const r = this.alias[m];
-      if (r >= 0 && (captured.has(r) || captured.has(m))) {
-        this.out.push(`t${m} = t${r}; v${m} = v${r};`);
-        this.used.add(m);
-        this.alias[m] = -1;
-        this.state[m] = DIRTY;
-      }
+      if (r >= 0 && (captured.has(r) || captured.has(m))) this.materialize(m, r);
     }
   }
 
@@ -182,7 +183,7 @@ export class Registers {
   reloadCode(depth: number, captured: ReadonlySet<number>): string {
     let code = '';
     for (const k of captured) {
-      if (k < depth && this.alias[k] < 0 && this.state[k] !== MEMORY) code += `t${k} = tags[base + ${k}]; v${k} = vals[base + ${k}]; `;
+      if (k < depth && this.alias[k] < 0 && this.state[k] !== MEMORY) code += `${Registers.load(k)} `;
     }
     return code;
   }
