@@ -91,7 +91,12 @@ test('terminal: prompt, completion, Ctrl-C interrupts, state survives, Ctrl-D ex
     s.line('fun twice(n) {');
     await s.waitFor(/^\.\.\. ?$/m, 'the continuation prompt');
     s.line('return 2 * n;');
+    await s.waitFor(/^\.\.\. return 2 \* n;\n\.\.\. ?$/m, 'the continuation prompt after the body');
     s.line('}');
+    // Wait for the prompt before typing on: the entry is evaluated asynchronously, and text typed
+    // ahead of the prompt is echoed before it (on a loaded machine the screen then shows
+    // `twice(21)` on a line without `> `).
+    await s.waitFor(/^\.\.\. \}\n>\s*$/m, 'the prompt after the function');
     s.line('twice(21)');
     await s.waitFor(/^> twice\(21\)\n42\n>/m, 'the result of a multi-line function');
 
