@@ -7,7 +7,7 @@ import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
 import { INVOKE_SITE_SIZE, trivialGuess, trivialInline, trivialSource } from './trivial-calls';
 import { Registers } from './registers';
-import { Trivial } from '../trivial';
+import { Trivial, trivialKind } from '../trivial';
 import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './state';
 
 /**
@@ -27,17 +27,24 @@ import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './s
 const AUTO_MAX_CODE = 6000;
 
 /**
- * In --tier=js, functions longer than this stay interpreted: string_equality's run() (3.5 KB of
- * bytecode, 1024 compares in two loops) took 32 s of CPU compiled against 1.8 s interpreted, V8
- * running the 300 KB of generated code unoptimised (too large) or optimising it for seconds.
- * Of the golden and corpus programs only hostile/007 (105 KB) has a longer function.
+ * Functions up to this long are compiled at their first call, in --tier=js and --tier=auto alike:
+ * the interpreter runs unoptimised by V8 for the first 50-100 ms of a process (and again after
+ * each of its deopts), about 2 µs per MufiZ call there, while a small compiled function is
+ * optimised by V8 within a few milliseconds of its first calls (method_call: 0.70 -> 0.63 s of
+ * wall time, median of 9 runs; with the outlining below 0.51 s).
+ * Longer functions stay interpreted in --tier=js, and wait until hot in --tier=auto: compiled
+ * whole when called, string_equality's run() (3.5 KB of bytecode, 1024 compares in two loops)
+ * once took 32 s of CPU against 1.8 s interpreted, V8 running the 300 KB of generated code
+ * unoptimised or optimising it for seconds. Of the golden and corpus programs only hostile/007
+ * (105 KB) has a longer function.
  */
-const JS_MAX_CODE = 2000;
+const FIRST_CALL_MAX_CODE = 2000;
 
 /**
- * In --tier=auto a function is compiled once its calls plus back-edges reach AUTO_HOT plus this
- * many per byte of bytecode: V8's cost to optimise the generated code grows with its size, so a
- * long function (a script body with many calls) must have run proportionally longer to repay it.
+ * In --tier=auto a function longer than FIRST_CALL_MAX_CODE is compiled once its calls plus
+ * back-edges reach AUTO_HOT plus this many per byte of bytecode: V8's cost to optimise the
+ * generated code grows with its size, so a long function must have run proportionally longer
+ * to repay it.
  * Measured: the method_call script (569 bytes, 200k back-edges) lost about 3 s of CPU to
  * compiling when entered after 600 back-edges.
  */
@@ -82,15 +89,16 @@ export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode:
   if (mode === 'auto') {
     const count = u32[(fn + L.FN_TIER) >>> 2];
     if (count >= TIER_LOOPS) return count; // its loops are compiled alone: calls stay interpreted
-    if (count < AUTO_HOT + codeLen * AUTO_PER_BYTE && count < TIER_NEVER - 1) {
+    // A trivial method (a getter, a constant: trivial.ts) waits too: its call sites run it
+    // without a call, so compiling it at the first call (their cache miss) would be wasted.
+    const firstCall = codeLen <= FIRST_CALL_MAX_CODE && trivialKind(rt.u8, u32, fn) === Trivial.NONE;
+    if (!firstCall && count < AUTO_HOT + codeLen * AUTO_PER_BYTE && count < TIER_NEVER - 1) {
       u32[(fn + L.FN_TIER) >>> 2] = count + 1; // not hot enough for its size yet
       return count + 1;
     }
   }
-  if (codeLen <= (mode === 'js' ? JS_MAX_CODE : AUTO_MAX_CODE)) {
-    // --tier=js (the differential tests' mode) outlines blocks from shorter code, so that the
-    // golden programs exercise outlining too.
-    const source = generate(rt, fn, null, mode === 'js' ? JS_OUTLINE : OUTLINE);
+  if (codeLen <= (mode === 'js' ? FIRST_CALL_MAX_CODE : AUTO_MAX_CODE)) {
+    const source = generate(rt, fn);
     if (source !== null) {
       const name = rt.formatter.functionName(fn) || 'script';
       if (rt.tier.dumpJs !== null && (rt.tier.dumpJs === name)) console.error(`// --dump-js ${name}\n${source}`);
@@ -203,7 +211,7 @@ function num(x: number): string {
 }
 
 /** The generated factory source for function object `fn`, or null when the tier cannot compile it. */
-export function generate(rt: Runtime, fn: number, region: Region | null = null, outlining: Outlining = OUTLINE): string | null {
+export function generate(rt: Runtime, fn: number, region: Region | null = null): string | null {
   const u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;
   const code = u32[(fn + L.FN_CODE) >>> 2];
   const codeLen = u32[(fn + L.FN_CODE_LEN) >>> 2];
@@ -283,7 +291,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null, 
   const mainR = new Registers(slots, out);
   let R: Registers = mainR;
   // Outlined blocks (outlineBlocks): the block of each instruction (-1: none), the open one.
-  const blockOf = outlineBlocks(rt, code, insns, depth, leaders, region, outlining);
+  const blockOf = outlineBlocks(rt, code, insns, depth, leaders, region, OUTLINE);
   const blocks: string[] = [];
   let block = -1, blockStart = 0, blockClosure = false;
   const mainOut = out;
@@ -773,28 +781,30 @@ function equalSource(): string {
 
 /**
  * When outlineBlocks splits code: code longer than `above` bytes of bytecode has its straight
- * runs of `min` to `bytes` bytes outlined (shorter runs stay inline: the call and the stores
- * around it would cost more than they save).
+ * runs of `min` bytes or more outlined (shorter runs stay inline: the call and the stores around
+ * it would cost more than they save), in blocks of at most `bytes` bytes, or of the code's
+ * length / `blocks` when that is more.
  */
-interface Outlining { above: number; bytes: number; min: number; }
+interface Outlining { above: number; bytes: number; min: number; blocks: number; }
 
 /**
- * 1000: method_call's 520-byte loop ran no faster in blocks. 512-byte blocks: string_equality's
- * 2.5 KB loop took 0.42 s with 96-byte blocks (27 functions for V8 to optimise one by one),
- * 0.30 s with 512, 0.36 s with 768 and 0.42 s with 1024 (at four times the iterations, 0.54 s
- * with 256 and 0.71 s with 512: smaller blocks run faster once optimised, larger ones are
- * optimised sooner).
+ * Short blocks, but not too many. V8 optimises a small function soon after its first calls, and
+ * its time to optimise grows faster than the function: method_call's loop (180 bytes, twenty
+ * method calls) runs in five 40-byte blocks, 0.70 -> 0.48 s of wall time with the first-call
+ * compilation above (median of 5 runs; zoo 0.62 -> 0.48, string_build 0.79 -> 0.70, invocation
+ * 0.56 -> 0.41, fib and properties unchanged). Without the cap on their number, string_equality's
+ * 2.5 KB loop became 60 blocks, each optimised by V8 in turn: 0.50 -> 1.08 s; in at most 8
+ * blocks (of 313 bytes) 0.49 s. (Before the registers and first-call compilation: blocks of 512
+ * bytes above 1000 bytes of code.) The same blocks in every mode: the differential tests
+ * (--tier=js) run the boundaries --tier=auto runs.
  */
-const OUTLINE: Outlining = { above: 1000, bytes: 512, min: 16 };
-
-/** --tier=js, which the differential tests run: short blocks in most functions, to test them. */
-const JS_OUTLINE: Outlining = { above: 64, bytes: 40, min: 4 };
+const OUTLINE: Outlining = { above: 64, bytes: 40, min: 4, blocks: 8 };
 
 /**
  * Splits long code into blocks. A function whose bytecode passes 60 KB is never optimised by V8
  * (string_equality's 2.5 KB loop), and its time to optimise a function grows faster than the
  * function. Each straight run of instructions (no jump into it but at its first instruction, no
- * jump, return or loop in it) of at most `outlining.bytes` becomes a function `b<pc>(base, fi)`
+ * jump, return or loop in it) of at most the block size (Outlining) becomes a function `b<pc>(base, fi)`
  * declared beside the compiled function, which calls it in its place: V8 optimises the blocks
  * one by one. A block starts and ends with every slot on the stack (registers.ts: the caller
  * stores its changed slots before the call and reads them again after). Returns each
@@ -807,6 +817,7 @@ function outlineBlocks(rt: Runtime, code: number, insns: Insn[], depth: Int32Arr
     if (depth[i] >= 0 && (region === null || (insns[i].pc >= region.from && insns[i].pc < region.to))) total += insns[i].len;
   }
   if (total <= outlining.above) return blockOf;
+  const most = Math.max(outlining.bytes, Math.ceil(total / outlining.blocks));
   let blocks = 0, run: number[] = [], bytes = 0;
   const flush = () => {
     if (bytes >= outlining.min) { for (const i of run) blockOf[i] = blocks; blocks++; }
@@ -817,7 +828,7 @@ function outlineBlocks(rt: Runtime, code: number, insns: Insn[], depth: Int32Arr
     const ins = insns[i];
     if (depth[i] < 0 || (region !== null && (ins.pc < region.from || ins.pc >= region.to))) continue;
     const outlinable = jumpTarget(rt, code, ins) < 0 && !isReturnOp(ins.op) && ins.op !== Op.FOREACH_NEXT;
-    if (!outlinable || leaders.has(ins.pc) || bytes + ins.len > outlining.bytes) flush();
+    if (!outlinable || leaders.has(ins.pc) || bytes + ins.len > most) flush();
     if (!outlinable) continue;
     run.push(i);
     bytes += ins.len;

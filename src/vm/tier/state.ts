@@ -68,11 +68,18 @@ function warmEnterCompiled(): void {
 }
 warmEnterCompiled();
 
-/** Calls plus back-edges before --tier=auto compiles a function. */
+/**
+ * Calls plus back-edges before --tier=auto compiles a long function or a loop of one (short
+ * functions are compiled at their first call: compile.ts, FIRST_CALL_MAX_CODE).
+ */
 export const AUTO_HOT = 600;
 
 export class TierState {
-  /** Hotness at which a function is compiled (NEVER: never). */
+  /**
+   * Hotness at which the interpreter asks `compile` for a function, and `loopEntry` at a
+   * back-edge (NEVER: never). 0 but in --tier=interp: they apply the thresholds themselves
+   * (compile.ts: first call for short functions, AUTO_HOT and per-byte counts for long ones).
+   */
   readonly hot: number;
   readonly fns: CompiledFn[] = [];
   /** Compiled code runs in frames below this index: min(TIER_MAX_DEPTH, --max-frames), set by installTier. */
@@ -90,7 +97,7 @@ export class TierState {
   readonly caches: (() => void)[] = [];
 
   constructor(readonly mode: TierMode, readonly dumpJs: string | null = null) {
-    this.hot = mode === 'interp' ? TIER_NEVER : mode === 'js' ? 0 : AUTO_HOT;
+    this.hot = mode === 'interp' ? TIER_NEVER : 0;
   }
 
   /** After a collection (called by the runtime while sweeping weak references). */
