@@ -14,6 +14,7 @@ import { rareOp, constantObject } from './rare-ops';
 import { closeUpvalues } from './upvalues';
 import { TIER_COMPILED, TIER_NEVER, enterCompiled } from './tier/state';
 import { noUpvaluesFrom, runTrivial, TRIVIAL_START } from './trivial';
+import { fieldSlot } from './field-slots';
 
 /**
  * Before anything that may allocate, the loop also saves ip in the frame (`frameIp`), so an
@@ -683,13 +684,7 @@ function cachedFieldSlot(u8: Uint8Array, u32: Uint32Array, tag: number, val: num
   if (tag !== Tag.OBJ || u8[val - 4] !== Kind.INSTANCE) return 0;
   const inst = val >>> 0;
   if (u32[(u32[(inst + L.INST_CLASS) >>> 2] + L.CLASS_ID) >>> 2] !== u32[(entry + L.IC_CLASS_ID) >>> 2]) return 0;
-  const index = u32[(entry + L.IC_DATA) >>> 2];
-  const inline = u32[(inst + L.INST_INLINE) >>> 2];
-  if (index < inline) return inst + L.INST_SLOTS + index * L.VALUE_SLOT;
-  // Fields the class learnt after this instance was made live in its overflow array.
-  const over = index - inline;
-  if (over >= u32[(inst + L.INST_OVERFLOW_CAP) >>> 2]) return 0;
-  return u32[(inst + L.INST_OVERFLOW) >>> 2] + over * L.VALUE_SLOT;
+  return fieldSlot(u32, inst, u32[(entry + L.IC_DATA) >>> 2]);
 }
 
 /** Cache probe for a field read: as cachedFieldSlot, and the field must be set (not EMPTY). */

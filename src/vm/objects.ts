@@ -4,6 +4,7 @@ import { Kind } from './kinds';
 import { Tag } from './value';
 import { NameTables } from './table';
 import { L } from './layout';
+import { fieldSlot } from './field-slots';
 
 /**
  * Constructors for the VM's object kinds. Each writes every field before it can be traced.
@@ -154,12 +155,7 @@ export class Objects {
 
   /** The slot address of field `index`, or 0 when the instance has no room for it (absent). */
   fieldSlotForRead(inst: Addr, index: number): number {
-    const u32 = this.u32;
-    const inline = u32[(inst + L.INST_INLINE) >>> 2];
-    if (index < inline) return inst + L.INST_SLOTS + index * L.VALUE_SLOT;
-    const over = index - inline;
-    if (over >= u32[(inst + L.INST_OVERFLOW_CAP) >>> 2]) return 0;
-    return u32[(inst + L.INST_OVERFLOW) >>> 2] + over * L.VALUE_SLOT;
+    return fieldSlot(this.u32, inst, index);
   }
 
   /** The layout index of field `name` in `klass`, adding it when absent (may allocate). */

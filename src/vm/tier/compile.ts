@@ -7,6 +7,7 @@ import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
 import { INVOKE_SITE_SIZE, trivialGuess, trivialInline, trivialSource } from './trivial-calls';
 import { Registers } from './registers';
+import { fieldSlotSource } from '../field-slots';
 import { Trivial, trivialKind } from '../trivial';
 import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './state';
 
@@ -737,8 +738,8 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     `const tags = rt.stackTags, vals = rt.stackVals, u8 = rt.u8, u32 = rt.u32, f64 = rt.f64;`,
     `const gTags = rt.globalTags, gVals = rt.globalVals, gConst = rt.globalConst;`,
     `const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase, interrupt = rt.interrupt;`,
-    `/** The address of field slot ix of instance o, or 0 when it has no room for it (see Objects.fieldSlotForRead). */`,
-    `function field(o, ix) { const n = u32[(o + ${L.INST_INLINE}) >>> 2]; return ix < n ? o + ${L.INST_SLOTS} + ix * ${L.VALUE_SLOT} : H.fieldSlotForRead(o, ix); }`,
+    `/** The address of field slot ix of instance o, or 0 when it has no room for it (field-slots.ts). */`,
+    `function field(o, ix) { let n = 0; return ${fieldSlotSource('o', 'ix', 'n')}; }`,
     // maxFrames: the true frame limit, which a trivial method's inline run checks as its call would (trivial-calls.ts).
     `const tierFrames = T.frames, maxFrames = rt.maxFrames, capacity = rt.stackCapacity;`,
     invokes ? trivialSource() : '',

@@ -353,7 +353,6 @@ export function makeHelpers(rt: Runtime) {
     buildString: (i: number, n: number) => buildString(rt, i, n),
     buildRange: (i: number, inclusive: boolean) => buildRange(rt, i, inclusive),
     closure, classObject, inherit, method, print, pair, imaginary,
-    fieldSlotForRead: (inst: number, index: number) => objects.fieldSlotForRead(inst, index),
   };
 }
 

@@ -21,7 +21,7 @@
  *   alias[k] = j  (j < k, itself no alias) k's value is j's: its names are t<j>, v<j>.
  * Slots at or above the depth are dead: the stack discipline writes them before reading them.
  * The fast paths call a few helpers without storing slots first (valuesEqual, storeField,
- * storeUpvalue, fieldSlotForRead): none of them allocates, so no collection can run there.
+ * storeUpvalue): none of them allocates, so no collection can run there.
  * A helper that may allocate, throw or run MufiZ code is called only after spillCode/spill.
  * A frame whose slots closures capture (open upvalues point into them) has those slots written
  * by code running during a call, and read by `closeUpvalues` when it returns or when an error

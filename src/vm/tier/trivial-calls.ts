@@ -5,6 +5,7 @@ import { Kind } from '../kinds';
 import { Op } from '../../compiler/opcodes';
 import { Trivial, trivialKind } from '../trivial';
 import type { CompiledFn } from './state';
+import { fieldSlotSource } from '../field-slots';
 
 /**
  * Trivial methods at the compiled code's invoke sites (see src/vm/trivial.ts for what is
@@ -54,11 +55,8 @@ export function trivialInline(j: number, slot: string, guess: Trivial): { test: 
   if (guess !== Trivial.GETTER && guess !== Trivial.EMPTY) return null;
   const checks = `icv[${j + 3}] === ${guess} && interrupt[0] === 0 && fi + 1 < maxFrames && ${slot} < icv[${j + 6}] && rt.openUpvalues === 0`;
   if (guess === Trivial.EMPTY) return { test: checks, tag: `${Tag.NIL}`, val: '0' };
-  // The field's slot, inline or in the overflow array (as Objects.fieldSlotForRead: an instance
-  // made before its class learnt its fields, e.g. in `init`, has them all there), set (not EMPTY).
-  const field = `((x = icv[${j + 4}]) < (y = u32[(o + ${L.INST_INLINE}) >>> 2]) ? (s = o + ${L.INST_SLOTS} + x * ${L.VALUE_SLOT}) : ` +
-    `(x -= y) < u32[(o + ${L.INST_OVERFLOW_CAP}) >>> 2] ? (s = u32[(o + ${L.INST_OVERFLOW}) >>> 2] + x * ${L.VALUE_SLOT}) : 0) !== 0 && ` +
-    `(t = u32[s >>> 2]) !== ${Tag.EMPTY}`;
+  // The field's slot (field-slots.ts), set (not EMPTY).
+  const field = `(x = icv[${j + 4}], s = ${fieldSlotSource('o', 'x', 'y')}) !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}`;
   return { test: `${checks} && ${field}`, tag: 't', val: 'f64[(s + 8) >>> 3]' };
 }
 
