@@ -90,6 +90,39 @@ test('--tier=js compiles every function; --tier=interp none', () => {
   assert.ok(word(interp) < TIER_COMPILED && word(interp) !== TIER_NEVER);
 });
 
+test('--tier=auto: a short function is compiled at its first call; a getter and a function over 2000 bytes wait until hot', () => {
+  // long(): over 2000 bytes of bytecode (each line a few dozen bytes), called once.
+  const body = Array.from({ length: 300 }, (_, i) => `  x = x + ${i} * y;`).join('\n');
+  const source = `class G { init() { self.v = 1; } get() { return self.v; } }\n` +
+    `fun short(n) { return n * 2 + 1; }\nfun long(y) {\n  var x = 0;\n${body}\n  return x;\n}\n` +
+    `var g = G();\nprint short(20);\nprint g.get();\nprint long(1);\n`;
+  const r = run(source, 'auto');
+  assert.is(r.text, run(source, 'interp').text);
+  const rt = r.engine.vm.runtime;
+  const fnOf = (closure: number) => rt.u32[(closure + L.CLOSURE_FN) >>> 2];
+  const word = (fn: number) => rt.u32[(fn + L.FN_TIER) >>> 2];
+  const global = (name: string) => fnOf(rt.globalVals[rt.globalSlots.get(name) as number] >>> 0);
+  const klass = rt.globalVals[rt.globalSlots.get('G') as number] >>> 0;
+  const method = fnOf(rt.f64[(rt.tables.find(klass + L.CLASS_METHODS, rt.strings.fromJs('get')) + 8) >>> 3] >>> 0);
+  assert.ok(rt.u32[(global('long') + L.FN_CODE_LEN) >>> 2] > 2000, 'long() is over 2000 bytes of bytecode');
+  assert.ok(word(global('short')) >= TIER_COMPILED, 'short() compiled at its first call');
+  assert.ok(word(method) < TIER_COMPILED, 'the getter is left to its call sites');
+  assert.ok(word(global('long')) < TIER_COMPILED && word(global('long')) !== TIER_NEVER, 'long() still counting');
+});
+
+test('outlined blocks: at most 8 for a long function, 40-byte blocks for a short one (--dump-js)', () => {
+  const blocksOf = (source: string) => {
+    const r = mufiz(['--tier=js', '--dump-js=f', '-e', source]);
+    assert.is(r.status, 0, r.stderr);
+    return (r.stderr.match(/^function b\d+\(base, fi\)/gm) ?? []).length;
+  };
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `  x = x + ${i} * y;`).join('\n');
+  const short = blocksOf(`fun f(y) {\n  var x = 0;\n${lines(12)}\n  return x;\n}\nprint f(2);`);
+  const long = blocksOf(`fun f(y) {\n  var x = 0;\n${lines(150)}\n  return x;\n}\nprint f(2);`);
+  assert.ok(short >= 2, `a short function in several blocks (${short})`);
+  assert.ok(long >= 2 && long <= 8, `a long function in at most 8 blocks (${long})`);
+});
+
 // A script body longer than LOOP_ALONE_BYTES: under --tier=auto its hot loops are compiled
 // alone (one iteration per call) and leave to the interpreter by break, by the loop's end, and by
 // a runtime error after the loop was compiled.
