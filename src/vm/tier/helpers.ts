@@ -26,23 +26,17 @@ export function makeHelpers(rt: Runtime) {
   const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase;
   const tables = rt.tables, objects = rt.objects, tier = rt.tier, interrupt = rt.interrupt;
 
-  /** Runs function `fn` in the frame just pushed at `slot`: compiled when it can, else interpreted. */
-  function enter(fn: number, slot: number): void {
+  /**
+   * The compiled code to run a call of `fn` in frame `fc` with, or null to interpret it. Counts
+   * the call toward the tier first, as the interpreter's call does (tier.compile applies the
+   * thresholds); compiled code runs only in frames below tier.frames.
+   */
+  function codeForCall(fn: number, fc: number): CompiledFn | null {
     let w = u32[(fn + L.FN_TIER) >>> 2];
-    if (w < tier.hot) u32[(fn + L.FN_TIER) >>> 2] = w + 1;
-    else if (w !== TIER_NEVER && rt.frameCount <= tier.frames) {
-      if (w < TIER_COMPILED) w = tier.compile(fn);
-      if (w >= TIER_COMPILED) {
-        // The compiled prologue pushes the frame again (every call enters compiled code one way).
-        const fc = rt.frameCount - 1;
-        rt.frameCount = fc;
-        enterCompiled(tier.fns[w - TIER_COMPILED], frameClosure[fc] | 0, slot, 0);
-        return;
-      }
-    }
-    const fc = rt.frameCount;
-    frameIp[fc - 1] = u32[(fn + L.FN_CODE) >>> 2];
-    execute(rt, fc - 1);
+    if (w < tier.hot) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; return null; }
+    if (w === TIER_NEVER || fc >= tier.frames) return null;
+    if (w < TIER_COMPILED) w = tier.compile(fn);
+    return w >= TIER_COMPILED ? tier.fns[w - TIER_COMPILED] : null;
   }
 
   /** A closure call: the interpreter's arity, interrupt and depth checks, then a new frame. */
@@ -55,11 +49,15 @@ export function makeHelpers(rt: Runtime) {
     if (fc >= rt.maxFrames || slot + u32[(fn + L.FN_MAX_SLOTS) >>> 2] + 1 >= rt.stackCapacity) {
       throw new RuntimeError('Stack overflow.');
     }
+    rt.sp = slot + argc + 1; // an interpreted callee starts from rt.sp
+    const code = codeForCall(fn, fc);
+    // Compiled code pushes its frame in its prologue (every call enters compiled code one way).
+    if (code !== null) { enterCompiled(code, callee | 0, slot, 0); return; }
     frameClosure[fc] = callee;
     frameBase[fc] = slot;
     rt.frameCount = fc + 1;
-    rt.sp = slot + argc + 1; // an interpreted callee starts from rt.sp
-    enter(fn, slot);
+    frameIp[fc] = u32[(fn + L.FN_CODE) >>> 2];
+    execute(rt, fc);
   }
 
   /** Calls the object `callee` with the callee slot `slot` and argc arguments above it. */
