@@ -74,11 +74,19 @@ export class Emitter {
   }
 
   /**
+   * Whether the previous instruction may be fused with the next one: peephole fusion is on, there
+   * is a previous instruction, and no jump can land between the two (the barrier).
+   */
+  private canFuse(): boolean {
+    return this.peephole && this.lastStart >= this.barrier && this.lastStart >= 0;
+  }
+
+  /**
    * Peephole: replaces the previous instruction and `op` by one superinstruction (see the end of
    * opcodes.ts) when no jump can land between them. Returns true when it did.
    */
   private fuse(op: Op, operand: number, effect: number): boolean {
-    if (!this.peephole || this.lastStart < this.barrier || this.lastStart < 0) return false;
+    if (!this.canFuse()) return false;
     const prev = this.lastOp;
     let fused = -1;
     if (op === Op.POP && (prev === Op.GET_LOCAL || prev === Op.GET_UPVALUE || prev === Op.CONSTANT || prev === Op.NIL || prev === Op.TRUE || prev === Op.FALSE)) {
@@ -127,7 +135,7 @@ export class Emitter {
 
   /** INVOKE / SUPER_INVOKE: u16 name, u8 argc, u16 cache site. */
   invoke(op: Op.INVOKE | Op.SUPER_INVOKE, name: number, argc: number): void {
-    if (op === Op.INVOKE && argc === 0 && this.peephole && this.lastOp === Op.GET_GLOBAL && this.lastStart >= this.barrier && this.lastStart >= 0) {
+    if (op === Op.INVOKE && argc === 0 && this.lastOp === Op.GET_GLOBAL && this.canFuse()) {
       // `g.m()`: GET_GLOBAL g; INVOKE m 0 -> GLOBAL_INVOKE g m (u16 global, u16 name, u16 cache site).
       this.code[this.lastStart] = Op.GLOBAL_INVOKE;
       this.lastOp = Op.GLOBAL_INVOKE;
