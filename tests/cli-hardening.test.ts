@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'child_process';
 import { readFileSync, writeFileSync, existsSync } from 'fs';
 import * as path from 'path';
-import { mufiz, tempDir, BIN, cleanEnv } from './cli-helpers';
+import { mufiz, tempDir, BIN, cleanEnv, patience } from './cli-helpers';
 
 const dir = tempDir('mufiz-hard-');
 const file = (name: string, text: string): string => {
@@ -108,7 +108,9 @@ function signalled(prog: string, marker: string, signal: NodeJS.Signals): Promis
     child.stderr.on('data', (d) => { stderr += d; });
     const started = Date.now();
     const poll = setInterval(() => {
-      if (existsSync(path.join(dir, marker))) { clearInterval(poll); setTimeout(() => child.kill(signal), 100); }
+      // The signal watcher thread must be up (program-main.ts: until then a signal has its default
+      // action); the program sleeps before printing for that, and on a loaded machine this waits longer.
+      if (existsSync(path.join(dir, marker))) { clearInterval(poll); setTimeout(() => child.kill(signal), patience(200)); }
       else if (Date.now() - started > 30000) { clearInterval(poll); child.kill('SIGKILL'); reject(new Error('the program never started')); }
     }, 20);
     child.on('close', (status) => { clearInterval(poll); resolve({ status, stdout, stderr }); });
@@ -119,7 +121,7 @@ test('SIGTERM and SIGINT: output printed before is flushed, exit 143 / 130', asy
   for (const [signal, status] of [['SIGTERM', 143], ['SIGINT', 130]] as [NodeJS.Signals, number][]) {
     const marker = `started-${signal}`;
     // stdout is a pipe, so "hello" sits in the output buffer until the signal flushes it.
-    const prog = file(`spin-${signal}.mufi`, `print "hello";\ncreate_file("${marker}");\nwhile (true) {}\n`);
+    const prog = file(`spin-${signal}.mufi`, `sleep(0.5);\nprint "hello";\ncreate_file("${marker}");\nwhile (true) {}\n`);
     const r = await signalled(prog, marker, signal);
     assert.is(r.status, status, `${signal}: ${r.stderr}`);
     assert.is(r.stdout, 'hello\n');

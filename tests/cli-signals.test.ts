@@ -33,7 +33,9 @@ function signalled(body: string, signals: NodeJS.Signals[], env: Record<string, 
     const poll = setInterval(() => {
       if (existsSync(marker)) {
         clearInterval(poll);
-        signals.forEach((s, i) => setTimeout(() => { if (i === 0) sentAt = Date.now(); child.kill(s); }, 100 + i * gapMs));
+        // After a pause that grows with the machine's load: the watcher thread must be up.
+        const pause = patience(200);
+        signals.forEach((s, i) => setTimeout(() => { if (i === 0) sentAt = Date.now(); child.kill(s); }, pause + i * gapMs));
       } else if (Date.now() - started > patience(30000)) { clearInterval(poll); child.kill('SIGKILL'); reject(new Error('the program never started')); }
     }, 20);
     child.on('close', (code, signal) => { clearInterval(poll); child.stdin.destroy(); resolve({ code, signal, stdout, stderr, afterSignal: Date.now() - sentAt }); });

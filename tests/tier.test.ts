@@ -110,7 +110,7 @@ test('--tier=auto: a short function is compiled at its first call; a getter and 
   assert.ok(word(global('long')) < TIER_COMPILED && word(global('long')) !== TIER_NEVER, 'long() still counting');
 });
 
-test('outlined blocks: at most 8 for a long function, 40-byte blocks for a short one (--dump-js)', () => {
+test('outlined blocks: at most 8 for long straight-line code (blocks of an eighth of it), 40-byte blocks for short code (--dump-js)', () => {
   const blocksOf = (source: string) => {
     const r = mufiz(['--tier=js', '--dump-js=f', '-e', source]);
     assert.is(r.status, 0, r.stderr);
@@ -120,7 +120,7 @@ test('outlined blocks: at most 8 for a long function, 40-byte blocks for a short
   const short = blocksOf(`fun f(y) {\n  var x = 0;\n${lines(12)}\n  return x;\n}\nprint f(2);`);
   const long = blocksOf(`fun f(y) {\n  var x = 0;\n${lines(150)}\n  return x;\n}\nprint f(2);`);
   assert.ok(short >= 2, `a short function in several blocks (${short})`);
-  assert.ok(long >= 2 && long <= 8, `a long function in at most 8 blocks (${long})`);
+  assert.ok(long >= 2 && long <= 8, `long straight-line code in at most 8 blocks (${long})`);
 });
 
 // A script body longer than LOOP_ALONE_BYTES: under --tier=auto its hot loops are compiled

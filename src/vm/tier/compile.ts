@@ -90,8 +90,10 @@ export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode:
   if (mode === 'auto') {
     const count = u32[(fn + L.FN_TIER) >>> 2];
     if (count >= TIER_LOOPS) return count; // its loops are compiled alone: calls stay interpreted
-    // A trivial method (a getter, a constant: trivial.ts) waits too: its call sites run it
-    // without a call, so compiling it at the first call (their cache miss) would be wasted.
+    // A trivial function (a getter, a constant, an empty body, `return` of a parameter:
+    // trivial.ts) waits too: method call sites run it without a call, so compiling it at the
+    // first call (their cache miss) would be wasted. (A plain call of one is an interpreted
+    // call until it is hot.)
     const firstCall = codeLen <= FIRST_CALL_MAX_CODE && trivialKind(rt.u8, u32, fn) === Trivial.NONE;
     if (!firstCall && count < AUTO_HOT + codeLen * AUTO_PER_BYTE && count < TIER_NEVER - 1) {
       u32[(fn + L.FN_TIER) >>> 2] = count + 1; // not hot enough for its size yet
@@ -789,13 +791,15 @@ function equalSource(): string {
 interface Outlining { above: number; bytes: number; min: number; blocks: number; }
 
 /**
- * Short blocks, but not too many. V8 optimises a small function soon after its first calls, and
- * its time to optimise grows faster than the function: method_call's loop (180 bytes, twenty
- * method calls) runs in five 40-byte blocks, 0.70 -> 0.48 s of wall time with the first-call
+ * Short blocks, but not too many: at least an eighth of the code each, so straight-line code
+ * makes at most about eight (code with many jump targets makes more, one or more per straight
+ * run between them). V8 optimises a small function soon after its first calls, and its time to
+ * optimise grows faster than the function: method_call's loop (180 bytes, twenty method calls)
+ * runs in five 40-byte blocks, 0.70 -> 0.48 s of wall time with the first-call
  * compilation above (median of 5 runs; zoo 0.62 -> 0.48, string_build 0.79 -> 0.70, invocation
  * 0.56 -> 0.41, fib and properties unchanged). Without the cap on their number, string_equality's
- * 2.5 KB loop became 60 blocks, each optimised by V8 in turn: 0.50 -> 1.08 s; in at most 8
- * blocks (of 313 bytes) 0.49 s. (Before the registers and first-call compilation: blocks of 512
+ * 2.5 KB loop became 60 blocks, each optimised by V8 in turn: 0.50 -> 1.08 s; with blocks of
+ * at least 313 bytes (ten blocks) 0.49 s. (Before the registers and first-call compilation: blocks of 512
  * bytes above 1000 bytes of code.) The same blocks in every mode: the differential tests
  * (--tier=js) run the boundaries --tier=auto runs.
  */
