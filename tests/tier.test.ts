@@ -90,12 +90,13 @@ test('--tier=js compiles every function; --tier=interp none', () => {
   assert.ok(word(interp) < TIER_COMPILED && word(interp) !== TIER_NEVER);
 });
 
-test('--tier=auto: a short function is compiled at its first call; a getter and a function over 2000 bytes wait until hot', () => {
+test('--tier=auto: a short function is compiled at its second call, not its first; a getter and a function over 2000 bytes wait until hot', () => {
   // long(): over 2000 bytes of bytecode (each line a few dozen bytes), called once.
   const body = Array.from({ length: 300 }, (_, i) => `  x = x + ${i} * y;`).join('\n');
   const source = `class G { init() { self.v = 1; } get() { return self.v; } }\n` +
     `fun short(n) { return n * 2 + 1; }\nfun long(y) {\n  var x = 0;\n${body}\n  return x;\n}\n` +
-    `var g = G();\nprint short(20);\nprint g.get();\nprint long(1);\n`;
+    `fun once(n) { return n - 1; }\n` +
+    `var g = G();\nprint short(20);\nprint short(21);\nprint once(3);\nprint g.get();\nprint g.get();\nprint long(1);\nprint long(2);\n`;
   const r = run(source, 'auto');
   assert.is(r.text, run(source, 'interp').text);
   const rt = r.engine.vm.runtime;
@@ -105,7 +106,8 @@ test('--tier=auto: a short function is compiled at its first call; a getter and 
   const klass = rt.globalVals[rt.globalSlots.get('G') as number] >>> 0;
   const method = fnOf(rt.f64[(rt.tables.find(klass + L.CLASS_METHODS, rt.strings.fromJs('get')) + 8) >>> 3] >>> 0);
   assert.ok(rt.u32[(global('long') + L.FN_CODE_LEN) >>> 2] > 2000, 'long() is over 2000 bytes of bytecode');
-  assert.ok(word(global('short')) >= TIER_COMPILED, 'short() compiled at its first call');
+  assert.ok(word(global('short')) >= TIER_COMPILED, 'short() compiled at its second call');
+  assert.ok(word(global('once')) < TIER_COMPILED && word(global('once')) !== TIER_NEVER, 'once() called once: interpreted');
   assert.ok(word(method) < TIER_COMPILED, 'the getter is left to its call sites');
   assert.ok(word(global('long')) < TIER_COMPILED && word(global('long')) !== TIER_NEVER, 'long() still counting');
 });

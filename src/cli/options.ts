@@ -42,7 +42,7 @@ export interface CliOptions {
   dumpBytecode: boolean;
   /** --no-cache: compile FILE even when the code cache holds it, and store nothing. */
   noCache: boolean;
-  /** --tier: 'auto' compiles short functions to JavaScript at their first call and the rest once hot, 'interp' never, 'js' everything at the first call. */
+  /** --tier: 'auto' compiles short functions to JavaScript at their second call and the rest once hot, 'interp' never, 'js' everything at the first call. */
   tier: 'auto' | 'interp' | 'js';
   /** --dump-js=NAME: print the JavaScript generated for functions named NAME (stderr). */
   dumpJs: string | null;
@@ -146,7 +146,7 @@ export const FLAGS: Flag[] = [
   { names: ['--quarantine'], value: 'none', help: 'never reuse freed blocks, so the verifier catches a use-after-free', apply: (o) => { o.quarantine = true; } },
   { names: ['--no-safety'], value: 'none', help: 'skip double/invalid free checks and poisoning of freed blocks', apply: (o) => { o.safety = false; } },
   { names: ['--no-tracking'], value: 'none', help: 'keep only global allocator counters (no per-kind or per-size-class figures)', apply: (o) => { o.tracking = false; } },
-  { names: ['--tier'], value: 'required', placeholder: 'MODE', help: 'auto (default): compile functions to JavaScript at their first call, except trivial ones (getters, constants) and functions over 2000 bytes of bytecode, compiled once hot (over 6000 bytes never whole); hot loops of the top level and of long functions are compiled alone; interp: bytecode interpreter only; js: every function and the top level at its first call (functions over 2000 bytes of bytecode stay interpreted)', apply: (o, v, f) => {
+  { names: ['--tier'], value: 'required', placeholder: 'MODE', help: 'auto (default): compile functions to JavaScript at their second call, except trivial ones (getters, constants) and functions over 2000 bytes of bytecode, compiled once hot (over 6000 bytes never whole); hot loops of the top level and of long functions are compiled alone; interp: bytecode interpreter only; js: every function and the top level at its first call (functions over 2000 bytes of bytecode stay interpreted)', apply: (o, v, f) => {
     if (v !== 'auto' && v !== 'interp' && v !== 'js') throw new UsageError(`${f}: expected 'auto', 'interp' or 'js', got '${v ?? ''}'`);
     o.tier = v;
   } },

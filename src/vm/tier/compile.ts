@@ -28,21 +28,32 @@ import { CompiledFn, TIER_COMPILED, TIER_LOOPS, TIER_NEVER, AUTO_HOT } from './s
 const AUTO_MAX_CODE = 6000;
 
 /**
- * Functions up to this long are compiled at their first call, in --tier=js and --tier=auto alike:
- * the interpreter runs unoptimised by V8 for the first 50-100 ms of a process (and again after
- * each of its deopts), about 2 µs per MufiZ call there, while a small compiled function is
- * optimised by V8 within a few milliseconds of its first calls (method_call: 0.70 -> 0.63 s of
- * wall time, median of 9 runs; with the outlining below 0.51 s).
+ * Functions up to this long are compiled early: at their first call in --tier=js, at their second
+ * in --tier=auto (EARLY_COUNT). The interpreter runs unoptimised by V8 for the first 50-100 ms of
+ * a process (and again after each of its deopts), about 2 µs per MufiZ call there, while a small
+ * compiled function is optimised by V8 within a few milliseconds of its first calls (method_call:
+ * 0.70 -> 0.63 s of wall time, median of 9 runs; with the outlining below 0.51 s).
  * Longer functions stay interpreted in --tier=js, and wait until hot in --tier=auto: compiled
  * whole when called, string_equality's run() (3.5 KB of bytecode, 1024 compares in two loops)
  * once took 32 s of CPU against 1.8 s interpreted, V8 running the 300 KB of generated code
  * unoptimised or optimising it for seconds. Of the golden and corpus programs only hostile/007
  * (105 KB) has a longer function.
  */
-const FIRST_CALL_MAX_CODE = 2000;
+const EARLY_MAX_CODE = 2000;
 
 /**
- * In --tier=auto a function longer than FIRST_CALL_MAX_CODE is compiled once its calls plus
+ * --tier=auto compiles such a function once its calls plus back-edges reach this: at its second
+ * call (or second loop back-edge), not its first. A function called once (an initialiser, a
+ * `main` without a hot loop) is not worth its compilation, about 0.5 ms each: a program of 60
+ * small functions called once each started 29 ms later (node + 57 ms against node + 28) when all
+ * were compiled at their first call, and as before at their second. The benchmarks showed no
+ * difference between the first, second and third call (method_call, zoo, string_build, fib;
+ * median of 7).
+ */
+const EARLY_COUNT = 1;
+
+/**
+ * In --tier=auto a function longer than EARLY_MAX_CODE is compiled once its calls plus
  * back-edges reach AUTO_HOT plus this many per byte of bytecode: V8's cost to optimise the
  * generated code grows with its size, so a long function must have run proportionally longer
  * to repay it.
@@ -91,16 +102,16 @@ export function compileFunction(rt: Runtime, helpers: Helpers, fn: number, mode:
     const count = u32[(fn + L.FN_TIER) >>> 2];
     if (count >= TIER_LOOPS) return count; // its loops are compiled alone: calls stay interpreted
     // A trivial function (a getter, a constant, an empty body, `return` of a parameter:
-    // trivial.ts) waits too: method call sites run it without a call, so compiling it at the
-    // first call (their cache miss) would be wasted. (A plain call of one is an interpreted
+    // trivial.ts) waits until hot: method call sites run it without a call, so compiling it
+    // early (at their cache misses) would be wasted. (A plain call of one is an interpreted
     // call until it is hot.)
-    const firstCall = codeLen <= FIRST_CALL_MAX_CODE && trivialKind(rt.u8, u32, fn) === Trivial.NONE;
-    if (!firstCall && count < AUTO_HOT + codeLen * AUTO_PER_BYTE && count < TIER_NEVER - 1) {
+    const early = codeLen <= EARLY_MAX_CODE && trivialKind(rt.u8, u32, fn) === Trivial.NONE;
+    if ((early ? count < EARLY_COUNT : count < AUTO_HOT + codeLen * AUTO_PER_BYTE) && count < TIER_NEVER - 1) {
       u32[(fn + L.FN_TIER) >>> 2] = count + 1; // not hot enough for its size yet
       return count + 1;
     }
   }
-  if (codeLen <= (mode === 'js' ? FIRST_CALL_MAX_CODE : AUTO_MAX_CODE)) {
+  if (codeLen <= (mode === 'js' ? EARLY_MAX_CODE : AUTO_MAX_CODE)) {
     const source = generate(rt, fn);
     if (source !== null) {
       const name = rt.formatter.functionName(fn) || 'script';

@@ -70,7 +70,7 @@ warmEnterCompiled();
 
 /**
  * Calls plus back-edges before --tier=auto compiles a long function or a loop of one (short
- * functions are compiled at their first call: compile.ts, FIRST_CALL_MAX_CODE).
+ * functions are compiled at their second call: compile.ts, EARLY_MAX_CODE and EARLY_COUNT).
  */
 export const AUTO_HOT = 600;
 
