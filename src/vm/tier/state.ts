@@ -78,7 +78,7 @@ export class TierState {
   /**
    * Hotness at which the interpreter asks `compile` for a function, and `loopEntry` at a
    * back-edge (NEVER: never). 0 but in --tier=interp: they apply the thresholds themselves
-   * (compile.ts: first call for short functions, AUTO_HOT and per-byte counts for long ones).
+   * (compile.ts: the second call for short functions, AUTO_HOT and per-byte counts for long ones).
    */
   readonly hot: number;
   readonly fns: CompiledFn[] = [];
