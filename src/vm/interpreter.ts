@@ -12,7 +12,7 @@ import { indexGet, indexSet } from './indexing';
 import { TraceBuilder } from './stack-trace';
 import { rareOp, constantObject } from './rare-ops';
 import { closeUpvalues } from './upvalues';
-import { TIER_COMPILED, TIER_NEVER, enterCompiled } from './tier/state';
+import { TIER_NEVER, enterCompiled } from './tier/state';
 import { noUpvaluesFrom, runTrivial, TRIVIAL_START } from './trivial';
 import { fieldSlot } from './field-slots';
 
@@ -33,10 +33,9 @@ export function execute(rt: Runtime, stopAt: number): void {
   const objects = rt.objects;
   const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase;
   const interrupt = rt.interrupt;
-  const tier = rt.tier, hot = tier.hot;
-  // --tier=interp never compiles: then calls and back-edges skip the hotness count (a heap
-  // read and write each).
-  const counting = hot !== TIER_NEVER;
+  const tier = rt.tier;
+  // --tier=interp never compiles: then calls and back-edges skip the tier (a heap read each).
+  const counting = tier.counting;
   // True while compiled code runs below this loop: its errors carry their own frame ip.
   let inTier = false;
 
@@ -406,7 +405,6 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (!counting) break;
           // Back-edges count toward the tier like calls; a hot loop enters compiled code at its header.
           const w = u32[(fn + L.FN_TIER) >>> 2];
-          if (w < hot) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; break; }
           if (w === TIER_NEVER || rt.frameCount > tier.frames) break;
           const code = u32[(fn + L.FN_CODE) >>> 2];
           const compiled = tier.loopEntry(fn, ip - code, back - code);
@@ -513,19 +511,15 @@ export function execute(rt: Runtime, stopAt: number): void {
           }
           frameIp[fc - 1] = ip;
           if (counting) {
-            let w = u32[(calleeFn + L.FN_TIER) >>> 2];
-            if (w < hot) u32[(calleeFn + L.FN_TIER) >>> 2] = w + 1;
-            else if (w !== TIER_NEVER && fc < tier.frames) {
-              if (w < TIER_COMPILED) w = tier.compile(calleeFn);
-              if (w >= TIER_COMPILED) {
-                // A compiled callee runs as a JS call on the same value stack; its prologue
-                // pushes its frame (every call enters compiled code one way).
-                inTier = true;
-                enterCompiled(tier.fns[w - TIER_COMPILED], callee | 0, calleeSlot, 0);
-                inTier = false;
-                sp = calleeSlot + 1;
-                break;
-              }
+            const compiled = tier.codeForCall(calleeFn, u32[(calleeFn + L.FN_TIER) >>> 2], fc);
+            if (compiled !== null) {
+              // A compiled callee runs as a JS call on the same value stack; its prologue
+              // pushes its frame (every call enters compiled code one way).
+              inTier = true;
+              enterCompiled(compiled, callee | 0, calleeSlot, 0);
+              inTier = false;
+              sp = calleeSlot + 1;
+              break;
             }
           }
           frameClosure[fc] = callee;

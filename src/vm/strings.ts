@@ -101,12 +101,25 @@ export class StringStore {
       if (bytes.length < text.length * 3) bytes = this.scratch = new Uint8Array(text.length * 3 + 16);
       len = this.encoder.encodeInto(text, bytes).written;
     }
-    const hash = fnv1a(bytes, 0, len, FNV_OFFSET);
-    const found = this.findBytes(bytes, 0, len, hash);
-    if (found !== 0) return found;
+    return this.internScratch(len);
+  }
+
+  /** Interns the first `len` bytes of the scratch buffer (fromJs, fromInt). */
+  private internScratch(len: number): Addr {
+    const hash = fnv1a(this.scratch, 0, len, FNV_OFFSET);
+    const found = this.findBytes(this.scratch, 0, len, hash);
+    return found !== 0 ? found : this.addScratch(len, hash);
+  }
+
+  /**
+   * A new string of the first `len` bytes of the scratch buffer, whose hash is `hash`, entered in
+   * the table (the caller found it absent). The bytes are in the scratch buffer, not the heap,
+   * because the allocation may run a collection.
+   */
+  private addScratch(len: number, hash: number): Addr {
     this.ensureRoom();
     const s = this.allocString(len, hash);
-    this.u8.set(bytes.subarray(0, len), s + L.STR_BYTES);
+    copyIn(this.u8, s + L.STR_BYTES, this.scratch, len);
     this.finish(s, len);
     return s;
   }
@@ -124,15 +137,7 @@ export class StringStore {
     if (n < 0) bytes[--at] = 45; // '-'
     const len = 12 - at;
     for (let i = 0; i < len; i++) bytes[i] = bytes[at + i];
-    const hash = fnv1a(bytes, 0, len, FNV_OFFSET);
-    const found = this.findBytes(bytes, 0, len, hash);
-    if (found !== 0) return found;
-    this.ensureRoom();
-    const s = this.allocString(len, hash);
-    const u8 = this.u8, to = s + L.STR_BYTES;
-    for (let i = 0; i < len; i++) u8[to + i] = bytes[i];
-    this.finish(s, len);
-    return s;
+    return this.internScratch(len);
   }
 
   /**
@@ -178,11 +183,7 @@ export class StringStore {
     // The source may be freed by a collection during allocation: copy it out first.
     if (this.scratch.length < len) this.scratch = new Uint8Array(len * 2);
     this.scratch.set(this.u8.subarray(src, src + len));
-    this.ensureRoom();
-    const s = this.allocString(len, hash);
-    this.u8.set(this.scratch.subarray(0, len), s + L.STR_BYTES);
-    this.finish(s, len);
-    return s;
+    return this.addScratch(len, hash);
   }
 
   /**
@@ -369,6 +370,15 @@ function copyAligned(u8: Uint8Array, u32: Uint32Array, dst: number, src: number,
   const words = len >>> 2, dw = dst >>> 2, sw = src >>> 2;
   for (let j = 0; j < words; j++) u32[dw + j] = u32[sw + j];
   for (let j = words << 2; j < len; j++) u8[dst + j] = u8[src + j];
+}
+
+/**
+ * Copies len bytes of `src` (a JS buffer) into the heap at `dst`: short strings by a loop (a call
+ * of set() costs more than the few stores of an int's digits or a short name), longer by set().
+ */
+function copyIn(u8: Uint8Array, dst: number, src: Uint8Array, len: number): void {
+  if (len > 24) { u8.set(src.subarray(0, len), dst); return; }
+  for (let j = 0; j < len; j++) u8[dst + j] = src[j];
 }
 
 /**

@@ -332,10 +332,11 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     if (block >= 0 && blockOf[i] !== block) closeBlock(d);
     // Paths meet at a jump target with every slot on the stack (see registers.ts): the path
     // falling into it stores its changed slots as the jumps did.
-    if (leaders.has(pc)) R.spill(d);
-    if (leaders.has(pc) && forward && pc !== 0) out.push(`} // J${pc}`);
-    else if (leaders.has(pc) && !straight && !forward) out.push(`case ${pc}:`);
-    if (leaders.has(pc)) R.forget();
+    const leader = leaders.has(pc);
+    if (leader) R.spill(d);
+    if (leader && forward && pc !== 0) out.push(`} // J${pc}`);
+    else if (leader && !straight && !forward) out.push(`case ${pc}:`);
+    if (leader) R.forget();
     if (blockOf[i] >= 0 && block < 0) {
       // A block: the main code stores its slots and calls it; the block starts from the stack.
       mainR.spill(d);
@@ -496,7 +497,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           const receiver = local ? `tags[base + ${r}] = ${ts}; vals[base + ${r}] = ${vs}; ` : '';
           R.prepareWrite(r);
           out.push(`L${pc}: {`);
-          out.push(`  if (${ts} === ${Tag.OBJ}) { o = ${vs}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { t${r} = t; v${r} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
+          out.push(`  ${fieldRead(ts, vs, j, `t${r} = t; v${r} = f64[(s + 8) >>> 3]; break L${pc};`)}`);
           out.push(`  ${spill}${receiver}${save(r + 1)} H.getMiss(icv, ${j}, ${S(r)}, ${nm}, ${entry}); ${R.reload(r)}`);
           out.push(`}`);
           R.wrote(r);
@@ -508,7 +509,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           R.read(r); R.read(r + 1);
           const tr = R.tag(r), vr = R.val(r), tx = R.tag(r + 1), vx = R.val(r + 1);
           out.push(`L${pc}: {`);
-          out.push(`  if (${tr} === ${Tag.OBJ}) { o = ${vr}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0) { H.storeField(o, s, ${tx}, ${vx}); break L${pc}; } } }`);
+          out.push(`  ${fieldProbe(tr, vr, j, `if (s !== 0) { H.storeField(o, s, ${tx}, ${vx}); break L${pc}; }`)}`);
           out.push(`  ${R.spillCode(d)}${save(d)} H.setMiss(icv, ${j}, ${S(r)}, ${nm}, ${cacheEntry(1)});`);
           out.push(`}`);
           if (op === Op.SET_PROPERTY) set(r, tx, vx);
@@ -650,7 +651,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         const nm = nameAt(1), entry = cacheEntry(2);
         const j = site(2);
         out.push(`L${pc}: {`);
-        out.push(`  if (${T(b1)} === ${Tag.OBJ}) { o = ${V(b1)}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${T(d)} = t; ${V(d)} = f64[(s + 8) >>> 3]; break L${pc}; } } }`);
+        out.push(`  ${fieldRead(T(b1), V(b1), j, `${T(d)} = t; ${V(d)} = f64[(s + 8) >>> 3]; break L${pc};`)}`);
         out.push(`  ${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${save(d + 1)} H.getMiss(icv, ${j}, ${S(d)}, ${nm}, ${entry});`);
         out.push(`}`);
         ret(T(d), V(d));
@@ -791,6 +792,20 @@ function equalSource(): string {
     `  frameIp[fi] = ip; return H.valuesEqual(t, p, w, q);`,
     `}`,
   ].join('\n');
+}
+
+/**
+ * Source of a property site's cache probe: when the value (tag, val) is an instance of the class
+ * site j cached, `then` runs with `o` the instance and `s` the address of the cached field's slot
+ * (field-slots.ts; 0 when the instance has no room for it).
+ */
+function fieldProbe(tag: string, val: string, j: number, then: string): string {
+  return `if (${tag} === ${Tag.OBJ}) { o = ${val}; if (u8[o - 4] === ${Kind.INSTANCE} && u32[o >>> 2] === icv[${j}]) { s = field(o, icv[${j + 1}]); ${then} } }`;
+}
+
+/** fieldProbe for a read: `then` runs when the field is set, with its tag in `t`. */
+function fieldRead(tag: string, val: string, j: number, then: string): string {
+  return fieldProbe(tag, val, j, `if (s !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}) { ${then} }`);
 }
 
 /**

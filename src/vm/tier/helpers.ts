@@ -10,7 +10,7 @@ import { objectArithmetic, negateComplex, ArithOp, constantArithmeticSlow } from
 import { indexGet, indexSet, slice } from '../indexing';
 import { foreachNext } from '../iteration';
 import { buildVector, buildMatrix, buildHash, buildString, buildRange } from '../literals';
-import { TIER_COMPILED, TIER_NEVER, CompiledFn, enterCompiled } from './state';
+import { TIER_COMPILED, CompiledFn, enterCompiled } from './state';
 import { storeField, storeUpvalue } from './stores';
 import { fillTrivial, slowEntry } from './trivial-calls';
 import { Trivial } from '../trivial';
@@ -26,19 +26,6 @@ export function makeHelpers(rt: Runtime) {
   const frameClosure = rt.frameClosure, frameIp = rt.frameIp, frameBase = rt.frameBase;
   const tables = rt.tables, objects = rt.objects, tier = rt.tier, interrupt = rt.interrupt;
 
-  /**
-   * The compiled code to run a call of `fn` in frame `fc` with, or null to interpret it. Counts
-   * the call toward the tier first, as the interpreter's call does (tier.compile applies the
-   * thresholds); compiled code runs only in frames below tier.frames.
-   */
-  function codeForCall(fn: number, fc: number): CompiledFn | null {
-    let w = u32[(fn + L.FN_TIER) >>> 2];
-    if (w < tier.hot) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; return null; }
-    if (w === TIER_NEVER || fc >= tier.frames) return null;
-    if (w < TIER_COMPILED) w = tier.compile(fn);
-    return w >= TIER_COMPILED ? tier.fns[w - TIER_COMPILED] : null;
-  }
-
   /** A closure call: the interpreter's arity, interrupt and depth checks, then a new frame. */
   function callClosure(callee: number, slot: number, argc: number): void {
     const fn = u32[(callee + L.CLOSURE_FN) >>> 2];
@@ -50,7 +37,7 @@ export function makeHelpers(rt: Runtime) {
       throw new RuntimeError('Stack overflow.');
     }
     rt.sp = slot + argc + 1; // an interpreted callee starts from rt.sp
-    const code = codeForCall(fn, fc);
+    const code = tier.codeForCall(fn, u32[(fn + L.FN_TIER) >>> 2], fc);
     // Compiled code pushes its frame in its prologue (every call enters compiled code one way).
     if (code !== null) { enterCompiled(code, callee | 0, slot, 0); return; }
     frameClosure[fc] = callee;

@@ -76,11 +76,11 @@ export const AUTO_HOT = 600;
 
 export class TierState {
   /**
-   * Hotness at which the interpreter asks `compile` for a function, and `loopEntry` at a
-   * back-edge (NEVER: never). 0 but in --tier=interp: they apply the thresholds themselves
-   * (compile.ts: the second call for short functions, AUTO_HOT and per-byte counts for long ones).
+   * Whether calls and back-edges go to the tier (every mode but --tier=interp): `compile` and
+   * `loopEntry` count them and apply the thresholds (compile.ts: the second call for short
+   * functions, AUTO_HOT and per-byte counts for long ones and loops).
    */
-  readonly hot: number;
+  readonly counting: boolean;
   readonly fns: CompiledFn[] = [];
   /** Compiled code runs in frames below this index: min(TIER_MAX_DEPTH, --max-frames), set by installTier. */
   frames = TIER_MAX_DEPTH;
@@ -97,7 +97,19 @@ export class TierState {
   readonly caches: (() => void)[] = [];
 
   constructor(readonly mode: TierMode, readonly dumpJs: string | null = null) {
-    this.hot = mode === 'interp' ? TIER_NEVER : 0;
+    this.counting = mode !== 'interp';
+  }
+
+  /**
+   * The compiled code to run a call of function object `fn` (FN_TIER word `word`) in frame `fc`
+   * with, or null to interpret it: the one decision of the interpreter's calls and the compiled
+   * code's helpers. Compiled code runs only in frames below `frames`; `compile` counts the call
+   * first and compiles once the function is hot.
+   */
+  codeForCall(fn: number, word: number, fc: number): CompiledFn | null {
+    if (word === TIER_NEVER || fc >= this.frames) return null;
+    if (word < TIER_COMPILED) word = this.compile(fn);
+    return word >= TIER_COMPILED ? this.fns[word - TIER_COMPILED] : null;
   }
 
   /** After a collection (called by the runtime while sweeping weak references). */
