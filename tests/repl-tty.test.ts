@@ -190,10 +190,13 @@ test('terminal: input() takes the next typed line; Ctrl-C while it waits interru
 test('terminal: mufiz FILE shows each line at once; Ctrl-C stops it with status 130', async () => {
   if (!HAVE_TMUX) { console.log('skipped: tmux not installed'); return; }
   const prog = path.join(dir, 'spin.mufi');
-  writeFileSync(prog, 'print "first line";\nwhile (true) {}\n');
+  // The sleep and the pause before Ctrl-C: the signal watcher thread must be up (program-main.ts:
+  // until then a signal has its default action, and `Interrupted.` is never printed).
+  writeFileSync(prog, 'sleep(0.5);\nprint "first line";\nwhile (true) {}\n');
   const s = new Session('spin', path.join(dir, 'history-spin'), [prog], '; echo "status=$?"; sleep 10');
   try {
     await s.waitFor(/^first line$/m, 'the printed line before the loop (line-flushed on a terminal)');
+    await new Promise((r) => setTimeout(r, patience(200)));
     s.key('C-c');
     await s.waitFor(/Interrupted\.[^]*status=130/, 'Interrupted. and status 130');
   } finally {
