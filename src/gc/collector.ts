@@ -331,7 +331,6 @@ export class Collector {
       const freed = this.allocator.sweep(null, MARK_BIT | PIN_BIT,
         major ? MARK_BIT | GRAY_BIT | REMEMBERED_BIT | SURVIVAL_BIT | TOUCHED_BIT : MARK_BIT | GRAY_BIT, major ? OLD_BIT : 0,
         null, 0, this.weakKind, this.onWeakSurvivor);
-      this.sweepReportsWeak = false;
       const t2 = performance.now();
       if (major) {
         this.youngCount = 0;
@@ -349,7 +348,7 @@ export class Collector {
       return freed;
     } finally {
       this.collecting = false;
-      this.sweepReportsWeak = false;
+      this.sweepReportsWeak = false; // (set only for the weak cleanup and sweep above)
     }
   }
 
