@@ -173,6 +173,20 @@ test('--tier=auto: a for loop of a long script is compiled whole (condition, bod
   assert.is(run(source, 'auto').text, run(source, 'interp').text);
 });
 
+test('--tier=auto: the first loop of a long script is compiled alone within a few dozen back-edges', () => {
+  // The interpreter runs unoptimised by V8 at first: a hot loop is compiled soon (LOOP_HOT), not
+  // after hundreds of iterations (600 plus 50 per byte of the loop before session 8).
+  const pad = Array.from({ length: 30 }, (_, i) => `var pad${i} = ${i};`).join(' ');
+  const loopsCompiled = (n: number) => {
+    const source = `${pad}\nvar t = 0;\nfor (var i = 0; i < ${n}; i = i + 1) { t = t + i * 2; }\nprint t;`;
+    const r = run(source, 'auto');
+    assert.is(r.text, run(source, 'interp').text);
+    return r.engine.vm.runtime.tier.loops.length;
+  };
+  assert.is(loopsCompiled(5), 0, 'five iterations: interpreted');
+  assert.is(loopsCompiled(100), 1, 'a hundred iterations: compiled alone');
+});
+
 test('under a collection at every allocation and heap verification, the js tier agrees', () => {
   const a = run(PROGRAM, 'interp').text;
   assert.is(run(PROGRAM, 'js', { gc: { stress: 1, verify: true } }).text, a);

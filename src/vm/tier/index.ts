@@ -24,7 +24,7 @@ export function installTier(rt: Runtime): void {
     if (w >= TIER_COMPILED) return tier.fns[w - TIER_COMPILED];
     if (w === TIER_NEVER) return null;
     if (w < TIER_LOOPS) {
-      if (!loopHot(w, back + 3 - header)) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; return null; }
+      if (!loopHot(w)) { u32[(fn + L.FN_TIER) >>> 2] = w + 1; return null; }
       w = TIER_LOOPS + tier.loops.length;
       tier.loops.push(new Map());
       u32[(fn + L.FN_TIER) >>> 2] = w;
