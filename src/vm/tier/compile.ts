@@ -5,7 +5,7 @@ import { Kind } from '../kinds';
 import { L } from '../layout';
 import { ArithOp } from '../arith';
 import { Helpers } from './helpers';
-import { INVOKE_SITE_SIZE, trivialGuess, trivialInline, trivialSource } from './trivial-calls';
+import { INVOKE_SITE_SIZE, INVOKE_SITE_REFS, trivialGuess, trivialInline, trivialSource } from './trivial-calls';
 import { Registers } from './registers';
 import { fieldSlotSource } from '../field-slots';
 import { Trivial, trivialKind } from '../trivial';
@@ -296,8 +296,11 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
   // Inline caches: numbers (class or closure addresses, field indices, counts) in one
   // Float64Array, compiled functions in one array, so that the miss paths are shared helpers
   // (small generated code: V8's optimisation time grows with it) that refill them.
+  // `refs`: the offsets in a site that hold heap addresses (classes, closures), which a
+  // collection checks (weakCaches in helpers.ts).
   let icvCount = 0, icfCount = 0;
-  const site = (n: number) => { const j = icvCount; icvCount += n; return j; };
+  const icvRefs: number[] = [];
+  const site = (n: number, refs: readonly number[]) => { const j = icvCount; icvCount += n; for (const r of refs) icvRefs.push(j + r); return j; };
   const fnSite = () => icfCount++;
   const name = rt.formatter.functionName(fn) || 'script';
   // The frame slots closures capture (CLOSURE's operand pairs with isLocal set): only code
@@ -500,7 +503,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           const local = op === Op.GET_LOCAL_PROPERTY;
           const r = local ? d : d - 1, src = local ? b1 : d - 1;
           const nm = nameAt(local ? 1 : 0), entry = cacheEntry(local ? 2 : 1);
-          const j = site(2);
+          const j = site(2, [0]);
           R.read(src);
           const ts = R.tag(src), vs = R.val(src), spill = R.spillCode(d);
           // The miss helper works on the stack top: a local receiver is copied there first (the
@@ -516,7 +519,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         }
         case Op.SET_PROPERTY: case Op.SET_PROPERTY_POP: {
           const r = d - 2, nm = nameAt(0);
-          const j = site(2);
+          const j = site(2, [0]);
           R.read(r); R.read(r + 1);
           const tr = R.tag(r), vr = R.val(r), tx = R.tag(r + 1), vx = R.val(r + 1);
           out.push(`L${pc}: {`);
@@ -534,7 +537,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           const gi = op === Op.GLOBAL_INVOKE;
           if (gi) getGlobal(d);
           const argc = gi ? 0 : u8[a + 2], slot = gi ? d : d - 1 - argc, nm = nameAt(gi ? 2 : 0), top = gi ? d + 1 : d;
-          const j = site(INVOKE_SITE_SIZE), k = fnSite();
+          const j = site(INVOKE_SITE_SIZE, INVOKE_SITE_REFS), k = fnSite();
           invokes = true;
           R.read(slot);
           R.detach(captured);
@@ -563,7 +566,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           // Per-site cache: superclass -> method closure and its compiled code (a class's method
           // table is complete before any of its methods can run, as the interpreter's cache assumes).
           const argc = u8[a + 2], slot = d - 2 - argc;
-          const j = site(2), k = fnSite();
+          const j = site(2, [0, 1]), k = fnSite();
           R.read(d - 1);
           R.detach(captured);
           const superclass = R.val(d - 1);
@@ -596,7 +599,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
           // slot, as the interpreter does) calls the compiled function directly, whose prologue
           // makes the interpreter's checks and pushes the frame. Every slot is stored first.
           const argc = b1, slot = d - 1 - argc;
-          const j = site(2), k = fnSite();
+          const j = site(2, [0, 1]), k = fnSite();
           R.read(slot);
           R.detach(captured);
           const ts = R.tag(slot);
@@ -660,7 +663,7 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
         // (GET_PROPERTY and GET_LOCAL_PROPERTY are in registerCase.) The receiver is read from
         // its local slot; only the miss path (whose helper works on the stack top) copies it up.
         const nm = nameAt(1), entry = cacheEntry(2);
-        const j = site(2);
+        const j = site(2, [0]);
         out.push(`L${pc}: {`);
         out.push(`  ${fieldRead(T(b1), V(b1), j, `${T(d)} = t; ${V(d)} = f64[(s + 8) >>> 3]; break L${pc};`)}`);
         out.push(`  ${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${save(d + 1)} H.getMiss(icv, ${j}, ${S(d)}, ${nm}, ${entry});`);
@@ -770,9 +773,10 @@ export function generate(rt: Runtime, fn: number, region: Region | null = null):
     invokes ? trivialSource() : '',
     ...blocks,
     equals ? equalSource() : '',
-    `// Inline caches (class or closure address, field index or count, method, compiled code), cleared after every collection.`,
+    `// Inline caches (class or closure address, field index or count, method, compiled code), emptied by a collection that frees one of their objects.`,
     `const icv = new Float64Array(${Math.max(icvCount, 1)}), icf = new Array(${icfCount}).fill(H.uncompiled);`,
-    icvCount > 0 ? `T.caches.push(() => { icv.fill(0); icf.fill(H.uncompiled); });` : '',
+    icvCount > 0 ? `const icvRefs = new Int32Array([${icvRefs.join(', ')}]);` : '',
+    icvCount > 0 ? `T.caches.push((isLive) => H.weakCaches(icv, icf, icvRefs, isLive));` : '',
     `return function ${fname}(callee, base, pc) {`,
     `let fi = rt.frameCount;`,
     `if (callee !== 0) {`,
