@@ -187,6 +187,43 @@ test('--tier=auto: the first loop of a long script is compiled alone within a fe
   assert.is(loopsCompiled(100), 1, 'a hundred iterations: compiled alone');
 });
 
+// Closures and classes made afresh and dropped, called through the same sites: a collection
+// frees them and their addresses are reused, so the tier's caches (keyed on addresses) must be
+// emptied when an object they hold dies (and only then: weakCaches).
+const REUSED = `
+fun mkA() { fun a(x) { return x + 1; } return a; }
+fun mkB() { fun b(x) { return x * 10; } return b; }
+fun mkC(n) {
+  class K { init() { self.v = n; } get() { return self.v + n; } }
+  return K;
+}
+fun mkD(n) {
+  class L { init() { self.w = 0; self.v = n * 3; } get() { return self.v; } }
+  return L;
+}
+var total = 0;
+for (var i = 0; i < 3000; i = i + 1) {
+  var f = nil;
+  if (i % 2 == 0) f = mkA(); else f = mkB();
+  total = total + f(i);
+  var k = nil;
+  if (i % 3 == 0) k = mkC(i)(); else k = mkD(i)();
+  total = total + k.get() + k.v;
+  if (i % 100 == 0) gc_collect();
+}
+print total;
+`;
+
+test('the tier\'s caches never call or read through a freed and reused closure or class address', () => {
+  const expected = run(REUSED, 'interp').text;
+  assert.ok(/^\d+\n$/.test(expected), expected);
+  for (const stress of [0, 1, 7]) {
+    const gc = stress === 0 ? {} : { stress, verify: true };
+    assert.is(run(REUSED, 'js', { gc }).text, expected, `js, stress ${stress}`);
+    assert.is(run(REUSED, 'auto', { gc }).text, expected, `auto, stress ${stress}`);
+  }
+});
+
 test('under a collection at every allocation and heap verification, the js tier agrees', () => {
   const a = run(PROGRAM, 'interp').text;
   assert.is(run(PROGRAM, 'js', { gc: { stress: 1, verify: true } }).text, a);

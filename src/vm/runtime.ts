@@ -155,9 +155,12 @@ export class Runtime implements GcHost {
     this.strings.markTable(gc);
   }
 
+  /** Whether the collection under way keeps object `a` (for weak references: tier caches). */
+  private readonly isLive = (a: number): boolean => this.gc.isMarked(a);
+
   removeWeakReferences(gc: Collector): void {
     this.strings.removeWhite(gc);
-    this.tier.clearCaches();
+    this.tier.clearCaches(this.isLive);
   }
 
   pushRoot(a: Addr): void {

@@ -4,7 +4,7 @@ import { Tag } from '../value';
 import { Kind } from '../kinds';
 import { L } from '../layout';
 import { ArithOp } from '../arith';
-import { INVOKE_SITE_SIZE, trivialGuess, trivialInline } from './trivial-calls';
+import { INVOKE_SITE_SIZE, INVOKE_SITE_REFS, trivialGuess, trivialInline } from './trivial-calls';
 import { Registers } from './registers';
 import { Trivial } from '../trivial';
 import { Flow, Insn, Region, capturedSlots, jumpTarget } from './flow';
@@ -95,7 +95,10 @@ export class Emitter {
   // Inline caches: numbers (class or closure addresses, field indices, counts) in one
   // Float64Array, compiled functions in one array, so that the miss paths are shared helpers
   // (small generated code: V8's optimisation time grows with it) that refill them.
+  // `icvRefs`: the offsets in icv that hold heap addresses (classes, closures), which a
+  // collection checks (weakCaches in helpers.ts).
   icvCount = 0;
+  readonly icvRefs: number[] = [];
   icfCount = 0;
   /** Code reads upvalues or makes closures: it needs the frame's closure. */
   usesClosure = false;
@@ -213,8 +216,13 @@ export class Emitter {
 
   // ---- Text of the current instruction's common pieces ----
 
-  /** Allocates n numbers of the inline-cache array icv; returns the first's index. */
-  private site(n: number): number { const j = this.icvCount; this.icvCount += n; return j; }
+  /** Allocates n numbers of the inline-cache array icv, of which those at offsets `refs` are heap addresses; returns the first's index. */
+  private site(n: number, refs: readonly number[]): number {
+    const j = this.icvCount;
+    this.icvCount += n;
+    for (const r of refs) this.icvRefs.push(j + r);
+    return j;
+  }
   /** Allocates one compiled-function cache of icf. */
   private fnSite(): number { return this.icfCount++; }
   /** Address of constant k of the function. */
@@ -423,7 +431,7 @@ export class Emitter {
     const local = this.op === Op.GET_LOCAL_PROPERTY;
     const r = local ? d : d - 1, src = local ? this.b1 : d - 1;
     const nm = this.nameAt(local ? 1 : 0), entry = this.cacheEntry(local ? 2 : 1);
-    const j = this.site(2);
+    const j = this.site(2, [0]);
     R.read(src);
     const ts = R.tag(src), vs = R.val(src), spill = R.spillCode(d);
     // The miss helper works on the stack top: a local receiver is copied there first (the
@@ -441,7 +449,7 @@ export class Emitter {
   private setProperty(): void {
     const R = this.R, out = this.out, d = this.d, pc = this.pc;
     const r = d - 2, nm = this.nameAt(0);
-    const j = this.site(2);
+    const j = this.site(2, [0]);
     R.read(r); R.read(r + 1);
     const tr = R.tag(r), vr = R.val(r), tx = R.tag(r + 1), vx = R.val(r + 1);
     out.push(`L${pc}: {`);
@@ -461,7 +469,7 @@ export class Emitter {
     const gi = this.op === Op.GLOBAL_INVOKE;
     if (gi) this.getGlobal(d);
     const argc = gi ? 0 : u8[a + 2], slot = gi ? d : d - 1 - argc, nm = this.nameAt(gi ? 2 : 0), top = gi ? d + 1 : d;
-    const j = this.site(INVOKE_SITE_SIZE), k = this.fnSite();
+    const j = this.site(INVOKE_SITE_SIZE, INVOKE_SITE_REFS), k = this.fnSite();
     this.invokes = true;
     R.read(slot);
     R.detach(this.captured);
@@ -493,7 +501,7 @@ export class Emitter {
   private superInvoke(): void {
     const R = this.R, d = this.d;
     const argc = this.u8[this.a + 2], slot = d - 2 - argc;
-    const j = this.site(2), k = this.fnSite();
+    const j = this.site(2, [0, 1]), k = this.fnSite();
     R.read(d - 1);
     R.detach(this.captured);
     const superclass = R.val(d - 1);
@@ -512,7 +520,7 @@ export class Emitter {
   private call(): void {
     const R = this.R, d = this.d;
     const argc = this.b1, slot = d - 1 - argc;
-    const j = this.site(2), k = this.fnSite();
+    const j = this.site(2, [0, 1]), k = this.fnSite();
     R.read(slot);
     R.detach(this.captured);
     const ts = R.tag(slot);
@@ -651,7 +659,7 @@ export class Emitter {
   private returnLocalProperty(): void {
     const out = this.out, d = this.d, pc = this.pc, b1 = this.b1;
     const nm = this.nameAt(1), entry = this.cacheEntry(2);
-    const j = this.site(2);
+    const j = this.site(2, [0]);
     out.push(`L${pc}: {`);
     out.push(`  ${fieldRead(T(b1), V(b1), j, `${T(d)} = t; ${V(d)} = f64[(s + 8) >>> 3]; break L${pc};`)}`);
     out.push(`  ${T(d)} = ${T(b1)}; ${V(d)} = ${V(b1)}; ${this.save(d + 1)} H.getMiss(icv, ${j}, ${S(d)}, ${nm}, ${entry});`);

@@ -313,12 +313,25 @@ export function makeHelpers(rt: Runtime) {
   }
 
   /** What an empty call-cache entry holds (never called: its key matches no object). */
+  /**
+   * A compiled function's caches at a collection: emptied when one of the objects they hold (at
+   * the offsets `refs`) is garbage, kept otherwise. Every other entry of a site (field indices,
+   * counts, a trivial method's constant) belongs to an object at one of those offsets, and a
+   * live object's address is not reused, so kept entries stay right.
+   */
+  function weakCaches(icv: Float64Array, icf: CompiledFn[], refs: Int32Array, isLive: (a: number) => boolean): void {
+    for (let i = 0; i < refs.length; i++) {
+      const a = icv[refs[i]];
+      if (a !== 0 && !isLive(a)) { icv.fill(0); (icf as unknown[]).fill(uncompiled); return; }
+    }
+  }
+
   function uncompiled(): void {
     throw new Error('tier: empty call cache entry');
   }
 
   return {
-    RuntimeError, compiledFor, getMiss, setMiss, callMiss, instance, invokeMiss, superMiss, uncompiled, callSlow, interrupted: () => interrupted(interrupt), fail,
+    RuntimeError, compiledFor, getMiss, setMiss, callMiss, instance, invokeMiss, superMiss, uncompiled, weakCaches, callSlow, interrupted: () => interrupted(interrupt), fail,
     call, invoke, methodFor, superInvoke, callClosure, getSuper, fieldIndex,
     getProperty: (r: number, name: number, entry: number) => getProperty(rt, r, name, entry),
     setProperty: (r: number, name: number, entry: number) => setProperty(rt, r, name, entry),

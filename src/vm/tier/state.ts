@@ -93,8 +93,11 @@ export class TierState {
   loopEntry: (fn: number, header: number, back: number) => CompiledFn | null = () => null;
   /** Compiled loops of long functions (FN_TIER = LOOPS + i): header offset -> code (null: cannot). */
   readonly loops: Map<number, CompiledFn | null>[] = [];
-  /** Inline caches of compiled code, cleared after every collection (class addresses are reused). */
-  readonly caches: (() => void)[] = [];
+  /**
+   * The inline caches of each compiled function: a callback that empties them when a collection
+   * frees an object they hold (its address may then be reused by another class or closure).
+   */
+  readonly caches: ((isLive: (a: number) => boolean) => void)[] = [];
 
   constructor(readonly mode: TierMode, readonly dumpJs: string | null = null) {
     this.counting = mode !== 'interp';
@@ -112,8 +115,12 @@ export class TierState {
     return word >= TIER_COMPILED ? this.fns[word - TIER_COMPILED] : null;
   }
 
-  /** After a collection (called by the runtime while sweeping weak references). */
-  clearCaches(): void {
-    for (const c of this.caches) c();
+  /**
+   * Between a collection's marking and its sweep (the runtime's weak-reference phase): the caches
+   * that hold an object `isLive` says is garbage are emptied; the others keep their entries, so
+   * compiled code does not miss at every site after every collection.
+   */
+  clearCaches(isLive: (a: number) => boolean): void {
+    for (const c of this.caches) c(isLive);
   }
 }

@@ -21,6 +21,8 @@ import { fieldSlotSource } from '../field-slots';
  * what a call raises.
  */
 export const INVOKE_SITE_SIZE = 7;
+/** The offsets in an invoke site that hold heap addresses: the class and the method closure (which holds the constant of a CONSTANT entry). */
+export const INVOKE_SITE_REFS: readonly number[] = [0, 2];
 
 /**
  * The generated function's `trivial(j, b, o, fi)`: site j's trivial method for the frame it would
