@@ -12,7 +12,7 @@ import { indexGet, indexSet } from './indexing';
 import { TraceBuilder } from './stack-trace';
 import { rareOp, constantObject } from './rare-ops';
 import { closeUpvalues } from './upvalues';
-import { TIER_NEVER, enterCompiled } from './tier/state';
+import { TIER_NEVER, enterCompiled, runCompiledLoop } from './tier/state';
 import { noUpvaluesFrom, runTrivial, TRIVIAL_START } from './trivial';
 import { fieldSlot } from './field-slots';
 
@@ -411,10 +411,8 @@ export function execute(rt: Runtime, stopAt: number): void {
           if (compiled === null) break;
           frameIp[rt.frameCount - 1] = ip;
           inTier = true;
-          // Code compiled from this loop alone runs one iteration per call (it returns -2 minus
-          // the offset to call it again at), then leaves at the loop's exit: go on from there.
-          let exit = enterCompiled(compiled, 0, base, ip - code);
-          while (exit <= -2) exit = enterCompiled(compiled, 0, base, -2 - exit);
+          // Code compiled from this loop alone runs to the loop's exit: go on from there.
+          const exit = runCompiledLoop(compiled, base, ip - code);
           inTier = false;
           if (exit >= 0) { ip = code + exit; sp = rt.sp; break; }
           // The compiled code ran the frame to its RETURN: continue as after that RETURN.
