@@ -388,6 +388,9 @@ export class Emitter {
     out.push(`t = ${tp}; w = ${tq};`);
     out.push(`if (t === ${Tag.INT} && w === ${Tag.INT}) { t${k} = ${Tag.INT}; v${k} = ${int}; }`);
     out.push(`else if (${isNum('t')} && ${isNum('w')}) { t${k} = ${Tag.DOUBLE}; v${k} = ${p} ${js} ${q}; }`);
+    // Two strings: concatenated straight into the result's variables (both operands are on the
+    // stack, rooted, once the slots are stored).
+    if (op === Op.ADD) out.push(`else if (t === ${Tag.OBJ} && w === ${Tag.OBJ} && u8[${p} - 4] === ${Kind.STRING} && u8[${q} - 4] === ${Kind.STRING}) { ${spill}${this.save(d)} v${k} = H.concat(${p}, ${q}); t${k} = ${Tag.OBJ}; }`);
     out.push(`else { ${spill}${this.save(d)} ${slow}; ${R.reload(k)} }`);
     R.wrote(k);
   }
@@ -408,7 +411,12 @@ export class Emitter {
     out.push(`t = ${tp};`);
     if (tb === Tag.INT) out.push(`if (t === ${Tag.INT}) { t${k} = ${Tag.INT}; v${k} = (${p} ${js} ${bv}) | 0; } else if (t === ${Tag.DOUBLE}) { t${k} = ${Tag.DOUBLE}; v${k} = ${p} ${js} ${bv}; }`);
     else if (tb === Tag.DOUBLE) out.push(`if (${isNum('t')}) { t${k} = ${Tag.DOUBLE}; v${k} = ${p} ${js} ${bv}; }`);
-    else out.push(`if (false) {}`);
+    else if (tb === Tag.OBJ && add && this.u8[this.f64[(c + 8) >>> 3] - 4] === Kind.STRING) {
+      // A string constant (held by the function): a string operand (on the stack, rooted, once
+      // the slots are stored) is concatenated straight into the result's variables; slot k is
+      // not a root here (for LOCAL_* it is above the stack's top, not yet written).
+      out.push(`if (t === ${Tag.OBJ} && u8[${p} - 4] === ${Kind.STRING}) { ${spill}${this.save(local ? k : k + 1)} v${k} = H.concat(${p}, ${bv}); t${k} = ${Tag.OBJ}; }`);
+    } else out.push(`if (false) {}`);
     out.push(`else { ${spill}${operand}${this.save(k + 1)} H.constSlow(${S(k)}, ${add}, ${tb}, ${bv}); ${R.reload(k)} }`);
     R.wrote(k);
   }

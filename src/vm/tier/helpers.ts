@@ -154,6 +154,11 @@ export function makeHelpers(rt: Runtime) {
     }
   }
 
+  /** `a + b` of two strings (both rooted by the caller): the interned concatenation. */
+  function concat(a: number, b: number): number {
+    return rt.strings.concat(a >>> 0, b >>> 0);
+  }
+
   /** ADD_CONSTANT / SUBTRACT_CONSTANT when the operand in slot i and the constant are not two numbers. */
   function constSlow(i: number, add: boolean, tb: number, b: number): void {
     constantArithmeticSlow(rt, i, add, tb, b);
@@ -339,7 +344,7 @@ export function makeHelpers(rt: Runtime) {
     storeUpvalue: (u: number, t: number, v: number) => storeUpvalue(rt, u, t, v),
     closeUpvalues: (last: number) => closeUpvalues(rt, last),
     valuesEqual: (ta: number, a: number, tb: number, b: number) => valuesEqual(rt, ta, a, tb, b),
-    addSlow, constSlow, arith, inRange,
+    addSlow, concat, constSlow, arith, inRange,
     negateComplex: (i: number) => negateComplex(rt, i),
     indexGet: (i: number) => indexGet(rt, i),
     indexSet: (i: number) => indexSet(rt, i),

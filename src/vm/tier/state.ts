@@ -70,8 +70,10 @@ export function enterCompiled(f: CompiledFn, callee: number, base: number, entry
  * V8 optimise this small function instead.
  */
 export function runCompiledLoop(f: CompiledFn, base: number, entry: number): number {
-  let exit = f(0, base, entry);
-  while (exit <= -2) exit = f(0, base, -2 - exit);
+  // One call site, made megamorphic with enterCompiled's (a second one, in the loop, recorded the
+  // first loop's code alone, and V8 deoptimised this at the next loop's first call).
+  let exit = -2 - entry;
+  do exit = f(0, base, -2 - exit); while (exit <= -2);
   return exit;
 }
 
