@@ -125,6 +125,20 @@ test('outlined blocks: at most 8 for long straight-line code (blocks of an eight
   assert.ok(long >= 2 && long <= 8, `long straight-line code in at most 8 blocks (${long})`);
 });
 
+test('addresses are int32 in compiled code only when every address fits (heap of at most 2 GiB); a 4 GiB heap gives the same answers', () => {
+  const source = `${PROGRAM}\nfun f(a) { return a.get() + a.x; }\nprint f(b);\nprint "s" + "t" == "st";`;
+  const runWith = (heap: string) => {
+    const r = mufiz(['--tier=js', `--heap-limit=${heap}`, '--dump-js=f', '-e', source]);
+    assert.is(r.status, 0, r.stderr);
+    return r;
+  };
+  const small = runWith('2G'), big = runWith('4G');
+  assert.is(big.stdout, small.stdout);
+  assert.is(small.stdout, run(source, 'interp').out);
+  assert.match(small.stderr, /o = \(v\d+ \| 0\);/, 'a 2 GiB heap: int32 addresses');
+  assert.not.match(big.stderr, /\(v\d+ \| 0\)/, 'a 4 GiB heap: addresses stay float64 (they may pass 2^31)');
+});
+
 // A script body longer than LOOP_ALONE_BYTES: under --tier=auto its hot loops are compiled
 // alone (one iteration per call) and leave to the interpreter by break, by the loop's end, and by
 // a runtime error after the loop was compiled.

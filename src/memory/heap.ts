@@ -5,7 +5,8 @@
  * Invariants:
  *  - Views never change after construction, so no stale view can exist.
  *  - Addresses are byte offsets, 8-byte aligned, and may exceed 2^31: never `| 0` or `>>` an
- *    address; use `>>> 0` or division. Offset 0 is never a valid address.
+ *    address; use `>>> 0` or division (unless `int32Addresses` says the heap is small enough).
+ *    Offset 0 is never a valid address.
  */
 
 /** A byte offset into the heap that points at a block's payload. 0 means "no object". */
@@ -42,6 +43,12 @@ export class Heap {
   readonly requested: number;
   /** True when the reservation had to be reduced. */
   readonly reduced: boolean;
+  /**
+   * Every address is below 2^31 (the heap is at most 2 GiB, the default limit), so `a | 0` is
+   * `a`: the tier's generated code then turns an address read from a float64 payload into an
+   * int32 once, and V8 computes the addresses derived from it in integer registers.
+   */
+  readonly int32Addresses: boolean;
 
   constructor(requestedBytes: number) {
     let size = roundDown8(Math.min(requestedBytes, MAX_HEAP_LIMIT));
@@ -59,6 +66,7 @@ export class Heap {
     this.size = size;
     this.requested = requestedBytes;
     this.reduced = size < roundDown8(Math.min(requestedBytes, MAX_HEAP_LIMIT));
+    this.int32Addresses = size <= 2 ** 31;
     this.u8 = new Uint8Array(buffer);
     this.u16 = new Uint16Array(buffer);
     this.u32 = new Uint32Array(buffer);

@@ -36,7 +36,7 @@ export function trivialSource(): string {
     `  if (interrupt[0] !== 0 || fi + 1 >= maxFrames || b >= icv[j + 6]) return false;`,
     `  const u = rt.openUpvalues; if (u !== 0 && u32[(u + ${L.UPV_STACK_INDEX}) >>> 2] >= b) return false;`,
     `  switch (icv[j + 3]) {`,
-    `    case ${Trivial.GETTER}: { const s = field(o, icv[j + 4]); if (s === 0) return false; const t = u32[s >>> 2]; if (t === ${Tag.EMPTY}) return false; tags[b] = t; vals[b] = f64[(s + 8) >>> 3]; return true; }`,
+    `    case ${Trivial.GETTER}: { const s = field(o, icv[j + 4] | 0); if (s === 0) return false; const t = u32[s >>> 2]; if (t === ${Tag.EMPTY}) return false; tags[b] = t; vals[b] = f64[(s + 8) >>> 3]; return true; }`,
     `    case ${Trivial.EMPTY}: tags[b] = ${Tag.NIL}; vals[b] = 0; return true;`,
     `    case ${Trivial.LOCAL}: { const s = b + icv[j + 4]; tags[b] = tags[s]; vals[b] = vals[s]; return true; }`,
     `    default: tags[b] = icv[j + 4]; vals[b] = icv[j + 5]; return true;`,
@@ -58,7 +58,7 @@ export function trivialInline(j: number, slot: string, guess: Trivial): { test: 
   const checks = `icv[${j + 3}] === ${guess} && interrupt[0] === 0 && fi + 1 < maxFrames && ${slot} < icv[${j + 6}] && rt.openUpvalues === 0`;
   if (guess === Trivial.EMPTY) return { test: checks, tag: `${Tag.NIL}`, val: '0' };
   // The field's slot (field-slots.ts), set (not EMPTY).
-  const field = `(x = icv[${j + 4}], s = ${fieldSlotSource('o', 'x', 'y')}) !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}`;
+  const field = `(x = icv[${j + 4}] | 0, s = ${fieldSlotSource('o', 'x', 'y')}) !== 0 && (t = u32[s >>> 2]) !== ${Tag.EMPTY}`;
   return { test: `${checks} && ${field}`, tag: 't', val: 'f64[(s + 8) >>> 3]' };
 }
 
