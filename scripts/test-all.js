@@ -219,7 +219,9 @@ async function main() {
   const sets = caseSets();
 
   // Everything at once: the unit tests wait much of their time on the processes they start,
-  // which the in-process cases and the CLI corpus fill.
+  // which the in-process cases and the CLI corpus fill. Every process this one starts is started
+  // first, before the in-process cases' workers hold heaps (see the top of cases/unit.js: with
+  // them, fork could fail with ENOMEM).
   const parts = [];
   if (!gcFull && wanted('unit tests', only)) {
     parts.push((async () => {
@@ -228,7 +230,6 @@ async function main() {
       unit.end();
     })());
   }
-  parts.push(runInProcessSuites(modes, sets, only));
   const cliName = 'corpus [bin/mufiz.js]';
   if (!gcFull && wanted(cliName, only)) {
     if (sets.corpus === null) skipSuite(cliName);
@@ -248,6 +249,7 @@ async function main() {
       suite.end();
     })());
   }
+  parts.push(runInProcessSuites(modes, sets, only));
   await Promise.all(parts);
 
   if (slowest > 0) {

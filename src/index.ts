@@ -22,7 +22,7 @@ import { VM, type VMOptions, MufiRuntimeError, ExitRequest, RuntimeError } from 
 import { Tag } from './vm/value';
 import type { Host } from './vm/host';
 import { type CollectionRecord, GcStats, type GcOptions, OutOfMemoryError, HeapCorruptionError, formatTraceLine, formatTraceJson } from './gc';
-import { type AllocatorConfig, type MemStatsSnapshot, type LeakRow, HeapSafetyError, formatMemStats, MIB, DEFAULT_HEAP_LIMIT } from './memory';
+import { type AllocatorConfig, type MemStatsSnapshot, type LeakRow, Heap, HeapSafetyError, formatMemStats, MIB, DEFAULT_HEAP_LIMIT } from './memory';
 
 type CompilerModule = typeof import('./compiler');
 let compilerModule: CompilerModule | null = null;
@@ -179,6 +179,8 @@ export {
   RuntimeError,
   GcStats, OutOfMemoryError, HeapCorruptionError, HeapSafetyError, formatTraceLine, formatTraceJson,
   formatMemStats, MIB, DEFAULT_HEAP_LIMIT,
+  /** Heap.beforeReserve: see docs/embedding.md, "Many engines in one process". */
+  Heap,
 };
 export type {
   CompileOptions, CompileResult, Diagnostic, Prototype, TokenInfo, ParseResult,

@@ -550,4 +550,22 @@ test('verify() reports a free list that loops, or that runs into another list, a
   assert.equal(a.verify(), []);
 });
 
+
+test('Heap.beforeReserve runs before each heap is reserved (the test processes collect there), and nothing runs when it is null', () => {
+  const { Heap } = require('../src/memory/heap') as typeof import('../src/memory/heap');
+  const saved = Heap.beforeReserve;
+  try {
+    let calls = 0;
+    Heap.beforeReserve = () => { calls++; };
+    newAllocator();
+    new Heap(MIB);
+    assert.is(calls, 2, "once per reservation");
+    Heap.beforeReserve = null;
+    new Heap(MIB);
+    assert.is(calls, 2);
+  } finally {
+    Heap.beforeReserve = saved;
+  }
+});
+
 test.run();

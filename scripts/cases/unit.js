@@ -8,8 +8,16 @@
  * uvu has no way to skip a test at run time: a test that cannot run here calls skip(reason)
  * from tests/skip.ts, which prints `[skip] reason` and returns; such a test is counted as
  * skipped, not passed. Tests declared with uvu's test.skip count as skipped too.
+ *
+ * The files' processes are started by a small process of their own (this file run as a script,
+ * forked once when the test run starts), not by the runner: the runner's worker threads run the
+ * in-process cases, each with a 2 GiB heap reservation that V8 collects late (a SharedArrayBuffer
+ * it does not count: src/memory/heap.ts), and Linux merges adjacent reservations into one
+ * mapping; once one was larger than RAM and swap together, fork failed with ENOMEM under the
+ * heuristic overcommit check ("spawn ENOMEM", seen with 34 GiB of reservations in the runner on a
+ * 24 GiB machine). A process that holds no heap forks at any time.
  */
-const { spawn } = require('child_process');
+const { fork, spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { loadFactor } = require('./pool');
@@ -66,37 +74,76 @@ function verdict(r) {
   return { passed, failed, skipped: reasons.length + declared, reasons, declared };
 }
 
-/** Runs every file; reports into `suite` (report.js) and adds [ms, name] per file to `timings` (--slowest). */
-async function runUnitTests(root, suite, jobs, timings = []) {
+/**
+ * Runs every file, `jobs` at a time, in this process (the lanes' process). `report` gets what
+ * the runner's suite (report.js) shows: { total }, { say }, { progress }, { timing }, and last
+ * { results }.
+ */
+async function runLanes(root, jobs, report) {
   warm([path.join(root, 'src'), path.join(root, 'tests')]);
   const files = testFiles(root);
-  suite.total = files.length;
+  report({ total: files.length });
   let next = 0, finished = 0;
   const results = { passed: 0, failed: 0, skipped: 0 };
+  const say = (text) => report({ say: text });
   const lane = async () => {
     while (next < files.length) {
       const file = files[next++];
       const r = await runFile(root, file);
       finished++;
-      timings.push([r.seconds * 1000, `unit ${file} (whole file)`]);
+      report({ timing: [r.seconds * 1000, `unit ${file} (whole file)`] });
       const v = verdict(r);
       if (v === null) {
-        suite.say(r.timedOut ? `FAIL ${file} (timeout: no result after ${r.seconds} s)` : `FAIL ${file} (no uvu summary, exit ${r.status}):\n${r.output}`);
+        say(r.timedOut ? `FAIL ${file} (timeout: no result after ${r.seconds} s)` : `FAIL ${file} (no uvu summary, exit ${r.status}):\n${r.output}`);
         results.failed++;
       } else {
-        if (v.failed > 0 || r.status !== 0) suite.say(r.output.trimEnd());
+        if (v.failed > 0 || r.status !== 0) say(r.output.trimEnd());
         if (v.failed === 0 && r.status !== 0) v.failed = 1; // a crash that still printed a clean summary
-        for (const why of v.reasons) suite.say(`skipped: ${file}: ${why}`);
-        if (v.declared > 0) suite.say(`skipped: ${file}: ${v.declared} test(s) declared with test.skip`);
+        for (const why of v.reasons) say(`skipped: ${file}: ${why}`);
+        if (v.declared > 0) say(`skipped: ${file}: ${v.declared} test(s) declared with test.skip`);
         results.passed += v.passed;
         results.failed += v.failed;
         results.skipped += v.skipped;
       }
-      suite.progress(finished);
+      report({ progress: finished });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, jobs) }, lane));
-  suite.record(results);
+  report({ results });
+}
+
+/**
+ * Runs every file from the lanes' process (see the top of this file); reports into `suite`
+ * (report.js) and adds [ms, name] per file to `timings` (--slowest). Call it before the runner's
+ * workers hold heaps: the fork happens here, at once.
+ */
+function runUnitTests(root, suite, jobs, timings = []) {
+  return new Promise((resolve) => {
+    const child = fork(__filename, [root, String(jobs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let done = false;
+    child.on('message', (m) => {
+      if (m.total !== undefined) suite.total = m.total;
+      else if (m.say !== undefined) suite.say(m.say);
+      else if (m.progress !== undefined) suite.progress(m.progress);
+      else if (m.timing !== undefined) timings.push(m.timing);
+      else if (m.results !== undefined) { done = true; suite.record(m.results); }
+    });
+    child.on('exit', (status, signal) => {
+      if (!done) {
+        suite.say(`FAIL the unit tests' process ended without results (exit ${status}${signal ? `, ${signal}` : ''})`);
+        suite.record({ passed: 0, failed: 1, skipped: 0 });
+      }
+      resolve();
+    });
+  });
 }
 
 module.exports = { runUnitTests, verdict };
+
+// The lanes' process: `node unit.js ROOT JOBS`, forked by runUnitTests.
+if (require.main === module) {
+  runLanes(process.argv[2], Number(process.argv[3]), (m) => process.send(m)).then(
+    () => process.disconnect(),
+    (e) => { console.error(e && e.stack ? e.stack : String(e)); process.exit(1); },
+  );
+}

@@ -31,6 +31,18 @@ const SHARED_BACKING = typeof SharedArrayBuffer === 'function' && typeof process
   typeof process.versions === 'object' && typeof process.versions.node === 'string';
 
 export class Heap {
+  /**
+   * Called before each reservation (null: nothing happens). V8 does not count a
+   * SharedArrayBuffer's reservation (above), so a thread that makes engine after engine keeps the
+   * dropped engines' reservations until V8 happens to collect; Linux merges adjacent ones into one
+   * mapping, and once one is larger than RAM and swap together, fork fails with ENOMEM (the
+   * heuristic overcommit check: a test process that had made fourteen engines held one 28 GiB
+   * mapping on a 24 GiB machine, and its next spawnSync failed). A process that makes many
+   * engines and starts processes collects here every few heaps (the unit tests' processes:
+   * scripts/cases/ts-register.js).
+   */
+  static beforeReserve: (() => void) | null = null;
+
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   readonly u8: Uint8Array;
   readonly u16: Uint16Array;
@@ -51,6 +63,7 @@ export class Heap {
   readonly int32Addresses: boolean;
 
   constructor(requestedBytes: number) {
+    Heap.beforeReserve?.();
     let size = roundDown8(Math.min(requestedBytes, MAX_HEAP_LIMIT));
     let buffer: ArrayBuffer | SharedArrayBuffer | null = null;
     while (buffer === null) {
