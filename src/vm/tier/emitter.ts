@@ -249,8 +249,8 @@ export class Emitter {
    * the address arithmetic and heap indexing that follow: as an int32 when every address fits
    * (Heap.int32Addresses), so that V8 computes `o - 4`, `o + 16 + ix * 16`... in integer
    * registers; from a float64 each was a conversion with its checks (method_call's `activate`
-   * spent a quarter of its time in them; measured internal time 0.229 -> 0.191 s, zoo 0.175 ->
-   * 0.127, trees 1.51 -> 1.30).
+   * spent a quarter of its time in them: steady state 1.43 -> 1.17 s at ten times its size;
+   * internal time 0.221 -> 0.201 s, zoo 0.174 -> 0.130, trees 1.46 -> 1.36; docs/performance.md).
    */
   private addr(v: string): string { return this.int32Addresses ? `(${v} | 0)` : v; }
   /** A runtime error, once every slot is on the stack (emitStackOp). */
