@@ -21,6 +21,11 @@ function tmux(...args: string[]): { status: number | null; stdout: string } {
   return { status: r.status, stdout: r.stdout ?? '' };
 }
 
+// One tmux server for the whole file, kept up between tests: by default a server exits with its
+// last session, and a test's new-session that came while the previous test's server was still
+// exiting failed ("tmux new-session failed", about one run in eight of this file alone).
+if (HAVE_TMUX) tmux('start-server', ';', 'set-option', '-g', 'exit-empty', 'off');
+
 /** tmux treats an argument ending in ';' as a command separator unless escaped. */
 const literal = (text: string): string => (text.endsWith(';') ? text.slice(0, -1) + '\\;' : text);
 

@@ -142,6 +142,10 @@ module.exports = { runUnitTests, verdict };
 
 // The lanes' process: `node unit.js ROOT JOBS`, forked by runUnitTests.
 if (require.main === module) {
+  if (typeof process.send !== 'function') {
+    console.error('unit.js: started by scripts/test-all.js, which it reports to over an IPC channel (run `node scripts/test-all.js --only unit`)');
+    process.exit(2);
+  }
   runLanes(process.argv[2], Number(process.argv[3]), (m) => process.send(m)).then(
     () => process.disconnect(),
     (e) => { console.error(e && e.stack ? e.stack : String(e)); process.exit(1); },
