@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { prng } from './prng';
 import { skip } from './skip';
 import {
-  Allocator, Arena, HeapSafetyError, HEADER_BYTES, HEAP_START, MIB, SMALL_MAX, blockSizeFor,
+  Allocator, Arena, Heap, HeapSafetyError, HEADER_BYTES, HEAP_START, MIB, SMALL_MAX, blockSizeFor,
 } from '../src/memory';
 
 
@@ -550,9 +550,7 @@ test('verify() reports a free list that loops, or that runs into another list, a
   assert.equal(a.verify(), []);
 });
 
-
 test('Heap.beforeReserve runs before each heap is reserved (the test processes collect there), and nothing runs when it is null', () => {
-  const { Heap } = require('../src/memory/heap') as typeof import('../src/memory/heap');
   const saved = Heap.beforeReserve;
   try {
     let calls = 0;

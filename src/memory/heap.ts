@@ -55,12 +55,6 @@ export class Heap {
   readonly requested: number;
   /** True when the reservation had to be reduced. */
   readonly reduced: boolean;
-  /**
-   * Every address is below 2^31 (the heap is at most 2 GiB, the default limit), so `a | 0` is
-   * `a`: the tier's generated code then turns an address read from a float64 payload into an
-   * int32 once, and V8 computes the addresses derived from it in integer registers.
-   */
-  readonly int32Addresses: boolean;
 
   constructor(requestedBytes: number) {
     Heap.beforeReserve?.();
@@ -79,12 +73,20 @@ export class Heap {
     this.size = size;
     this.requested = requestedBytes;
     this.reduced = size < roundDown8(Math.min(requestedBytes, MAX_HEAP_LIMIT));
-    this.int32Addresses = size <= 2 ** 31;
     this.u8 = new Uint8Array(buffer);
     this.u16 = new Uint16Array(buffer);
     this.u32 = new Uint32Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.f64 = new Float64Array(buffer);
+  }
+
+  /**
+   * Every address is below 2^31 (the heap is at most 2 GiB, the default limit), so `a | 0` is
+   * `a`: the tier's generated code then turns an address read from a float64 payload into an
+   * int32 once, and V8 computes the addresses derived from it in integer registers.
+   */
+  get int32Addresses(): boolean {
+    return this.size <= 2 ** 31;
   }
 }
 

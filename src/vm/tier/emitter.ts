@@ -401,11 +401,19 @@ export class Emitter {
     out.push(`t = ${tp}; w = ${tq};`);
     out.push(`if (t === ${Tag.INT} && w === ${Tag.INT}) { t${k} = ${Tag.INT}; v${k} = ${int}; }`);
     out.push(`else if (${isNum('t')} && ${isNum('w')}) { t${k} = ${Tag.DOUBLE}; v${k} = ${p} ${js} ${q}; }`);
-    // Two strings: concatenated straight into the result's variables (both operands are on the
-    // stack, rooted, once the slots are stored).
-    if (op === Op.ADD) out.push(`else if (t === ${Tag.OBJ} && w === ${Tag.OBJ} && u8[${this.addr(p)} - 4] === ${Kind.STRING} && u8[${this.addr(q)} - 4] === ${Kind.STRING}) { ${spill}${this.save(d)} v${k} = H.concat(${p}, ${q}); t${k} = ${Tag.OBJ}; }`);
+    if (op === Op.ADD) out.push(`else ${this.concatBranch(`w === ${Tag.OBJ} && u8[${this.addr(q)} - 4] === ${Kind.STRING}`, p, q, k, spill, d)}`);
     out.push(`else { ${spill}${this.save(d)} ${slow}; ${R.reload(k)} }`);
     R.wrote(k);
+  }
+
+  /**
+   * `if (...)` concatenating the string in payload `p` (tag in `t`) with the string `q` (when
+   * `qIsString` holds: null if q is a string constant), straight into slot k's variables: both operands are on the stack (rooted)
+   * once `spill` has stored the slots, and the stack's top is set to `top` for the collection the
+   * allocation may run.
+   */
+  private concatBranch(qIsString: string | null, p: string, q: string, k: number, spill: string, top: number): string {
+    return `if (t === ${Tag.OBJ} && u8[${this.addr(p)} - 4] === ${Kind.STRING}${qIsString === null ? '' : ` && ${qIsString}`}) { ${spill}${this.save(top)} v${k} = H.concat(${p}, ${q}); t${k} = ${Tag.OBJ}; }`;
   }
 
   /** ADD_CONSTANT, SUBTRACT_CONSTANT and their LOCAL_* forms. */
@@ -418,18 +426,16 @@ export class Emitter {
     const p = R.val(src), tp = R.tag(src), spill = R.spillCode(d);
     // The slow helper works on slot k of the stack: a LOCAL_* operand is copied there first.
     const operand = local ? `tags[base + ${k}] = ${tp}; vals[base + ${k}] = ${p}; ` : '';
-    const c = this.cst(local ? u8[a + 1] | (u8[a + 2] << 8) : this.w1), tb = this.u32[c >>> 2], bv = num(this.f64[(c + 8) >>> 3]);
+    const c = this.cst(local ? u8[a + 1] | (u8[a + 2] << 8) : this.w1), tb = this.u32[c >>> 2], b = this.f64[(c + 8) >>> 3], bv = num(b);
     const add = op === Op.ADD_CONSTANT || op === Op.LOCAL_ADD_CONSTANT, js = add ? '+' : '-';
     R.prepareWrite(k);
     out.push(`t = ${tp};`);
     if (tb === Tag.INT) out.push(`if (t === ${Tag.INT}) { t${k} = ${Tag.INT}; v${k} = (${p} ${js} ${bv}) | 0; } else if (t === ${Tag.DOUBLE}) { t${k} = ${Tag.DOUBLE}; v${k} = ${p} ${js} ${bv}; }`);
     else if (tb === Tag.DOUBLE) out.push(`if (${isNum('t')}) { t${k} = ${Tag.DOUBLE}; v${k} = ${p} ${js} ${bv}; }`);
-    else if (tb === Tag.OBJ && add && this.u8[this.f64[(c + 8) >>> 3] - 4] === Kind.STRING) {
-      // A string constant (held by the function): a string operand (on the stack, rooted, once
-      // the slots are stored) is concatenated straight into the result's variables; slot k is
-      // not a root here (for LOCAL_* it is above the stack's top, not yet written).
-      out.push(`if (t === ${Tag.OBJ} && u8[${this.addr(p)} - 4] === ${Kind.STRING}) { ${spill}${this.save(local ? k : k + 1)} v${k} = H.concat(${p}, ${bv}); t${k} = ${Tag.OBJ}; }`);
-    } else out.push(`if (false) {}`);
+    // A string constant is held by its function; slot k is no root here (for LOCAL_* it lies
+    // above the stack's top, not yet written), so the stack's top stays below it.
+    else if (tb === Tag.OBJ && add && u8[b - 4] === Kind.STRING) out.push(this.concatBranch(null, p, bv, k, spill, local ? k : k + 1));
+    else out.push(`if (false) {}`);
     out.push(`else { ${spill}${operand}${this.save(k + 1)} H.constSlow(${S(k)}, ${add}, ${tb}, ${bv}); ${R.reload(k)} }`);
     R.wrote(k);
   }

@@ -145,18 +145,18 @@ export function makeHelpers(rt: Runtime) {
     vals[top - 1] = bound;
   }
 
-  /** ADD when the operands in slots i, i+1 are not two numbers. */
-  function addSlow(i: number): void {
-    if (tags[i] === Tag.OBJ && tags[i + 1] === Tag.OBJ && u8[vals[i] - 4] === Kind.STRING && u8[vals[i + 1] - 4] === Kind.STRING) {
-      vals[i] = rt.strings.concat(vals[i] >>> 0, vals[i + 1] >>> 0);
-    } else {
-      objectArithmetic(rt, ArithOp.ADD, i);
-    }
-  }
-
   /** `a + b` of two strings (both rooted by the caller): the interned concatenation. */
   function concat(a: number, b: number): number {
     return rt.strings.concat(a >>> 0, b >>> 0);
+  }
+
+  /** ADD when the operands in slots i, i+1 are not two numbers. */
+  function addSlow(i: number): void {
+    if (tags[i] === Tag.OBJ && tags[i + 1] === Tag.OBJ && u8[vals[i] - 4] === Kind.STRING && u8[vals[i + 1] - 4] === Kind.STRING) {
+      vals[i] = concat(vals[i], vals[i + 1]);
+    } else {
+      objectArithmetic(rt, ArithOp.ADD, i);
+    }
   }
 
   /** ADD_CONSTANT / SUBTRACT_CONSTANT when the operand in slot i and the constant are not two numbers. */

@@ -51,7 +51,7 @@ export type CompiledFn = (callee: number, base: number, entry: number) => number
  * of another compiled function then threw the whole optimised interpreter away ("wrong call
  * target") and V8 spent another 50-100 ms optimising it again, once per new target seen first
  * in a different order (method_call: three to four rounds per run). The call below is made
- * megamorphic when this module loads (warmEnterCompiled), so optimised code never bets on a
+ * megamorphic when this module loads (warmTierEntries), so optimised code never bets on a
  * target here: it makes an ordinary indirect call, which is what every call here needs anyway.
  */
 export function enterCompiled(f: CompiledFn, callee: number, base: number, entry: number): number {
@@ -78,15 +78,15 @@ export function runCompiledLoop(f: CompiledFn, base: number, entry: number): num
 }
 
 /**
- * Feeds enterCompiled's call site several targets. V8 starts recording a function's feedback only
- * after its first few calls, hence the repetitions.
+ * Feeds the call sites of enterCompiled and runCompiledLoop several targets. V8 starts recording
+ * a function's feedback only after its first few calls, hence the repetitions.
  */
-function warmEnterCompiled(): void {
+function warmTierEntries(): void {
   const targets: CompiledFn[] = [(a) => a, (a, b) => b, (a, b, c) => c, (a, b, c) => a + b + c];
   for (let i = 0; i < 64; i++) enterCompiled(targets[i & 3], i, 1, 2);
   for (let i = 0; i < 64; i++) runCompiledLoop(targets[i & 3], i, 2);
 }
-warmEnterCompiled();
+warmTierEntries();
 
 /**
  * Calls plus back-edges before --tier=auto compiles a long function or a loop of one (short
