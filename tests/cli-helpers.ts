@@ -43,7 +43,10 @@ export function mufiz(args: string[], options: { input?: string; env?: Record<st
     encoding: 'utf8',
     timeout: patience(30000),
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  // A process that could not start (ENOMEM, a timeout) has no status: say why in stderr, which
+  // the tests print when they fail.
+  const why = r.error !== undefined ? `\n(${r.error.message})` : r.signal !== null ? `\n(killed by ${r.signal})` : '';
+  return { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + why };
 }
 
 export function tempDir(prefix: string): string {
