@@ -43,6 +43,7 @@ for (const { name } of allNatives({ sandbox: false })) {
       console.log(`MESSAGE ${call} ${outcome.error.message}`);
     }
   }
+  engine.dispose();
 }
 console.log(`${runs} runs, ${bad} bad`);
 process.exit(bad === 0 ? 0 : 1);

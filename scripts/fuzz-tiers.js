@@ -214,9 +214,13 @@ function run(source, tier, stress) {
   try {
     outcome = engine.run(source, 'fuzz.mufi');
   } catch (e) {
+    engine.dispose();
     return `${out}\n<internal error> ${e && e.message}`;
   }
-  if (outcome.kind === 'runtime-error') return `${out}\n<error>\n${outcome.error.report()}`;
+  // The report is read before the heap goes back for the next program's engine.
+  const report = outcome.kind === 'runtime-error' ? outcome.error.report() : '';
+  engine.dispose();
+  if (outcome.kind === 'runtime-error') return `${out}\n<error>\n${report}`;
   if (outcome.kind === 'compile-error') return `${out}\n<compile error> ${outcome.diagnostics.map((d) => d.message).join('; ')}`;
   if (outcome.kind === 'exit') return `${out}\n<exit ${outcome.status}>`;
   return out;

@@ -69,6 +69,8 @@ if (!isMainThread) {
         status = 70;
       } else if (o.kind === 'exit') status = o.status;
       result = { id, out, diag, messages, status };
+      // The next program's engine reuses the heap (its report is already text).
+      engine.dispose();
     } catch (e) {
       result = { id, out, diag: '', status: -1, thrown: `${e && e.name}: ${e && e.message}\n${e && e.stack}` };
     }

@@ -97,8 +97,31 @@ export class Engine {
     this.vm = new VM(options);
   }
 
+  /** Set by dispose(). */
+  private disposed = false;
+
+  /**
+   * Gives the engine's heap reservation back: the next engine made in this thread with the same
+   * heap limit reuses it (cleared) instead of reserving another, so a process that runs engine
+   * after engine holds as many reservations as it has live engines (docs/embedding.md, "Many
+   * engines in one process"). Call it when done with the engine, after its last report: every
+   * method then throws, and the heap's memory may already belong to another engine, so nothing
+   * read from `vm` may be used either. A second call does nothing.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.vm.dispose();
+  }
+
+  /** Throws when the engine was disposed: its heap may be another engine's now. */
+  private live(): void {
+    if (this.disposed) throw new Error('this engine was disposed: its heap may belong to another engine now');
+  }
+
   /** Compiles and runs one program. Internal faults (heap corruption, bugs) propagate as JS errors. */
   run(source: string, file: string, options: { replEcho?: boolean } = {}): RunOutcome {
+    this.live();
     const result = compile(source, file, options);
     if (result.script === null) return { kind: 'compile-error', diagnostics: result.errors, omitted: result.omitted };
     return this.runScript(result.script, file);
@@ -106,6 +129,7 @@ export class Engine {
 
   /** Runs an already compiled script (from compile() or the code cache). */
   runScript(script: Prototype, file: string): RunOutcome {
+    this.live();
     try {
       this.vm.run(script, file);
       return { kind: 'ok' };
@@ -118,15 +142,18 @@ export class Engine {
 
   /** A full collection now; returns the bytes freed. */
   collect(): number {
+    this.live();
     return this.vm.collect();
   }
 
   /** --leak-check: releases every root, collects, returns what is still allocated. The engine is unusable afterwards. */
   leakCheck(): LeakRow[] {
+    this.live();
     return this.vm.leakCheck();
   }
 
   heapNow(): HeapNow {
+    this.live();
     const rt = this.vm.runtime, s = rt.allocator.stats;
     return {
       liveBytes: s.currentBytes, liveBlocks: s.currentAllocations, peakBytes: s.peakBytes,
@@ -137,21 +164,25 @@ export class Engine {
 
   /** The collector's settings (mode, threshold, growth…) with the defaults filled in. */
   gcOptions(): Readonly<GcOptions> {
+    this.live();
     return this.vm.runtime.gc.options;
   }
 
   /** The collector's totals and every collection's record. */
   gcStats(): Readonly<GcStats> {
+    this.live();
     return this.vm.runtime.gc.stats;
   }
 
   /** The allocator's full statistics (walks the free lists: not for every frame of a live view). */
   memStats(): MemStatsSnapshot {
+    this.live();
     return this.vm.runtime.allocator.getMemStats();
   }
 
   /** Live objects by kind (empty without tracking). */
   liveByKind(): { kind: string; count: number; bytes: number }[] {
+    this.live();
     const a = this.vm.runtime.allocator, s = a.stats, rows = [];
     for (let k = 1; k < 255; k++) {
       const count = s.liveCountByKind[k];
@@ -162,12 +193,14 @@ export class Engine {
 
   /** --mem-profile: the top allocation sites, or null when sites are not recorded (allocator.retainMetadata). */
   topSites(by: 'bytes' | 'count', limit: number): { site: string; count: number; bytes: number }[] | null {
+    this.live();
     const table = this.vm.runtime.allocator.siteTable;
     return table === null ? null : table.top(by, limit);
   }
 
   /** The names of the globals defined so far (the REPL completes them). */
   globalNames(): string[] {
+    this.live();
     const rt = this.vm.runtime;
     return rt.globalNames.filter((_, slot) => rt.globalTags[slot] !== Tag.EMPTY);
   }

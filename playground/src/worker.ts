@@ -74,6 +74,9 @@ function run(req: RunRequest): void {
   const t0 = performance.now();
   const file = 'main.mufi';
   let outcome: WorkerMessage & { type: 'done' };
+  // The last run's engine gives its heap back: this run's engine reuses it if the heap limit is
+  // the same (one ArrayBuffer per worker, not one per run awaiting the browser's collector).
+  engine?.dispose();
   engine = null; // collections while it starts are posted once it exists, not with the last run's heap
   try {
     engine = new Engine({

@@ -28,6 +28,7 @@ export interface ProgramIo {
   interrupt?: Int32Array;
   /** input()'s lines (the host's readLine); absent: stdin (fd 0). */
   readLine?: () => string | null;
+  /** Given the run's engine before it runs; the engine is disposed when runProgram returns. */
   setup?: (engine: Engine) => void;
   /** stdout is not buffered until this returns true (see program-main.ts). */
   bufferOnce?: () => boolean;
@@ -106,6 +107,17 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
     stderr(`mufiz: cannot create the heap: ${(e as Error).message}`);
     return EXIT_RUNTIME;
   }
+  try {
+    return runUnits(o, engine, source, file, io, libs, out, stderr);
+  } finally {
+    // The next run in this thread (the in-process test runner's next case) reuses the heap.
+    engine.dispose();
+  }
+}
+
+/** The libraries, then the program, on `engine`; then the at-exit reports. Returns the exit status. */
+function runUnits(o: CliOptions, engine: Engine, source: string, file: string, io: ProgramIo, libs: readonly SourceFile[],
+  out: ReturnType<typeof programOutput>, stderr: (text: string) => void): number {
   io.setup?.(engine);
   let status = EXIT_OK;
   try {

@@ -767,6 +767,14 @@ export class Allocator {
     return this.bump(size);
   }
 
+  /**
+   * Gives the heap's reservation back for the next allocator of this thread (Heap.release): every
+   * byte written lies below `peakTop`. The allocator and its heap must not be used afterwards.
+   */
+  giveBackHeap(): void {
+    this.heap.release(this.peakTop);
+  }
+
   private bump(size: number): number {
     const b = this.top;
     if (b + size > this.heap.size) return 0;

@@ -30,6 +30,16 @@ export const MIN_RESERVATION = 64 * MIB;
 const SHARED_BACKING = typeof SharedArrayBuffer === 'function' && typeof process !== 'undefined' &&
   typeof process.versions === 'object' && typeof process.versions.node === 'string';
 
+/**
+ * Reservations given back by released heaps (Heap.release), for the next heap of the same size in
+ * this thread: a process that runs engine after engine (a test runner, a server) then holds as
+ * many reservations as it has live engines, not as many as V8 has yet to collect. Each entry
+ * keeps how many leading bytes may be non-zero, which the next heap clears.
+ */
+const pool: { buffer: ArrayBuffer | SharedArrayBuffer; dirtyBytes: number }[] = [];
+/** At most this many reservations wait in the pool; a release beyond it leaves the oldest to V8. */
+const POOL_MAX = 4;
+
 export class Heap {
   /**
    * Called before each reservation (null: nothing happens). V8 does not count a
@@ -56,10 +66,13 @@ export class Heap {
   /** True when the reservation had to be reduced. */
   readonly reduced: boolean;
 
+  /** Set by release(): the buffer may belong to another heap now, so these views must not be used. */
+  private released = false;
+
   constructor(requestedBytes: number) {
-    Heap.beforeReserve?.();
     let size = roundDown8(Math.min(requestedBytes, MAX_HEAP_LIMIT));
-    let buffer: ArrayBuffer | SharedArrayBuffer | null = null;
+    let buffer = takeFromPool(size);
+    if (buffer === null) Heap.beforeReserve?.();
     while (buffer === null) {
       try {
         buffer = SHARED_BACKING ? new SharedArrayBuffer(size) : new ArrayBuffer(size);
@@ -88,6 +101,31 @@ export class Heap {
   get int32Addresses(): boolean {
     return this.size <= 2 ** 31;
   }
+
+  /**
+   * Gives the reservation back for the next heap of the same size in this thread (see `pool`).
+   * `dirtyBytes`: the leading bytes this heap may have written (the allocator's high-water mark);
+   * the next owner clears them. Afterwards this heap and every view of it must not be used (the
+   * owner, Engine.dispose, makes its engine refuse further calls). A second call does nothing.
+   */
+  release(dirtyBytes: number): void {
+    if (this.released) return;
+    this.released = true;
+    if (pool.length === POOL_MAX) pool.shift();
+    pool.push({ buffer: this.buffer, dirtyBytes: Math.min(this.size, dirtyBytes) });
+  }
+}
+
+/** A pooled reservation of exactly `size` bytes, cleared as a fresh one is, or null. */
+function takeFromPool(size: number): ArrayBuffer | SharedArrayBuffer | null {
+  for (let i = pool.length - 1; i >= 0; i--) {
+    const entry = pool[i];
+    if (entry.buffer.byteLength !== size) continue;
+    pool.splice(i, 1);
+    new Uint8Array(entry.buffer, 0, entry.dirtyBytes).fill(0);
+    return entry.buffer;
+  }
+  return null;
 }
 
 function roundDown8(n: number): number {
