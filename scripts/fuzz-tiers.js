@@ -214,7 +214,8 @@ function run(source, tier, stress) {
   try {
     outcome = engine.run(source, 'fuzz.mufi');
   } catch (e) {
-    engine.dispose();
+    // The heap may hold stray bytes anywhere: not for the next program.
+    engine.dispose({ reuseHeap: false });
     return `${out}\n<internal error> ${e && e.message}`;
   }
   // The report is read before the heap goes back for the next program's engine.

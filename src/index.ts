@@ -99,6 +99,8 @@ export class Engine {
 
   /** Set by dispose(). */
   private disposed = false;
+  /** Calls of run, runScript, collect and leakCheck under way (a host callback may call dispose in one). */
+  private busy = 0;
 
   /**
    * Gives the engine's heap reservation back: the next engine made in this thread with the same
@@ -106,17 +108,31 @@ export class Engine {
    * after engine holds as many reservations as it has live engines (docs/embedding.md, "Many
    * engines in one process"). Call it when done with the engine, after its last report: every
    * method then throws, and the heap's memory may already belong to another engine, so nothing
-   * read from `vm` may be used either. A second call does nothing.
+   * read from `vm` may be used either. `reuseHeap: false` drops the reservation instead (after an
+   * internal error the heap may hold stray bytes anywhere). Throws while the engine runs (from a
+   * host callback); a second call does nothing.
    */
-  dispose(): void {
+  dispose(options: { reuseHeap?: boolean } = {}): void {
     if (this.disposed) return;
+    if (this.busy > 0) throw new Error('an engine cannot be disposed while it runs');
     this.disposed = true;
-    this.vm.dispose();
+    this.vm.dispose(options.reuseHeap ?? true);
   }
 
   /** Throws when the engine was disposed: its heap may be another engine's now. */
   private live(): void {
     if (this.disposed) throw new Error('this engine was disposed: its heap may belong to another engine now');
+  }
+
+  /** `body` with the engine marked busy (see dispose). */
+  private running<T>(body: () => T): T {
+    this.live();
+    this.busy++;
+    try {
+      return body();
+    } finally {
+      this.busy--;
+    }
   }
 
   /** Compiles and runs one program. Internal faults (heap corruption, bugs) propagate as JS errors. */
@@ -129,27 +145,26 @@ export class Engine {
 
   /** Runs an already compiled script (from compile() or the code cache). */
   runScript(script: Prototype, file: string): RunOutcome {
-    this.live();
-    try {
-      this.vm.run(script, file);
-      return { kind: 'ok' };
-    } catch (e) {
-      if (e instanceof MufiRuntimeError) return { kind: 'runtime-error', error: e };
-      if (e instanceof ExitRequest) return { kind: 'exit', status: e.status };
-      throw e;
-    }
+    return this.running(() => {
+      try {
+        this.vm.run(script, file);
+        return { kind: 'ok' };
+      } catch (e) {
+        if (e instanceof MufiRuntimeError) return { kind: 'runtime-error', error: e };
+        if (e instanceof ExitRequest) return { kind: 'exit', status: e.status };
+        throw e;
+      }
+    });
   }
 
   /** A full collection now; returns the bytes freed. */
   collect(): number {
-    this.live();
-    return this.vm.collect();
+    return this.running(() => this.vm.collect());
   }
 
   /** --leak-check: releases every root, collects, returns what is still allocated. The engine is unusable afterwards. */
   leakCheck(): LeakRow[] {
-    this.live();
-    return this.vm.leakCheck();
+    return this.running(() => this.vm.leakCheck());
   }
 
   heapNow(): HeapNow {

@@ -28,6 +28,8 @@ let samples: HeapSample[] = [];
 let records: CollectionRecord[] = [];
 let lastPost = 0;
 let engine: Engine | null = null;
+/** The last run ended in an internal error: its engine's heap is not reused. */
+let faulted = false;
 /** The threshold before the latest collection (the chart's step line). */
 let threshold = 0;
 
@@ -75,8 +77,10 @@ function run(req: RunRequest): void {
   const file = 'main.mufi';
   let outcome: WorkerMessage & { type: 'done' };
   // The last run's engine gives its heap back: this run's engine reuses it if the heap limit is
-  // the same (one ArrayBuffer per worker, not one per run awaiting the browser's collector).
-  engine?.dispose();
+  // the same (one ArrayBuffer per worker, not one per run awaiting the browser's collector),
+  // unless that run ended in an internal error (the heap may hold stray bytes anywhere).
+  engine?.dispose({ reuseHeap: !faulted });
+  faulted = false;
   engine = null; // collections while it starts are posted once it exists, not with the last run's heap
   try {
     engine = new Engine({
@@ -121,6 +125,7 @@ function run(req: RunRequest): void {
     outcome = { type: 'done', outcome: r.kind, errorText, marks, summary: '', ms: 0 };
   } catch (e) {
     // A fault of the implementation itself, reported plainly as the CLI does.
+    faulted = true;
     outcome = { type: 'done', outcome: 'internal-error', errorText: `Internal error: ${(e as Error).message}`, marks: [], summary: '', ms: 0 };
   }
   flushOut();

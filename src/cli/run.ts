@@ -107,17 +107,19 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
     stderr(`mufiz: cannot create the heap: ${(e as Error).message}`);
     return EXIT_RUNTIME;
   }
+  const run = { internalError: false };
   try {
-    return runUnits(o, engine, source, file, io, libs, out, stderr);
+    return runUnits(o, engine, source, file, io, libs, out, stderr, run);
   } finally {
-    // The next run in this thread (the in-process test runner's next case) reuses the heap.
-    engine.dispose();
+    // The next run in this thread (the in-process test runner's next case) reuses the heap,
+    // unless an internal error says it may hold stray bytes anywhere.
+    engine.dispose({ reuseHeap: !run.internalError });
   }
 }
 
 /** The libraries, then the program, on `engine`; then the at-exit reports. Returns the exit status. */
 function runUnits(o: CliOptions, engine: Engine, source: string, file: string, io: ProgramIo, libs: readonly SourceFile[],
-  out: ReturnType<typeof programOutput>, stderr: (text: string) => void): number {
+  out: ReturnType<typeof programOutput>, stderr: (text: string) => void, run: { internalError: boolean }): number {
   io.setup?.(engine);
   let status = EXIT_OK;
   try {
@@ -130,11 +132,13 @@ function runUnits(o: CliOptions, engine: Engine, source: string, file: string, i
       if (outcome.kind !== 'ok') break;
     }
   } catch (e) {
+    run.internalError = true;
     out.flush();
     stderr(internalError(e));
     return EXIT_RUNTIME;
   }
   const final = finalReports(o, engine, file);
+  if (final.internal) run.internalError = true;
   if (final.text !== '') stderr(final.text);
   if (final.failed && status === EXIT_OK) status = EXIT_RUNTIME;
   return status;
@@ -153,10 +157,10 @@ function compileAndRun(o: CliOptions, engine: Engine, source: string, file: stri
 }
 
 /** --gc-stats, --mem-stats, --mem-profile, --gc-report and --leak-check at the end of a run or of a REPL session. */
-export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): { text: string; failed: boolean } {
+export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): { text: string; failed: boolean; internal: boolean } {
   const parts: string[] = [];
-  let failed = false;
-  if (!o.gcStats && !o.memStats && !o.memProfile && o.gcReport === null && !o.leakCheck) return { text: '', failed };
+  let failed = false, internal = false;
+  if (!o.gcStats && !o.memStats && !o.memProfile && o.gcReport === null && !o.leakCheck) return { text: '', failed, internal };
   // Loaded only when a report is asked for: most runs print none.
   /* eslint-disable @typescript-eslint/no-var-requires */
   const { gcStatsReport, memStatsReport, memProfileReport, leakReport } = require('./reports') as typeof import('./reports');
@@ -179,9 +183,10 @@ export function finalReports(o: CliOptions, engine: Engine, file = '<script>'): 
     } catch (e) {
       parts.push(internalError(e));
       failed = true;
+      internal = true;
     }
   }
-  return { text: parts.join('\n'), failed };
+  return { text: parts.join('\n'), failed, internal };
 }
 
 /**

@@ -119,9 +119,12 @@ export class VM {
     return rt.allocator.checkForLeaks();
   }
 
-  /** Gives the heap's reservation back for the next VM of this thread (Allocator.giveBackHeap); the VM is unusable afterwards. */
-  dispose(): void {
-    this.runtime.allocator.giveBackHeap();
+  /**
+   * The VM is unusable afterwards. `reuseHeap`: its reservation goes back for the next VM of this
+   * thread (Allocator.giveBackHeap); false leaves it to V8.
+   */
+  dispose(reuseHeap: boolean): void {
+    if (reuseHeap) this.runtime.allocator.giveBackHeap();
   }
 }
 
