@@ -50,10 +50,10 @@ const SHARED_EXPORT = 'compilerShared';
  * they hold the functions a first run (the compiler, chevrotain, the parser's construction)
  * and a cached run compile. The program has a hot loop of method calls, closures, strings and
  * collections (and a low --gc-threshold, for two collections), so the cache also holds the
- * interpreter's common paths, the tier's compiler and the collector: a program's first use of them starts from cached bytecode instead of V8
- * compiling each function on its first call (measured: the first 100 iterations of method_call
- * took 16 ms with a cache trained on hello.mufi, 11 ms with this one). Failing here costs only
- * the caches.
+ * interpreter's common paths, the tier's compiler and the collector: a program's first use of
+ * them starts from cached bytecode instead of V8 compiling each function on its first call
+ * (measured: the first 100 iterations of method_call took 16 ms with a cache trained on
+ * hello.mufi, 11 ms with this one). Failing here costs only the caches.
  */
 function trainCodeCache() {
   const { spawnSync } = require('child_process');

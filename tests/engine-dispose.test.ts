@@ -27,6 +27,21 @@ function bufferOf(e: Engine): ArrayBufferLike {
   return e.vm.runtime.allocator.heap.buffer;
 }
 
+/**
+ * Whether an engine with heap limit `nextSize`, made after `giveBack` ran on an engine of `size`,
+ * gets that engine's reservation. Both engines are disposed at the end.
+ */
+function reusedAfter(size: number, giveBack: (e: Engine) => void, nextSize = size): boolean {
+  const first = engineOf(size);
+  const buffer = bufferOf(first);
+  giveBack(first);
+  const next = engineOf(nextSize);
+  const reused = bufferOf(next) === buffer;
+  first.dispose();
+  next.dispose();
+  return reused;
+}
+
 test('a disposed engine\'s heap is the next one\'s, every byte it wrote cleared, and the program runs as on a fresh heap', () => {
   const size = 24 * MIB + 8;
   const firstOut: string[] = [];
@@ -58,21 +73,12 @@ test('a disposed engine\'s heap is the next one\'s, every byte it wrote cleared,
 });
 
 test('an engine not disposed keeps its heap: the next engine gets a reservation of its own', () => {
-  const size = 24 * MIB + 16;
-  const kept = engineOf(size);
-  const other = engineOf(size);
-  assert.ok(bufferOf(other) !== bufferOf(kept));
-  kept.dispose();
-  other.dispose();
+  assert.not.ok(reusedAfter(24 * MIB + 16, () => {}));
 });
 
 test('a reservation of another size is not reused', () => {
-  const a = engineOf(24 * MIB + 24);
-  const buffer = bufferOf(a);
-  a.dispose();
-  const b = engineOf(24 * MIB + 32);
-  assert.ok(bufferOf(b) !== buffer);
-  b.dispose();
+  let buffer: ArrayBufferLike | null = null;
+  assert.not.ok(reusedAfter(24 * MIB + 24, (e) => { buffer = bufferOf(e); e.dispose(); }, 24 * MIB + 32));
   const c = engineOf(24 * MIB + 24);
   assert.ok(bufferOf(c) === buffer, 'still pooled for its own size');
   c.dispose();
@@ -140,12 +146,8 @@ test('a heap released twice is pooled once (Heap.release\'s own guard, below the
 });
 
 test('reuseHeap: false leaves the reservation to V8 (after an internal error)', () => {
-  const e = engineOf(25 * MIB + 64);
-  const buffer = bufferOf(e);
-  e.dispose({ reuseHeap: false });
-  const next = engineOf(25 * MIB + 64);
-  assert.ok(bufferOf(next) !== buffer);
-  next.dispose();
+  assert.not.ok(reusedAfter(25 * MIB + 64, (e) => e.dispose({ reuseHeap: false })));
+  assert.ok(reusedAfter(25 * MIB + 64, (e) => e.dispose()), 'as dispose() with no option does not');
 });
 
 test('an engine cannot be disposed from a host callback while it runs, and stays usable', () => {

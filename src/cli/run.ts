@@ -107,19 +107,23 @@ export function runProgram(o: CliOptions, source: string, file: string, io: Prog
     stderr(`mufiz: cannot create the heap: ${(e as Error).message}`);
     return EXIT_RUNTIME;
   }
-  const run = { internalError: false };
+  let run = { status: EXIT_RUNTIME, internalError: true };
   try {
-    return runUnits(o, engine, source, file, io, libs, out, stderr, run);
+    run = runUnits(o, engine, source, file, io, libs, out, stderr);
+    return run.status;
   } finally {
     // The next run in this thread (the in-process test runner's next case) reuses the heap,
-    // unless an internal error says it may hold stray bytes anywhere.
+    // unless an internal error (or an exception out of runUnits) says it may hold stray bytes anywhere.
     engine.dispose({ reuseHeap: !run.internalError });
   }
 }
 
-/** The libraries, then the program, on `engine`; then the at-exit reports. Returns the exit status. */
+/**
+ * The libraries, then the program, on `engine`; then the at-exit reports. Returns the exit
+ * status, and whether an internal error (a fault of the implementation) happened.
+ */
 function runUnits(o: CliOptions, engine: Engine, source: string, file: string, io: ProgramIo, libs: readonly SourceFile[],
-  out: ReturnType<typeof programOutput>, stderr: (text: string) => void, run: { internalError: boolean }): number {
+  out: ReturnType<typeof programOutput>, stderr: (text: string) => void): { status: number; internalError: boolean } {
   io.setup?.(engine);
   let status = EXIT_OK;
   try {
@@ -132,16 +136,14 @@ function runUnits(o: CliOptions, engine: Engine, source: string, file: string, i
       if (outcome.kind !== 'ok') break;
     }
   } catch (e) {
-    run.internalError = true;
     out.flush();
     stderr(internalError(e));
-    return EXIT_RUNTIME;
+    return { status: EXIT_RUNTIME, internalError: true };
   }
   const final = finalReports(o, engine, file);
-  if (final.internal) run.internalError = true;
   if (final.text !== '') stderr(final.text);
   if (final.failed && status === EXIT_OK) status = EXIT_RUNTIME;
-  return status;
+  return { status, internalError: final.internal };
 }
 
 /**
