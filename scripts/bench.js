@@ -9,6 +9,11 @@
  * then Lua, then node, N times) so a noisy machine slows all of them alike: compare ratios.
  * A MufiZ result counts only when its checksum block equals the JS version's.
  *
+ * MufiZ runs as a user runs it: bin/mufiz.js as a command, through its shell launcher (which
+ * starts node without NODE_EXTRA_CA_CERTS: bin/mufiz.js). The JS versions run as `node FILE`,
+ * which parses that variable's certificates at start where it is set; the startup row shows
+ * `node -e 0` both ways then.
+ *
  *   node scripts/bench.js [--runs N] [--only a,b] [--configs default,interp] [--bin NAME=PATH] [-- extra mufiz flags]
  *
  * Every program of ../shared/bench/mufi runs (all fourteen), or the ones named by --only.
@@ -37,6 +42,8 @@ if (process.argv.includes('--gc-modes')) {
 }
 
 const root = path.join(__dirname, '..');
+/** Run as a command (its launcher): see above. */
+const mufizBin = path.join(root, 'bin', 'mufiz.js');
 // The worktrees of the team live one level deeper than /work/main; fall back to /work/shared.
 const benchDir = [path.join(root, '..', 'shared', 'bench'), '/work/shared/bench'].find((d) => fs.existsSync(d)) ?? path.join(root, '..', 'shared', 'bench');
 
@@ -89,11 +96,11 @@ const rssFile = path.join(os.tmpdir(), `mufiz-bench-rss-${process.pid}`);
  * Runs a command: wall seconds, and when /usr/bin/time is there its peak resident set in KiB
  * (`rss`) and user + system CPU seconds (`cpu`), else null.
  */
-function timeRun(cmd, args) {
+function timeRun(cmd, args, env = process.env) {
   const t0 = process.hrtime.bigint();
   const r = TIME
-    ? spawnSync(TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
-    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    ? spawnSync(TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, env });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   let rss = null, cpu = null;
   if (TIME) {
@@ -123,22 +130,29 @@ function median(xs) {
 
 /** The startup row: medians of whole-process wall time, in milliseconds. */
 function startup(runs, lua, flags) {
-  const mufiz = [path.join(root, 'bin', 'mufiz.js'), ...flags, path.join(root, 'examples', 'hello.mufi')];
+  const hello = [...flags, path.join(root, 'examples', 'hello.mufi')];
   const cache = process.env.MUFIZ_CACHE_DIR;
-  const t = { node: [], lua: [], cold: [], warm: [] };
+  // Where NODE_EXTRA_CA_CERTS is set, node parses it at start and the mufiz launcher does not
+  // let it: mufiz's own share is measured against `node -e 0` without it.
+  const certs = Boolean(process.env.NODE_EXTRA_CA_CERTS);
+  const bareEnv = { ...process.env };
+  delete bareEnv.NODE_EXTRA_CA_CERTS;
+  const t = { node: [], bare: [], lua: [], cold: [], warm: [] };
   for (let i = 0; i < runs; i++) {
     t.node.push(timeRun(process.execPath, ['-e', '0']).seconds);
+    if (certs) t.bare.push(timeRun(process.execPath, ['-e', '0'], bareEnv).seconds);
     if (lua) t.lua.push(timeRun(lua, ['-e', '']).seconds);
     fs.rmSync(cache, { recursive: true, force: true });
-    const cold = timeRun(process.execPath, mufiz);
+    const cold = timeRun(mufizBin, hello);
     if (cold.status !== 0) throw new Error(`hello.mufi failed: ${cold.stderr}`);
     t.cold.push(cold.seconds);
-    t.warm.push(timeRun(process.execPath, mufiz).seconds);
+    t.warm.push(timeRun(mufizBin, hello).seconds);
   }
   const ms = (xs) => (median(xs) * 1000).toFixed(1);
-  const node = median(t.node) * 1000;
+  const node = median(certs ? t.bare : t.node) * 1000;
   const over = (xs) => `${ms(xs)} ms (node + ${(median(xs) * 1000 - node).toFixed(1)})`;
-  console.log(`startup, median of ${runs}: node -e 0 ${ms(t.node)} ms; lua5.4 -e '' ${lua ? ms(t.lua) + ' ms' : '-'}; ` +
+  const nodeText = certs ? `${ms(t.node)} ms, ${ms(t.bare)} ms without NODE_EXTRA_CA_CERTS (as mufiz starts it)` : `${ms(t.node)} ms`;
+  console.log(`startup, median of ${runs}: node -e 0 ${nodeText}; lua5.4 -e '' ${lua ? ms(t.lua) + ' ms' : '-'}; ` +
     `mufiz hello.mufi cold (cache emptied) ${over(t.cold)}, warm (cached) ${over(t.warm)}`);
 }
 
@@ -146,12 +160,10 @@ function geomean(xs) {
   return Math.exp(xs.reduce((s, r) => s + Math.log(r), 0) / xs.length);
 }
 
-const mufizBin = path.join(root, 'bin', 'mufiz.js');
-
 /** Keeps the configurations whose flags this build accepts. */
 function usableConfigs(names, extra) {
   return names.filter((name) => {
-    const r = spawnSync(process.execPath, [BINS[name] ?? mufizBin, ...CONFIGS[name], ...extra, '-e', 'print 1;'], { encoding: 'utf8' });
+    const r = spawnSync(BINS[name] ?? mufizBin, [...CONFIGS[name], ...extra, '-e', 'print 1;'], { encoding: 'utf8' });
     if (r.status === 0 && r.stdout === '1\n') return true;
     console.log(`configuration ${name} (${CONFIGS[name].join(' ') || 'no flags'}) skipped: this build does not accept it`);
     return false;
@@ -209,7 +221,7 @@ function run(o) {
       for (const c of configs) {
         const s = per[c];
         if (!s.ok) continue;
-        const m = timeRun(process.execPath, [BINS[c] ?? mufizBin, ...CONFIGS[c], ...o.flags, file]);
+        const m = timeRun(BINS[c] ?? mufizBin, [...CONFIGS[c], ...o.flags, file]);
         s.t.push(m.seconds);
         if (m.cpu !== null) s.cpu.push(m.cpu);
         if (m.rss !== null) s.rss.push(m.rss);

@@ -9,7 +9,7 @@
  *    core; scripts/cases/pool.js): a fresh engine per case, the CLI's own option parser and
  *    runProgram, so the same stdout, stderr and exit status as `node bin/mufiz.js` without
  *    starting a process per case (tests/in-process.test.ts checks that they are the same);
- *  - the shared corpus once more through the real command line (`node bin/mufiz.js`, judged
+ *  - the shared corpus once more through the real command line (`bin/mufiz.js`, judged
  *    by ../shared/conformance/run.sh), in plain mode (scripts/cases/cli-corpus.js).
  *
  * Case sets:
@@ -26,6 +26,12 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+
+// Every process the suites start (unit-test files, the corpus through the command line, the
+// programs the tests run) would parse NODE_EXTRA_CA_CERTS's certificates at its start: 45 ms each
+// where it is set (bin/mufiz.js). No test makes an HTTPS request but launcher.test.ts, which sets
+// it for its own runs.
+delete process.env.NODE_EXTRA_CA_CERTS;
 
 /**
  * THE MODES. One row per mode; every case set named in `suites` runs under `flags`.

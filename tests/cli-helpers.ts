@@ -14,10 +14,12 @@ let testCache: string | null = null;
 /**
  * The environment without the colour and option variables of the caller, plus `env`. Programs
  * run by the tests use a temporary code cache (one per test process), never the user's.
+ * NODE_EXTRA_CA_CERTS goes too: node parses that file at every start (45 ms where it is set,
+ * see bin/mufiz.js), and no test but launcher.test.ts (which sets it) makes an HTTPS request.
  */
 export function cleanEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['NO_COLOR', 'FORCE_COLOR', 'MUFIZ_OPTIONS', 'MUFIZ_HISTORY', 'MUFIZ_DEBUG']) delete base[k];
+  for (const k of ['NO_COLOR', 'FORCE_COLOR', 'MUFIZ_OPTIONS', 'MUFIZ_HISTORY', 'MUFIZ_DEBUG', 'NODE_EXTRA_CA_CERTS', 'MUFIZ_DEFERRED_CA_CERTS']) delete base[k];
   base.MUFIZ_CACHE_DIR = testCache ??= mkdtempSync(path.join(tmpdir(), 'mufiz-test-cache-'));
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete base[k];

@@ -1,6 +1,7 @@
 'use strict';
 /**
- * The shared corpus through the real command line, `node bin/mufiz.js FILE`, judged by the
+ * The shared corpus through the real command line, `bin/mufiz.js FILE` run as a command (its
+ * shell launcher, then node: bin/mufiz.js), judged by the
  * corpus's own runner (../shared/conformance/run.sh, read-only). run.sh runs its cases one after
  * the other, so the corpus is dealt round-robin into one MUFI_LIST file per core and one run.sh
  * runs each list; their PASS/FAIL lines are counted as they come.
@@ -34,7 +35,7 @@ async function runCorpusCli(root, conformanceDir, cases, flags, timeout, jobs, s
 
 function shard(root, conformanceDir, list, flags, seconds, suite) {
   return new Promise((resolve) => {
-    const child = spawn('bash', [path.join(conformanceDir, 'run.sh'), process.execPath, path.join('bin', 'mufiz.js'), ...flags], {
+    const child = spawn('bash', [path.join(conformanceDir, 'run.sh'), path.join('bin', 'mufiz.js'), ...flags], {
       cwd: root,
       env: { ...process.env, MUFI_LIST: list, MUFI_TIMEOUT: String(seconds) },
       stdio: ['ignore', 'pipe', 'pipe'],

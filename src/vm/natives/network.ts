@@ -57,6 +57,16 @@ function finish(message) {
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
+// Started by bin/mufiz.js's launcher, node did not load NODE_EXTRA_CA_CERTS (see there): HTTPS
+// trusts node's root certificates and that file's, as when node loads it. An unreadable file is
+// passed over, as node passes over it (node also warns at start).
+function extraCa() {
+  const file = process.env.MUFIZ_DEFERRED_CA_CERTS;
+  if (!file) return undefined;
+  let pem;
+  try { pem = require('fs').readFileSync(file, 'utf8'); } catch { return undefined; }
+  return [...require('tls').rootCertificates, pem];
+}
 function request(target, method, body, redirects) {
   let u;
   try { u = new URL(target); } catch { return finish({ error: 'invalid URL: ' + target }); }
@@ -65,7 +75,9 @@ function request(target, method, body, redirects) {
   const h = Object.assign({}, headers);
   if (body !== null) h['Content-Length'] = Buffer.byteLength(body);
   else delete h['Content-Type'];
-  const req = lib.request(u, { method, headers: h, timeout: timeoutMs }, (res) => {
+  const options = { method, headers: h, timeout: timeoutMs };
+  if (u.protocol === 'https:') { const ca = extraCa(); if (ca !== undefined) options.ca = ca; }
+  const req = lib.request(u, options, (res) => {
     const status = res.statusCode;
     if ([301, 302, 303, 307, 308].includes(status) && res.headers.location && redirects < maxRedirects) {
       res.resume();

@@ -1,0 +1,105 @@
+/**
+ * bin/mufiz.js run as a command goes through its two-line shell launcher, which starts node
+ * without NODE_EXTRA_CA_CERTS (node would parse the certificates before any JavaScript runs) and
+ * hands the file's name on in MUFIZ_DEFERRED_CA_CERTS; HTTPS requests then add those
+ * certificates themselves (natives/network.ts). These tests run the launcher with a stand-in
+ * `node` that shows what it was given, and real HTTPS requests to a server whose certificate
+ * only NODE_EXTRA_CA_CERTS makes trusted (tests/fixtures/test-tls.*, self-signed for 127.0.0.1).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'child_process';
+import { createServer, Server } from 'https';
+import { AddressInfo } from 'net';
+import { readFileSync, writeFileSync, chmodSync } from 'fs';
+import * as path from 'path';
+import { BIN, Result, cleanEnv, tempDir } from './cli-helpers';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const CERT = path.join(FIXTURES, 'test-tls.crt');
+
+/** A directory with a `node` that prints its environment's two variables and its arguments. */
+function fakeNodeDir(): string {
+  const dir = tempDir('mufiz-launcher-');
+  const fake = path.join(dir, 'node');
+  writeFileSync(fake, '#!/bin/sh\n' +
+    'echo "NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS-(unset)}"\n' +
+    'echo "MUFIZ_DEFERRED_CA_CERTS=${MUFIZ_DEFERRED_CA_CERTS-(unset)}"\n' +
+    'for a in "$@"; do echo "arg[$a]"; done\n');
+  chmodSync(fake, 0o755);
+  return dir;
+}
+
+function launch(args: string[], env: Record<string, string | undefined>, pathDir: string): Result {
+  const r = spawnSync(BIN, args, { env: cleanEnv({ ...env, PATH: `${pathDir}:${process.env.PATH}` }), encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
+}
+
+test('the launcher starts node on this file without NODE_EXTRA_CA_CERTS, its value in MUFIZ_DEFERRED_CA_CERTS', () => {
+  const r = launch(['a b', '', '*', '--tier=js'], { NODE_EXTRA_CA_CERTS: '/some where/certs.pem' }, fakeNodeDir());
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, 'NODE_EXTRA_CA_CERTS=(unset)\nMUFIZ_DEFERRED_CA_CERTS=/some where/certs.pem\n' +
+    `arg[${BIN}]\narg[a b]\narg[]\narg[*]\narg[--tier=js]\n`);
+});
+
+test('the launcher changes nothing when NODE_EXTRA_CA_CERTS is unset or empty', () => {
+  const dir = fakeNodeDir();
+  for (const value of [undefined, '']) {
+    const r = launch(['x'], { NODE_EXTRA_CA_CERTS: value, MUFIZ_DEFERRED_CA_CERTS: undefined }, dir);
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, `NODE_EXTRA_CA_CERTS=${value ?? '(unset)'}\nMUFIZ_DEFERRED_CA_CERTS=(unset)\narg[${BIN}]\narg[x]\n`);
+  }
+});
+
+/** Runs `command args` without blocking the event loop (the HTTPS server is in this process). */
+function runAsync(command: string, args: string[], env: Record<string, string | undefined>): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: cleanEnv(env) });
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end();
+  });
+}
+
+async function withHttpsServer(fn: (url: string) => Promise<void>): Promise<void> {
+  const server: Server = createServer({ key: readFileSync(path.join(FIXTURES, 'test-tls.key')), cert: readFileSync(CERT) }, (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end(`secure ${req.url}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await fn(`https://127.0.0.1:${port}`);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+test('https: NODE_EXTRA_CA_CERTS is trusted through the launcher and through plain node, and needed', async () => {
+  await withHttpsServer(async (url) => {
+    const program = ['-e', `print http_get("${url}/x");`];
+    const launched = await runAsync(BIN, program, { NODE_EXTRA_CA_CERTS: CERT, MUFIZ_DEFERRED_CA_CERTS: undefined });
+    assert.is(launched.stderr, '');
+    assert.is(launched.stdout, 'secure /x\n');
+    const plain = await runAsync(process.execPath, [BIN, ...program], { NODE_EXTRA_CA_CERTS: CERT, MUFIZ_DEFERRED_CA_CERTS: undefined });
+    assert.is(plain.stderr, '');
+    assert.is(plain.stdout, 'secure /x\n');
+    // Without the certificate the same request fails: the two runs above trusted it because of it.
+    const untrusted = await runAsync(BIN, program, { NODE_EXTRA_CA_CERTS: undefined, MUFIZ_DEFERRED_CA_CERTS: undefined });
+    assert.is(untrusted.status, 70);
+    assert.match(untrusted.stderr, /http_get\(\) failed: self[- ]signed certificate/);
+  });
+});
+
+test('https: an unreadable NODE_EXTRA_CA_CERTS file is passed over, as node passes over it', async () => {
+  await withHttpsServer(async (url) => {
+    const r = await runAsync(BIN, ['-e', `print http_get("${url}/");`], { NODE_EXTRA_CA_CERTS: path.join(FIXTURES, 'missing.crt') });
+    assert.is(r.status, 70);
+    assert.match(r.stderr, /http_get\(\) failed: self[- ]signed certificate/);
+  });
+});
+
+test.run();
