@@ -1,5 +1,5 @@
 #!/bin/sh
-':' //; [ -z "${NODE_EXTRA_CA_CERTS-}" ] || { MUFIZ_DEFERRED_CA_CERTS=$NODE_EXTRA_CA_CERTS; export MUFIZ_DEFERRED_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }; exec node "$0" "$@"
+':' //; [ -z "${NODE_EXTRA_CA_CERTS-}" ] || { MUFIZ_DEFERRED_CA_CERTS="$$:$NODE_EXTRA_CA_CERTS"; export MUFIZ_DEFERRED_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }; exec node "$0" "$@"
 'use strict';
 // The command-line entry: runs the compiled CLI from dist/ (build it with `npm run build`).
 
@@ -11,13 +11,30 @@
  * 45 ms of every start where the variable is set (median of 21 `node -e 0`: 103 against 60 ms
  * on a machine whose environment names Debian's ca-certificates.crt). Only HTTPS needs them, and
  * only the network natives make requests: their worker adds the file's certificates to node's
- * root certificates itself (natives/network.ts), so requests trust what they trusted before.
- * The variable is set again here for everything the program starts (open_url's browser, and
- * node processes of its own, which read it as usual). `node bin/mufiz.js` skips the launcher
+ * default store itself when a server's certificate does not verify without them
+ * (natives/network.ts), so requests trust what they trusted before.
+ *
+ * The launcher hands the file on as MUFIZ_DEFERRED_CA_CERTS=PID:FILE. `exec` keeps the shell's
+ * PID, so the PID says the value was made for this process: one inherited from another (the
+ * browser open_url starts, and whatever that starts) or set by hand is dropped here. The
+ * variable stays for this process's threads (the REPL's worker, the request workers: each gets
+ * a copy of process.env), which check the PID too. NODE_EXTRA_CA_CERTS is set again for the
+ * processes the program starts, which read it as usual. `node bin/mufiz.js` skips the launcher
  * and loads the certificates as node always does.
  */
-const deferredCaCerts = process.env.MUFIZ_DEFERRED_CA_CERTS;
-if (deferredCaCerts && process.env.NODE_EXTRA_CA_CERTS === undefined) process.env.NODE_EXTRA_CA_CERTS = deferredCaCerts;
+const deferred = /^(\d+):(.*)$/s.exec(process.env.MUFIZ_DEFERRED_CA_CERTS ?? '');
+if (deferred === null || Number(deferred[1]) !== process.pid || process.env.NODE_EXTRA_CA_CERTS !== undefined) {
+  delete process.env.MUFIZ_DEFERRED_CA_CERTS;
+} else {
+  process.env.NODE_EXTRA_CA_CERTS = deferred[2];
+  // As node warns at start about a file it cannot read (one it cannot parse is found out only by
+  // the first HTTPS request, which then trusts the certificates before the bad one, as node would).
+  try {
+    require('fs').accessSync(deferred[2], require('fs').constants.R_OK);
+  } catch (e) {
+    process.stderr.write(`Warning: Ignoring extra certs from \`${deferred[2]}\`, load failed: ${e.message}\n`);
+  }
+}
 
 const path = require('path');
 const dist = path.join(__dirname, '..', 'dist');

@@ -27,8 +27,11 @@
  * --configs names MufiZ configurations, each a list of CLI flags (CONFIGS below); a configuration
  * whose flags this build does not accept (e.g. --tier before the tier exists) is skipped with a note.
  * --bin adds another build as a configuration (PATH to its bin/mufiz.js, default flags), for A/B
- * comparisons of a change in the same run. Every program of ../shared/bench/mufi runs, or the ones named by --only. The geometric mean is
- * printed over all programs run and over the twelve clox-style ones (CLOX_SET).
+ * comparisons of a change in the same run. A build older than the launcher (`#!/usr/bin/env
+ * node`) pays NODE_EXTRA_CA_CERTS's parse at start: to compare the VMs only, run the bench with
+ * `env -u NODE_EXTRA_CA_CERTS`. Every program of ../shared/bench/mufi runs, or the ones named by
+ * --only. The geometric mean is printed over all programs run and over the twelve clox-style
+ * ones (CLOX_SET).
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');

@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'child_process';
 import { createServer, Server } from 'https';
 import { AddressInfo } from 'net';
 import { readFileSync, writeFileSync, chmodSync } from 'fs';
+import { rootCertificates } from 'tls';
 import * as path from 'path';
 import { BIN, Result, cleanEnv, tempDir } from './cli-helpers';
 
@@ -23,6 +24,7 @@ function fakeNodeDir(): string {
   const dir = tempDir('mufiz-launcher-');
   const fake = path.join(dir, 'node');
   writeFileSync(fake, '#!/bin/sh\n' +
+    'echo "pid=$$"\n' +
     'echo "NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS-(unset)}"\n' +
     'echo "MUFIZ_DEFERRED_CA_CERTS=${MUFIZ_DEFERRED_CA_CERTS-(unset)}"\n' +
     'for a in "$@"; do echo "arg[$a]"; done\n');
@@ -35,10 +37,13 @@ function launch(args: string[], env: Record<string, string | undefined>, pathDir
   return { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
 }
 
-test('the launcher starts node on this file without NODE_EXTRA_CA_CERTS, its value in MUFIZ_DEFERRED_CA_CERTS', () => {
+test('the launcher execs node on this file without NODE_EXTRA_CA_CERTS, its value in MUFIZ_DEFERRED_CA_CERTS as PID:FILE', () => {
   const r = launch(['a b', '', '*', '--tier=js'], { NODE_EXTRA_CA_CERTS: '/some where/certs.pem' }, fakeNodeDir());
   assert.is(r.status, 0, r.stderr);
-  assert.is(r.stdout, 'NODE_EXTRA_CA_CERTS=(unset)\nMUFIZ_DEFERRED_CA_CERTS=/some where/certs.pem\n' +
+  // exec: the stand-in node has the launcher's PID, the one the value names.
+  const pid = /^pid=(\d+)\n/.exec(r.stdout)?.[1];
+  assert.ok(pid !== undefined, r.stdout);
+  assert.is(r.stdout, `pid=${pid}\nNODE_EXTRA_CA_CERTS=(unset)\nMUFIZ_DEFERRED_CA_CERTS=${pid}:/some where/certs.pem\n` +
     `arg[${BIN}]\narg[a b]\narg[]\narg[*]\narg[--tier=js]\n`);
 });
 
@@ -47,7 +52,7 @@ test('the launcher changes nothing when NODE_EXTRA_CA_CERTS is unset or empty', 
   for (const value of [undefined, '']) {
     const r = launch(['x'], { NODE_EXTRA_CA_CERTS: value, MUFIZ_DEFERRED_CA_CERTS: undefined }, dir);
     assert.is(r.status, 0, r.stderr);
-    assert.is(r.stdout, `NODE_EXTRA_CA_CERTS=${value ?? '(unset)'}\nMUFIZ_DEFERRED_CA_CERTS=(unset)\narg[${BIN}]\narg[x]\n`);
+    assert.is(r.stdout.replace(/^pid=\d+\n/, ''), `NODE_EXTRA_CA_CERTS=${value ?? '(unset)'}\nMUFIZ_DEFERRED_CA_CERTS=(unset)\narg[${BIN}]\narg[x]\n`);
   }
 });
 
@@ -94,11 +99,37 @@ test('https: NODE_EXTRA_CA_CERTS is trusted through the launcher and through pla
   });
 });
 
-test('https: an unreadable NODE_EXTRA_CA_CERTS file is passed over, as node passes over it', async () => {
+test('https: an unreadable NODE_EXTRA_CA_CERTS file is passed over with a warning at start, as node does', async () => {
   await withHttpsServer(async (url) => {
-    const r = await runAsync(BIN, ['-e', `print http_get("${url}/");`], { NODE_EXTRA_CA_CERTS: path.join(FIXTURES, 'missing.crt') });
+    const missing = path.join(FIXTURES, 'missing.crt');
+    for (const command of [[BIN], [process.execPath, BIN]]) {
+      const r = await runAsync(command[0], [...command.slice(1), '-e', `print http_get("${url}/");`], { NODE_EXTRA_CA_CERTS: missing });
+      assert.is(r.status, 70);
+      assert.match(r.stderr, `Warning: Ignoring extra certs from \`${missing}\`, load failed:`);
+      assert.match(r.stderr, /http_get\(\) failed: self[- ]signed certificate/);
+    }
+  });
+});
+
+test('https: a MUFIZ_DEFERRED_CA_CERTS not made for this process (another PID) is not trusted', async () => {
+  await withHttpsServer(async (url) => {
+    const r = await runAsync(process.execPath, [BIN, '-e', `print http_get("${url}/");`], { NODE_EXTRA_CA_CERTS: undefined, MUFIZ_DEFERRED_CA_CERTS: `1:${CERT}` });
     assert.is(r.status, 70);
     assert.match(r.stderr, /http_get\(\) failed: self[- ]signed certificate/);
+  });
+});
+
+test('https: under --use-openssl-ca, what the OpenSSL store trusts stays trusted through the launcher', async () => {
+  // The test certificate only in OpenSSL's store (SSL_CERT_FILE); NODE_EXTRA_CA_CERTS names another.
+  const other = path.join(tempDir('mufiz-launcher-'), 'other.pem');
+  writeFileSync(other, rootCertificates[0]);
+  await withHttpsServer(async (url) => {
+    const env = { NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: CERT, SSL_CERT_DIR: undefined, NODE_EXTRA_CA_CERTS: other };
+    for (const command of [[BIN], [process.execPath, BIN]]) {
+      const r = await runAsync(command[0], [...command.slice(1), '-e', `print http_get("${url}/o");`], env);
+      assert.is(r.stderr, '');
+      assert.is(r.stdout, 'secure /o\n');
+    }
   });
 });
 

@@ -57,17 +57,38 @@ function finish(message) {
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
-// Started by bin/mufiz.js's launcher, node did not load NODE_EXTRA_CA_CERTS (see there): HTTPS
-// trusts node's root certificates and that file's, as when node loads it. An unreadable file is
-// passed over, as node passes over it (node also warns at start).
-function extraCa() {
-  const file = process.env.MUFIZ_DEFERRED_CA_CERTS;
-  if (!file) return undefined;
-  let pem;
-  try { pem = require('fs').readFileSync(file, 'utf8'); } catch { return undefined; }
-  return [...require('tls').rootCertificates, pem];
+// Started by bin/mufiz.js's launcher, node did not load NODE_EXTRA_CA_CERTS at start (see there):
+// the file comes in MUFIZ_DEFERRED_CA_CERTS as PID:FILE, made for this process only. An HTTPS
+// request is first made with node's default store (bundled or OpenSSL's roots, whichever node
+// is set to use); only if the server's certificate does not verify against it is it made again
+// with the file's certificates added: the store node builds with the variable, so the same
+// answer, and no cost for the hosts the default roots trust (the file's ~140 certificates take
+// ~40 ms to parse, per request, since each request has its own worker). Nothing was sent by
+// then: the handshake comes first. An unreadable file is passed over, as node passes over it
+// (bin/mufiz.js warned at start).
+const UNVERIFIED = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_UNTRUSTED']);
+function deferredCaFile() {
+  const m = /^(\\d+):(.*)$/s.exec(process.env.MUFIZ_DEFERRED_CA_CERTS || '');
+  return m !== null && Number(m[1]) === process.pid ? m[2] : null;
 }
-function request(target, method, body, redirects) {
+/** TLS options that add the deferred file's certificates to the default store, or null. */
+function withDeferredCa() {
+  const file = deferredCaFile();
+  if (file === null) return null;
+  let pem;
+  try { pem = require('fs').readFileSync(file, 'utf8'); } catch { return null; }
+  const tls = require('tls');
+  const secureContext = tls.createSecureContext();
+  // The native context's addCACert (what tls uses for the ca option) copies the shared default
+  // store before it adds to it. Without it: node's bundled roots and the file, as the ca option.
+  if (secureContext.context && typeof secureContext.context.addCACert === 'function') {
+    secureContext.context.addCACert(pem);
+    return { secureContext };
+  }
+  return { ca: [...tls.rootCertificates, pem] };
+}
+function request(target, method, body, redirects, tlsExtra) {
   let u;
   try { u = new URL(target); } catch { return finish({ error: 'invalid URL: ' + target }); }
   const lib = u.protocol === 'http:' ? require('http') : u.protocol === 'https:' ? require('https') : null;
@@ -76,7 +97,7 @@ function request(target, method, body, redirects) {
   if (body !== null) h['Content-Length'] = Buffer.byteLength(body);
   else delete h['Content-Type'];
   const options = { method, headers: h, timeout: timeoutMs };
-  if (u.protocol === 'https:') { const ca = extraCa(); if (ca !== undefined) options.ca = ca; }
+  if (tlsExtra) Object.assign(options, tlsExtra);
   const req = lib.request(u, options, (res) => {
     const status = res.statusCode;
     if ([301, 302, 303, 307, 308].includes(status) && res.headers.location && redirects < maxRedirects) {
@@ -84,7 +105,7 @@ function request(target, method, body, redirects) {
       const keep = status === 307 || status === 308;
       let next;
       try { next = new URL(res.headers.location, u).href; } catch { return finish({ error: 'bad redirect: ' + res.headers.location }); }
-      return request(next, keep ? method : 'GET', keep ? body : null, redirects + 1);
+      return request(next, keep ? method : 'GET', keep ? body : null, redirects + 1, null);
     }
     const chunks = [];
     let total = 0;
@@ -98,11 +119,15 @@ function request(target, method, body, redirects) {
     res.on('error', (e) => finish({ error: e.message }));
   });
   req.on('timeout', () => req.destroy(new Error('timed out')));
-  req.on('error', (e) => finish({ error: e.message }));
+  req.on('error', (e) => {
+    const extra = tlsExtra === null && u.protocol === 'https:' && UNVERIFIED.has(e.code) ? withDeferredCa() : null;
+    if (extra !== null) return request(target, method, body, redirects, extra);
+    finish({ error: e.message });
+  });
   if (body !== null) req.write(body);
   req.end();
 }
-try { request(url, method, body, 0); } catch (e) { finish({ error: String(e && e.message || e) }); }
+try { request(url, method, body, 0, null); } catch (e) { finish({ error: String(e && e.message || e) }); }
 `;
 
 /** Performs one request synchronously; returns the response body (whatever the status). */
