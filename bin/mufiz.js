@@ -1,38 +1,59 @@
 #!/bin/sh
-':' //; [ -z "${NODE_EXTRA_CA_CERTS-}" ] || { MUFIZ_DEFERRED_CA_CERTS="$$:$NODE_EXTRA_CA_CERTS"; export MUFIZ_DEFERRED_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }; exec node "$0" "$@"
+':' //; [ -z "${NODE_EXTRA_CA_CERTS-}" ] || { MUFIZ_DEFERRED_CA_CERTS="$$:$NODE_EXTRA_CA_CERTS"; export MUFIZ_DEFERRED_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }
+':' //; case "${GLIBC_TUNABLES-}" in *glibc.malloc.hugetlb*) ;; *) export MUFIZ_GLIBC_TUNABLES="$$:${GLIBC_TUNABLES-}" GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;; esac
+':' //; exec node "$0" "$@"
 'use strict';
 // The command-line entry: runs the compiled CLI from dist/ (build it with `npm run build`).
 
 /*
- * The two lines above are a shell launcher that JavaScript reads as a string and a comment: run
- * as a command (`mufiz`, `npx mufiz`, `bin/mufiz.js`), /bin/sh starts node on this file. It
- * starts node without NODE_EXTRA_CA_CERTS, because node 20 reads and parses that file of
- * certificates, and its own ~140 root certificates with it, before it runs any JavaScript:
- * 45 ms of every start where the variable is set (median of 21 `node -e 0`: 103 against 60 ms
- * on a machine whose environment names Debian's ca-certificates.crt). Only HTTPS needs them, and
- * only the network natives make requests: their worker adds the file's certificates to node's
- * default store itself when a server's certificate does not verify without them
- * (natives/network.ts), so requests trust what they trusted before.
+ * The lines above are a shell launcher that JavaScript reads as strings and comments: run as a
+ * command (`mufiz`, `npx mufiz`, `bin/mufiz.js`), /bin/sh starts node on this file, with two
+ * changes to its environment (docs/cli.md, "How mufiz starts"). `node bin/mufiz.js` skips the
+ * launcher and runs the same CLI without them.
  *
- * The launcher hands the file on as MUFIZ_DEFERRED_CA_CERTS=PID:FILE. `exec` keeps the shell's
- * PID, so the PID says the value was made for this process: one inherited from another (the
- * browser open_url starts, and whatever that starts) or set by hand is dropped here. The
- * variable stays for this process's threads (the REPL's worker, the request workers: each gets
- * a copy of process.env), which check the PID too. NODE_EXTRA_CA_CERTS is set again for the
- * processes the program starts, which read it as usual. `node bin/mufiz.js` skips the launcher
- * and loads the certificates as node always does.
+ * 1. Without NODE_EXTRA_CA_CERTS: node 20 reads and parses that file of certificates, and its own
+ *    ~140 root certificates with it, before it runs any JavaScript: 45 ms of every start where
+ *    the variable is set (median of 21 `node -e 0`: 103 against 60 ms on a machine whose
+ *    environment names Debian's ca-certificates.crt). Only HTTPS needs them, and only the network
+ *    natives make requests: their worker adds the file's certificates to node's default store
+ *    itself when a server's certificate does not verify without them (natives/network.ts), so
+ *    requests trust what they trusted before.
+ * 2. With glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES (unless it names that tunable already):
+ *    malloc asks for transparent huge pages, and the MufiZ heap's reservation is malloc's (node
+ *    allocates ArrayBuffers with calloc), so the heap is touched in 2 MiB pages where the
+ *    kernel's THP setting is `madvise`. A page fault costs 12-17 us on the machines this was
+ *    measured on: gc_big_live made 87,706 faults, now 8,945; trees, gc_churn, hash_table and
+ *    gc_big_live run 7-20% faster (docs/performance.md, "Session 11"). glibc reads the tunable
+ *    only at a process's start, and other C libraries ignore it.
+ *
+ * Each change is handed on as MUFIZ_DEFERRED_CA_CERTS / MUFIZ_GLIBC_TUNABLES = PID:VALUE. `exec`
+ * keeps the shell's PID, so the PID says the value was made for this process: one inherited from
+ * another (the browser open_url starts, and whatever that starts) or set by hand is dropped here.
+ * The processes the program starts get the environment as it was before the launcher.
+ * MUFIZ_DEFERRED_CA_CERTS stays for this process's threads (the REPL's worker, the request
+ * workers: each gets a copy of process.env), which check the PID too.
  */
-const deferred = /^(\d+):(.*)$/s.exec(process.env.MUFIZ_DEFERRED_CA_CERTS ?? '');
-if (deferred === null || Number(deferred[1]) !== process.pid || process.env.NODE_EXTRA_CA_CERTS !== undefined) {
+const madeForThisProcess = (name) => {
+  const m = /^(\d+):(.*)$/s.exec(process.env[name] ?? '');
+  return m !== null && Number(m[1]) === process.pid ? m[2] : null;
+};
+const tunables = madeForThisProcess('MUFIZ_GLIBC_TUNABLES');
+if (tunables !== null) {
+  if (tunables === '') delete process.env.GLIBC_TUNABLES;
+  else process.env.GLIBC_TUNABLES = tunables;
+}
+delete process.env.MUFIZ_GLIBC_TUNABLES;
+const deferredCaCerts = madeForThisProcess('MUFIZ_DEFERRED_CA_CERTS');
+if (deferredCaCerts === null || process.env.NODE_EXTRA_CA_CERTS !== undefined) {
   delete process.env.MUFIZ_DEFERRED_CA_CERTS;
 } else {
-  process.env.NODE_EXTRA_CA_CERTS = deferred[2];
+  process.env.NODE_EXTRA_CA_CERTS = deferredCaCerts;
   // As node warns at start about a file it cannot read (one it cannot parse is found out only by
   // the first HTTPS request, which then trusts the certificates before the bad one, as node would).
   try {
-    require('fs').accessSync(deferred[2], require('fs').constants.R_OK);
+    require('fs').accessSync(deferredCaCerts, require('fs').constants.R_OK);
   } catch (e) {
-    process.stderr.write(`Warning: Ignoring extra certs from \`${deferred[2]}\`, load failed: ${e.message}\n`);
+    process.stderr.write(`Warning: Ignoring extra certs from \`${deferredCaCerts}\`, load failed: ${e.message}\n`);
   }
 }
 

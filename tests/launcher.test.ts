@@ -27,6 +27,7 @@ function fakeNodeDir(): string {
     'echo "pid=$$"\n' +
     'echo "NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS-(unset)}"\n' +
     'echo "MUFIZ_DEFERRED_CA_CERTS=${MUFIZ_DEFERRED_CA_CERTS-(unset)}"\n' +
+    'echo "GLIBC_TUNABLES=${GLIBC_TUNABLES-(unset)} MUFIZ_GLIBC_TUNABLES=${MUFIZ_GLIBC_TUNABLES-(unset)}"\n' +
     'for a in "$@"; do echo "arg[$a]"; done\n');
   chmodSync(fake, 0o755);
   return dir;
@@ -38,12 +39,13 @@ function launch(args: string[], env: Record<string, string | undefined>, pathDir
 }
 
 test('the launcher execs node on this file without NODE_EXTRA_CA_CERTS, its value in MUFIZ_DEFERRED_CA_CERTS as PID:FILE', () => {
-  const r = launch(['a b', '', '*', '--tier=js'], { NODE_EXTRA_CA_CERTS: '/some where/certs.pem' }, fakeNodeDir());
+  const r = launch(['a b', '', '*', '--tier=js'], { NODE_EXTRA_CA_CERTS: '/some where/certs.pem', GLIBC_TUNABLES: undefined }, fakeNodeDir());
   assert.is(r.status, 0, r.stderr);
   // exec: the stand-in node has the launcher's PID, the one the value names.
   const pid = /^pid=(\d+)\n/.exec(r.stdout)?.[1];
   assert.ok(pid !== undefined, r.stdout);
   assert.is(r.stdout, `pid=${pid}\nNODE_EXTRA_CA_CERTS=(unset)\nMUFIZ_DEFERRED_CA_CERTS=${pid}:/some where/certs.pem\n` +
+    `GLIBC_TUNABLES=glibc.malloc.hugetlb=1 MUFIZ_GLIBC_TUNABLES=${pid}:\n` +
     `arg[${BIN}]\narg[a b]\narg[]\narg[*]\narg[--tier=js]\n`);
 });
 
@@ -52,7 +54,23 @@ test('the launcher changes nothing when NODE_EXTRA_CA_CERTS is unset or empty', 
   for (const value of [undefined, '']) {
     const r = launch(['x'], { NODE_EXTRA_CA_CERTS: value, MUFIZ_DEFERRED_CA_CERTS: undefined }, dir);
     assert.is(r.status, 0, r.stderr);
-    assert.is(r.stdout.replace(/^pid=\d+\n/, ''), `NODE_EXTRA_CA_CERTS=${value ?? '(unset)'}\nMUFIZ_DEFERRED_CA_CERTS=(unset)\narg[${BIN}]\narg[x]\n`);
+    assert.is(r.stdout.replace(/^pid=\d+\n/, '').replace(/GLIBC_TUNABLES=.*\n/, ''), `NODE_EXTRA_CA_CERTS=${value ?? '(unset)'}\nMUFIZ_DEFERRED_CA_CERTS=(unset)\narg[${BIN}]\narg[x]\n`);
+  }
+});
+
+test('the launcher adds glibc.malloc.hugetlb=1 to GLIBC_TUNABLES, unless it is named there, and hands the old value on', () => {
+  const dir = fakeNodeDir();
+  const cases: [string | undefined, string, string][] = [
+    [undefined, 'glibc.malloc.hugetlb=1', 'PID:'],
+    ['', 'glibc.malloc.hugetlb=1', 'PID:'],
+    ['glibc.malloc.arena_max=2', 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1', 'PID:glibc.malloc.arena_max=2'],
+    ['glibc.malloc.hugetlb=0', 'glibc.malloc.hugetlb=0', '(unset)'],
+  ];
+  for (const [given, tunables, saved] of cases) {
+    const r = launch(['x'], { GLIBC_TUNABLES: given }, dir);
+    assert.is(r.status, 0, r.stderr);
+    const pid = /^pid=(\d+)\n/.exec(r.stdout)?.[1] ?? '?';
+    assert.match(r.stdout, `\nGLIBC_TUNABLES=${tunables} MUFIZ_GLIBC_TUNABLES=${saved.replace('PID', pid)}\n`);
   }
 });
 
