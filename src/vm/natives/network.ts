@@ -78,15 +78,11 @@ function withDeferredCa() {
   if (file === null) return null;
   let pem;
   try { pem = require('fs').readFileSync(file, 'utf8'); } catch { return null; }
-  const tls = require('tls');
-  const secureContext = tls.createSecureContext();
-  // The native context's addCACert (what tls uses for the ca option) copies the shared default
-  // store before it adds to it. Without it: node's bundled roots and the file, as the ca option.
-  if (secureContext.context && typeof secureContext.context.addCACert === 'function') {
-    secureContext.context.addCACert(pem);
-    return { secureContext };
-  }
-  return { ca: [...tls.rootCertificates, pem] };
+  const secureContext = require('tls').createSecureContext();
+  // The native context's addCACert (what tls itself uses for the ca option) copies the shared
+  // default store before it adds to it, so OpenSSL's store stays under --use-openssl-ca.
+  secureContext.context.addCACert(pem);
+  return { secureContext };
 }
 function request(target, method, body, redirects, tlsExtra) {
   let u;
