@@ -400,8 +400,10 @@ export function execute(rt: Runtime, stopAt: number): void {
         }
         case Op.LOOP: {
           const back = ip - 1;
-          ip = ip + 2 - (u8[ip] | (u8[ip + 1] << 8));
+          // Checked before the jump: the trace's line is then the back-edge's, inside the loop (after
+          // it, ip - 1 was the instruction before the loop's header: the line before the loop).
           if (interrupt[0] !== 0) throw interrupted(interrupt);
+          ip = ip + 2 - (u8[ip] | (u8[ip + 1] << 8));
           if (!counting) break;
           // Back-edges count toward the tier like calls; a hot loop enters compiled code at its header.
           const w = u32[(fn + L.FN_TIER) >>> 2];

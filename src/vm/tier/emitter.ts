@@ -725,10 +725,10 @@ export class Emitter {
     out.push(`${T(d - 3)} = ${isNum('t')} && H.inRange(${V(d - 2)}, ${V(d - 1)}, ${this.op === Op.IN_RANGE_INCLUSIVE}, ${V(d - 3)}) ? ${Tag.TRUE} : ${Tag.FALSE};`);
   }
 
-  /** LOOP: a back-edge checks for an interrupt (Ctrl-C) first. */
+  /** LOOP: a back-edge checks for an interrupt (Ctrl-C) first, at the LOOP's own ip (as the interpreter: its line). */
   private loop(): void {
     const target = this.target, region = this.region, flow = this.flow;
-    this.out.push(`if (interrupt[0] !== 0) { frameIp[fi] = ${this.code + target}; throw H.interrupted(); }`);
+    this.out.push(`if (interrupt[0] !== 0) { frameIp[fi] = ${this.code + this.pc + 1}; throw H.interrupted(); }`);
     // A loop compiled alone returns after each iteration (see compileLoop).
     this.out.push(region !== null && target === region.from ? `{ ${SP(flow.depth[flow.at.get(target) as number])} return ${-2 - target}; }` : this.go(target));
   }
