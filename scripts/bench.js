@@ -27,7 +27,7 @@
  * --configs names MufiZ configurations, each a list of CLI flags (CONFIGS below); a configuration
  * whose flags this build does not accept (e.g. --tier before the tier exists) is skipped with a note.
  * --bin adds another build as a configuration (PATH to its bin/mufiz.js, default flags), for A/B
- * comparisons of a change in the same run. A build older than the launcher (`#!/usr/bin/env
+ * comparisons of a change in the same run (with a compiled-code cache of its own: envFor). A build older than the launcher (`#!/usr/bin/env
  * node`) pays NODE_EXTRA_CA_CERTS's parse at start: to compare the VMs only, run the bench with
  * `env -u NODE_EXTRA_CA_CERTS`. Every program of ../shared/bench/mufi runs, or the ones named by
  * --only. The geometric mean is printed over all programs run and over the twelve clox-style
@@ -173,6 +173,17 @@ function usableConfigs(names, extra) {
   });
 }
 
+/**
+ * The environment of configuration c's runs. Another build (--bin) gets a compiled-code cache
+ * directory of its own: the cache's key includes the compiler's fingerprint (the mtimes of its
+ * files), so two builds sharing one directory would each find the other's entry, compile the
+ * program again and replace it: every run of an A/B would be a cold start.
+ */
+function envFor(c) {
+  if (BINS[c] === undefined) return process.env;
+  return { ...process.env, MUFIZ_CACHE_DIR: path.join(process.env.MUFIZ_CACHE_DIR, `bin-${c}`) };
+}
+
 const USAGE = 'usage: node scripts/bench.js [--runs N] [--startup-runs N] [--only a,b] [--configs default,interp,js,auto] [--bin NAME=PATH] [-- extra mufiz flags]';
 
 function main() {
@@ -224,7 +235,7 @@ function run(o) {
       for (const c of configs) {
         const s = per[c];
         if (!s.ok) continue;
-        const m = timeRun(BINS[c] ?? mufizBin, [...CONFIGS[c], ...o.flags, file]);
+        const m = timeRun(BINS[c] ?? mufizBin, [...CONFIGS[c], ...o.flags, file], envFor(c));
         s.t.push(m.seconds);
         if (m.cpu !== null) s.cpu.push(m.cpu);
         if (m.rss !== null) s.rss.push(m.rss);
