@@ -89,6 +89,14 @@ function runAsync(command: string, args: string[], env: Record<string, string | 
 
 async function withHttpsServer(fn: (url: string) => Promise<void>): Promise<void> {
   const server: Server = createServer({ key: readFileSync(path.join(FIXTURES, 'test-tls.key')), cert: readFileSync(CERT) }, (req, res) => {
+    // /r/N redirects N times, then lands on /x (a redirect made after the retry with the file's certificates).
+    const hops = /^\/r\/(\d+)$/.exec(req.url ?? '');
+    if (hops !== null) {
+      const n = Number(hops[1]);
+      res.writeHead(302, { Location: n > 1 ? `/r/${n - 1}` : '/x' });
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end(`secure ${req.url}`);
   });
@@ -110,6 +118,9 @@ test('https: NODE_EXTRA_CA_CERTS is trusted through the launcher and through pla
     const plain = await runAsync(process.execPath, [BIN, ...program], { NODE_EXTRA_CA_CERTS: CERT, MUFIZ_DEFERRED_CA_CERTS: undefined });
     assert.is(plain.stderr, '');
     assert.is(plain.stdout, 'secure /x\n');
+    const redirected = await runAsync(BIN, ['-e', `print http_get("${url}/r/3");`], { NODE_EXTRA_CA_CERTS: CERT, MUFIZ_DEFERRED_CA_CERTS: undefined });
+    assert.is(redirected.stderr, '');
+    assert.is(redirected.stdout, 'secure /x\n', 'redirects followed with the added certificates');
     // Without the certificate the same request fails: the two runs above trusted it because of it.
     const untrusted = await runAsync(BIN, program, { NODE_EXTRA_CA_CERTS: undefined, MUFIZ_DEFERRED_CA_CERTS: undefined });
     assert.is(untrusted.status, 70);

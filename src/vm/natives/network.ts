@@ -101,7 +101,9 @@ function request(target, method, body, redirects, tlsExtra) {
       const keep = status === 307 || status === 308;
       let next;
       try { next = new URL(res.headers.location, u).href; } catch { return finish({ error: 'bad redirect: ' + res.headers.location }); }
-      return request(next, keep ? method : 'GET', keep ? body : null, redirects + 1, null);
+      // A redirect keeps the store the file's certificates were added to (one to another host, a new
+      // handshake, would otherwise fail verification and read and parse the file again).
+      return request(next, keep ? method : 'GET', keep ? body : null, redirects + 1, tlsExtra);
     }
     const chunks = [];
     let total = 0;
